@@ -1,6 +1,6 @@
 """Time as a dependency. Domain code never calls `datetime.now()`: it asks a `Clock`."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ class SystemClock:
     """The wall clock."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FakeClock:
@@ -41,4 +41,4 @@ def as_utc(moment: datetime) -> datetime:
     """Return `moment` in UTC; a naive datetime is refused because its meaning is ambiguous."""
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment.isoformat()}: give a timezone offset, e.g. +07:00")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -1,0 +1,64 @@
+"""The engine's use cases, and `build_services`, which wires them for the composition root."""
+
+import importlib
+from dataclasses import dataclass
+
+from engine.bpmn.runtime import BpmnRuntime
+from engine.domain.clock import Clock, SystemClock
+from engine.persistence.db import Database
+from engine.persistence.migrate import upgrade
+from engine.services.accounts import AccountService
+from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
+from engine.services.deploy import DeployService
+from engine.services.instances import InstanceService
+from engine.services.outbox import OutboxService
+from engine.services.settings import Settings
+from engine.services.timers import TimerService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    calendars: CalendarService
+    runtime: BpmnRuntime
+    deploy: DeployService
+    instances: InstanceService
+    timers: TimerService
+    outbox: OutboxService
+    accounts: AccountService
+
+    def migrate(self) -> None:
+        """Create or upgrade the database schema."""
+        upgrade(self.settings.database_url)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def load_object(path: str):
+    """Import `package.module:Name` (adapters are chosen by configuration, never imported by name here)."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def build_services(settings: Settings, clock: Clock | None = None, sender=None) -> Services:
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    calendars = CalendarService(db, clock, CalendarSettings(shipped_overrides=settings.calendar_overrides))
+    runtime = BpmnRuntime(clock, script_helpers(calendars, clock), script_timeout=settings.script_timeout)
+    instances = InstanceService(db, runtime, clock, calendars)
+    sender = sender or load_object(settings.notification_sender)()
+    return Services(
+        settings,
+        clock,
+        db,
+        calendars,
+        runtime,
+        DeployService(db, clock),
+        instances,
+        TimerService(db, clock, instances),
+        OutboxService(db, clock, sender),
+        AccountService(db),
+    )

@@ -1,0 +1,93 @@
+# motcua developer entry points: `make run` starts the app, `make test` runs every check.
+#
+# Installs are remembered by stamp files inside .venv/ and node_modules/, so repeated runs are fast; they are redone
+# when setup.cfg / pyproject.toml (Python) or package.json / package-lock.json (front end) change.
+
+PY ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+PIP_STAMP := $(VENV)/.stamp-pip
+NPM_STAMP := node_modules/.stamp-npm
+BUNDLE_STAMP := web/static/dist/.stamp-bundle
+FRONTEND_SOURCES := $(wildcard web/frontend/*.js)
+
+# Used by `make test` when MOTCUA_TEST_POSTGRES_URL is unset and this server lets user postgres in without a password.
+LOCAL_POSTGRES_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+LOCAL_POSTGRES_PROBE := import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test pytest lint bundle clean
+
+help:
+	@echo "make run     install, build the front end, migrate, deploy processes/, create demo users,"
+	@echo "             then serve on http://$(HOST):$(PORT) (SQLite under instance/ unless MOTCUA_DATABASE_URL is set)"
+	@echo "make test    install, build the front end, then pytest (tests/ and features/), lint-imports and ruff"
+	@echo "             (PYTEST_ARGS='-k calendar' to narrow; MOTCUA_TEST_POSTGRES_URL for the PostgreSQL tests)"
+	@echo "make bundle  build the bpmn-js viewer and modeler into web/static/dist/"
+	@echo "make lint    lint-imports (layer contracts in setup.cfg) and ruff"
+	@echo "make clean   remove .venv, node_modules, web/static/dist and caches (keeps instance/, the local database)"
+
+# --- installs -------------------------------------------------------------------------------------------------------
+
+# The target is pip, not python: without python3-venv, venv leaves a python behind but no pip.
+$(BIN)/pip:
+	$(PY) -m venv $(VENV)
+
+# The [test] extra is small, so `make run` installs it too and both targets share one stamp.
+$(PIP_STAMP): setup.cfg pyproject.toml | $(BIN)/pip
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+install: $(PIP_STAMP) $(NPM_STAMP)
+
+$(NPM_STAMP): package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+$(BUNDLE_STAMP): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	npm run build
+	touch $@
+
+bundle: $(BUNDLE_STAMP)
+
+# --- run ------------------------------------------------------------------------------------------------------------
+
+# db upgrade, deploy and demo-users are idempotent, so `make run` can be repeated on the same database.
+run: $(PIP_STAMP) $(BUNDLE_STAMP)
+	mkdir -p instance
+	$(BIN)/motcua db upgrade
+	$(BIN)/motcua deploy processes/
+	$(BIN)/motcua demo-users
+	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+
+# --- checks ---------------------------------------------------------------------------------------------------------
+
+test: pytest lint
+
+pytest: $(PIP_STAMP) $(BUNDLE_STAMP)
+	@if [ -z "$${MOTCUA_TEST_POSTGRES_URL:-}" ]; then \
+	    if $(BIN)/python -c '$(LOCAL_POSTGRES_PROBE)' 2>/dev/null; then \
+	        echo "PostgreSQL answers on 127.0.0.1:5432: MOTCUA_TEST_POSTGRES_URL=$(LOCAL_POSTGRES_URL)"; \
+	        export MOTCUA_TEST_POSTGRES_URL='$(LOCAL_POSTGRES_URL)'; \
+	    else \
+	        echo "No password-less PostgreSQL on 127.0.0.1:5432 and MOTCUA_TEST_POSTGRES_URL unset:" \
+	             "the PostgreSQL tests will be skipped."; \
+	    fi; \
+	fi; \
+	set -x; $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(PIP_STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+
+# --- housekeeping ---------------------------------------------------------------------------------------------------
+
+clean:
+	rm -rf $(VENV) node_modules web/static/dist *.egg-info build dist .pytest_cache .ruff_cache .mypy_cache test-artifacts
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,198 @@
+"""The BPMN runtime: the one door to SpiffWorkflow for the services.
+
+It starts, restores, advances and dumps workflows, and describes them in plain values (ready user tasks, waiting
+timers) so that no other layer needs to know SpiffWorkflow.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.parsing import ParsedProcess, parse_files
+from engine.bpmn.scripts import ScriptEngine, script_error_from
+from engine.bpmn.state import StateSerializer
+from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent, due_at
+from engine.domain.clock import Clock
+from engine.domain.errors import InvalidTransition, MotcuaError, NotFound, ScriptError
+
+
+@dataclass(frozen=True)
+class UserTaskView:
+    """A ready user task, as the projection table stores it."""
+
+    task_id: str
+    name: str
+    title: str
+    lane: str | None
+    properties: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimerView:
+    """A timer the workflow is waiting on."""
+
+    task_id: str
+    name: str
+    due_at: datetime
+
+
+class Workflow:
+    """A running workflow held for the length of one step."""
+
+    def __init__(self, process: ParsedProcess, spiff: BpmnWorkflow):
+        self.process = process
+        self._wf = spiff
+
+    @property
+    def data(self) -> dict:
+        return dict(self._wf.data if self._wf.is_completed() else self._wf.last_task.data if self._wf.last_task else {})
+
+    @property
+    def completed(self) -> bool:
+        return self._wf.is_completed()
+
+    def ready_user_tasks(self) -> list[UserTaskView]:
+        views = []
+        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            if not isinstance(spec, UserTask):
+                continue
+            props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+            views.append(
+                UserTaskView(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, spec.lane, props)
+            )
+        return views
+
+    def waiting_timers(self) -> list[TimerView]:
+        timers = []
+        for task in self._wf.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            if isinstance(spec, CatchingEvent) and isinstance(
+                spec.event_definition, ClockTimeDateEvent | ClockDurationEvent
+            ):
+                value = task._get_internal_data("event_value")
+                if value is not None:
+                    timers.append(TimerView(str(task.id), spec.bpmn_id or spec.name, due_at(value)))
+        return timers
+
+    def task_data(self, task_id: str) -> dict:
+        return dict(self._task(task_id).data)
+
+    def _task(self, task_id: str):
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except (ValueError, TypeError, KeyError, SpiffWorkflowException):
+            task = None
+        if task is None:
+            raise NotFound(f"task {task_id} does not exist in this dossier's workflow")
+        return task
+
+
+class BpmnRuntime:
+    """Runs workflows with the engine's clock and the restricted script environment.
+
+    `helpers` are the functions scripts and timer expressions may call (calendar helpers and the like).
+    Parsed specs are cached per version key; only state is (de)serialised per step.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        helpers: dict[str, Callable] | None = None,
+        script_timeout: float = 1.0,
+        cache_size: int = 256,
+    ):
+        self.clock = clock
+        self.script_engine = ScriptEngine(clock=clock, helpers=dict(helpers or {}), timeout=script_timeout)
+        self._serializer = StateSerializer()
+        self._cache: OrderedDict[object, ParsedProcess] = OrderedDict()
+        self._cache_size = cache_size
+
+    # --- specs -------------------------------------------------------------------------------------------------
+    def process(self, key: object, process_id: str, sources: Callable[[], dict[str, str]]) -> ParsedProcess:
+        """The parsed process for a version `key`, parsing `sources()` only on a cache miss."""
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        parsed = parse_files(sources())[process_id]
+        self._cache[key] = parsed
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return parsed
+
+    # --- workflows ---------------------------------------------------------------------------------------------
+    def start(self, process: ParsedProcess, data: dict) -> Workflow:
+        """A new workflow of `process` with `data`, advanced until it waits."""
+        spiff = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
+        spiff.task_tree.data.update(data)
+        for task in spiff.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        workflow = Workflow(process, spiff)
+        self.advance(workflow)
+        return workflow
+
+    def restore(self, process: ParsedProcess, state: dict) -> Workflow:
+        return Workflow(
+            process, self._serializer.load(state, process.spec, process.subprocess_specs, self.script_engine)
+        )
+
+    def dump(self, workflow: Workflow) -> dict:
+        return self._serializer.dump(workflow._wf)
+
+    def advance(self, workflow: Workflow) -> None:
+        """Run engine steps and due timers until the workflow waits for a person or a later time."""
+        with self._mapped_errors():
+            wf = workflow._wf
+            wf.refresh_waiting_tasks()
+            wf.do_engine_steps()
+            wf.refresh_waiting_tasks()
+            wf.do_engine_steps()
+
+    def complete(self, workflow: Workflow, task_id: str, data: dict) -> UserTaskView:
+        """Complete the ready user task `task_id` with `data`; raise InvalidTransition if it is not ready."""
+        task = workflow._task(task_id)
+        view = next((v for v in workflow.ready_user_tasks() if v.task_id == task_id), None)
+        if view is None:
+            raise InvalidTransition(
+                f"task '{task.task_spec.bpmn_name or task.task_spec.name}' is not ready "
+                f"(state {TaskState.get_name(task.state)})"
+            )
+        with self._mapped_errors():
+            task.data.update(data)
+            task.run()
+        self.advance(workflow)
+        return view
+
+    def cancel(self, workflow: Workflow) -> None:
+        workflow._wf.cancel()
+
+    def _mapped_errors(self):
+        return _ErrorMapping()
+
+
+class _ErrorMapping:
+    """Turns SpiffWorkflow's exceptions into domain errors, keeping ScriptError with its task name."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, MotcuaError) and not isinstance(exc, ScriptError):
+            return False
+        script_error = script_error_from(exc)
+        if script_error is not None:
+            raise script_error from exc
+        if isinstance(exc, SpiffWorkflowException):
+            task = getattr(getattr(exc, "task", None), "task_spec", None)
+            name = (getattr(task, "bpmn_id", None) or getattr(task, "name", None)) or "?"
+            raise ScriptError(name, str(exc)) from exc
+        return False

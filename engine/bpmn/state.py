@@ -1,0 +1,61 @@
+"""Serialise only a workflow's state: its spec comes from the per-version cache, never from the stored JSON."""
+
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent
+
+STATE_FORMAT = "motcua-state-1"
+
+
+class StateWorkflowConverter(BpmnWorkflowConverter):
+    """Like Spiff's workflow converter, minus the specs (the largest and never-changing part)."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        dct = dict(dct)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
+        workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
+        return workflow
+
+
+def _registry():
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = StateWorkflowConverter
+    config[ClockTimeDateEvent] = TimerConditionalEventDefinitionConverter
+    config[ClockDurationEvent] = TimerConditionalEventDefinitionConverter
+    return BpmnWorkflowSerializer.configure(config)
+
+
+class StateSerializer:
+    """Turns a workflow into JSON-able state and back, given the (cached) specs."""
+
+    def __init__(self):
+        self._serializer = BpmnWorkflowSerializer(_registry())
+
+    def dump(self, workflow: BpmnWorkflow) -> dict:
+        state = self._serializer.to_dict(workflow)
+        state["format"] = STATE_FORMAT
+        return state
+
+    def load(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+        if state.get("format") != STATE_FORMAT:
+            raise ValueError(f"unknown workflow state format {state.get('format')!r}")
+        body = {k: v for k, v in state.items() if k != "format"}
+        workflow = self._serializer.from_dict(body, spec=spec, subprocess_specs=subprocess_specs)
+        workflow.script_engine = script_engine
+        return workflow

@@ -1,0 +1,178 @@
+"""SQLAlchemy 2 models. Workflow state is stored as data; what the lists and workers query lives in columns."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from engine.domain.clock import as_utc
+
+
+class UtcDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC; always returns aware UTC datetimes (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        utc = as_utc(value)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Id = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict: JSON}
+
+
+class ProcessVersion(Base):
+    """One deployed version of a process: the files it needs, keyed by their hash."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "version_hash"), UniqueConstraint("process_id", "number"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(500))
+    version_hash: Mapped[str] = mapped_column(String(64))
+    sources: Mapped[dict]
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(100))
+
+
+class Instance(Base):
+    """A running (or finished) process instance: for a dossier, the code is the dossier code."""
+
+    __tablename__ = "instance"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | cancelled
+    state: Mapped[dict]
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    last_event_hash: Mapped[str] = mapped_column(String(64), default="")
+    last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+    # Every write checks the revision it read: a concurrent writer that slipped past the row lock fails loudly.
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class UserTask(Base):
+    """Projection of ready user tasks: the task list reads only this table."""
+
+    __tablename__ = "user_task"
+    __table_args__ = (
+        Index("ix_user_task_lane", "lane", "due_at"),
+        Index("ix_user_task_assignee", "assignee", "due_at"),
+        Index("ix_user_task_instance", "instance_id"),
+    )
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    instance_code: Mapped[str] = mapped_column(String(100))
+    process_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    lane: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    properties: Mapped[dict]
+    ready_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+
+
+class Timer(Base):
+    """A timer the workflow waits on; workers take rows whose `due_at` has passed."""
+
+    __tablename__ = "timer"
+    __table_args__ = (
+        Index("ix_timer_due", "state", "due_at"),
+        UniqueConstraint("instance_id", "task_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    task_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12))  # waiting | fired | cancelled
+    fired_at: Mapped[datetime | None]
+    # A lease, so that a batch taken by one worker is not taken by another until it expires (crash safety).
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None]
+
+
+class HistoryEvent(Base):
+    """Append-only, hash-chained history of one instance."""
+
+    __tablename__ = "history_event"
+    __table_args__ = (UniqueConstraint("instance_id", "seq"), Index("ix_history_task", "task_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    seq: Mapped[int]
+    tag: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """A side effect to deliver after the step's commit, at least once, with an idempotency key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict]
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    state: Mapped[str] = mapped_column(String(12))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CalendarOverride(Base):
+    """A day an administrator declared off or worked, beyond the holidays package and the shipped file."""
+
+    __tablename__ = "calendar_override"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))  # off | work
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Account(Base):
+    """An officer's or system's account. Passwords are stored as argon2 hashes only."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    division: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)

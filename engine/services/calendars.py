@@ -1,0 +1,107 @@
+"""The working calendar in force: the holidays package, the shipped override file, and administrators' overrides."""
+
+import threading
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.domain.calendar import OfficeHours, Override, WorkingCalendar
+from engine.domain.calendar_data import load_overrides
+from engine.domain.clock import VN_TZ, Clock
+from engine.domain.errors import ValidationError
+from engine.persistence.db import Database
+from engine.persistence.models import CalendarOverride
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    shipped_overrides: Path | None = None
+    office_hours: OfficeHours = OfficeHours()
+    hours_per_day: float = 8
+    reload_seconds: float = 60.0
+
+
+class CalendarService:
+    """Builds the `WorkingCalendar` and keeps it fresh; other processes' overrides are seen within `reload_seconds`."""
+
+    def __init__(self, db: Database, clock: Clock, settings: CalendarSettings = CalendarSettings()):
+        self.db, self.clock, self.settings = db, clock, settings
+        self._shipped = load_overrides(settings.shipped_overrides) if settings.shipped_overrides else []
+        self._lock = threading.Lock()
+        self._cached: WorkingCalendar | None = None
+        self._loaded_at = 0.0
+
+    def current(self) -> WorkingCalendar:
+        """The calendar to compute with now."""
+        with self._lock:
+            if self._cached is None or _time.monotonic() - self._loaded_at > self.settings.reload_seconds:
+                self._cached = self._build()
+                self._loaded_at = _time.monotonic()
+            return self._cached
+
+    def _build(self) -> WorkingCalendar:
+        with self.db.read() as session:
+            admin = [Override(r.day, r.kind, r.reason, "admin") for r in session.scalars(select(CalendarOverride))]
+        by_day = {o.day: o for o in self._shipped}
+        by_day.update({o.day: o for o in admin})
+        return WorkingCalendar(by_day.values(), self.settings.office_hours, self.settings.hours_per_day)
+
+    def add_override(self, day: date, kind: str, reason: str, actor: str) -> Override:
+        """Declare `day` off or worked. Raises ValidationError for a bad kind or an empty reason."""
+        if kind not in ("off", "work"):
+            raise ValidationError("kind must be 'off' or 'work'", {"kind": "off | work"})
+        if not reason.strip():
+            raise ValidationError(
+                "a reason is required (e.g. the decision that announced the swap)", {"reason": "required"}
+            )
+        with self.db.transaction() as session:
+            row = session.get(CalendarOverride, day)
+            if row is None:
+                row = CalendarOverride(
+                    day=day, kind=kind, reason=reason.strip(), created_at=self.clock.now(), created_by=actor
+                )
+                session.add(row)
+            else:
+                row.kind, row.reason, row.created_at, row.created_by = kind, reason.strip(), self.clock.now(), actor
+        self.invalidate()
+        return Override(day, kind, reason.strip(), "admin")
+
+    def remove_override(self, day: date) -> bool:
+        with self.db.transaction() as session:
+            row = session.get(CalendarOverride, day)
+            if row is not None:
+                session.delete(row)
+        self.invalidate()
+        return row is not None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached = None
+
+
+def parse_moment(value: str | datetime) -> datetime:
+    """A datetime from a script or a form: ISO 8601; a naive value is read as Vietnam time."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+def script_helpers(calendars: CalendarService, clock: Clock) -> dict:
+    """Functions BPMN scripts and timer expressions may call. They take and return ISO 8601 strings."""
+
+    def _add(moment, amount, unit, before=False):
+        return calendars.current().add(parse_moment(moment), float(amount), unit, before=before).isoformat()
+
+    return {
+        "now": lambda: clock.now().astimezone(VN_TZ).isoformat(),
+        "add_working_days": lambda moment, n: _add(moment, n, "wd"),
+        "add_working_hours": lambda moment, n: _add(moment, n, "wh"),
+        "add_days": lambda moment, n: _add(moment, n, "d"),
+        "working_days_before": lambda moment, n: _add(moment, n, "wd", before=True),
+        "working_hours_before": lambda moment, n: _add(moment, n, "wh", before=True),
+        "is_working_day": lambda day: calendars.current().is_working_day(
+            day if isinstance(day, date) else parse_moment(day).date() if "T" in str(day) else date.fromisoformat(day)
+        ),
+    }

@@ -1,0 +1,111 @@
+"""Checking and deploying BPMN files as process versions keyed by the hash of their files."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine.bpmn.parsing import parse_files
+from engine.domain.clock import Clock
+from engine.domain.errors import ValidationError
+from engine.persistence.db import Database
+from engine.persistence.models import ProcessVersion
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    process_id: str
+    name: str
+    number: int
+    version_hash: str
+    created: bool  # False when these exact files were already deployed
+
+
+def read_files(paths: list[str | Path]) -> dict[str, bytes]:
+    """Read BPMN files (directories expand to their *.bpmn files), keyed by file name."""
+    files: dict[str, bytes] = {}
+    for path in map(Path, paths):
+        targets = sorted(path.rglob("*.bpmn")) if path.is_dir() else [path]
+        for target in targets:
+            if not target.is_file():
+                raise ValidationError(f"{target}: no such file", {"files": str(target)})
+            if target.name in files:
+                raise ValidationError(
+                    f"two files are named {target.name}; BPMN file names must be unique", {"files": target.name}
+                )
+            files[target.name] = target.read_bytes()
+    if not files:
+        raise ValidationError("no BPMN files given", {"files": "required"})
+    return files
+
+
+class DeployService:
+    def __init__(self, db: Database, clock: Clock):
+        self.db, self.clock = db, clock
+
+    def _deployed_sources(self) -> dict[str, str]:
+        """The files of the latest version of every process, so new files may call deployed ones."""
+        with self.db.read() as session:
+            latest = (
+                select(ProcessVersion.process_id, func.max(ProcessVersion.number).label("n"))
+                .group_by(ProcessVersion.process_id)
+                .subquery()
+            )
+            rows = session.scalars(
+                select(ProcessVersion).join(
+                    latest, (ProcessVersion.process_id == latest.c.process_id) & (ProcessVersion.number == latest.c.n)
+                )
+            )
+            sources: dict[str, str] = {}
+            for row in rows:
+                sources.update(row.sources)
+            return sources
+
+    def check(self, files: dict[str, bytes]) -> list[VersionInfo]:
+        """Validate without deploying. Raises ProcessDefinitionError naming file, element and problem."""
+        extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
+        return [VersionInfo(p.process_id, p.name, 0, p.version_hash, False) for p in parse_files(files, extra).values()]
+
+    def deploy(self, files: dict[str, bytes], actor: str) -> list[VersionInfo]:
+        """Validate and store a new version of every process whose files changed; return all versions."""
+        extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
+        parsed = parse_files(files, extra)
+        now = self.clock.now()
+        out = []
+        with self.db.transaction() as session:
+            for process in parsed.values():
+                existing = session.scalars(
+                    select(ProcessVersion).where(
+                        ProcessVersion.process_id == process.process_id,
+                        ProcessVersion.version_hash == process.version_hash,
+                    )
+                ).one_or_none()
+                if existing is not None:
+                    out.append(
+                        VersionInfo(existing.process_id, existing.name, existing.number, existing.version_hash, False)
+                    )
+                    continue
+                number = (
+                    session.scalar(
+                        select(func.max(ProcessVersion.number)).where(ProcessVersion.process_id == process.process_id)
+                    )
+                    or 0
+                ) + 1
+                session.add(
+                    ProcessVersion(
+                        process_id=process.process_id,
+                        number=number,
+                        name=process.name,
+                        version_hash=process.version_hash,
+                        sources=process.sources,
+                        deployed_at=now,
+                        deployed_by=actor,
+                    )
+                )
+                out.append(VersionInfo(process.process_id, process.name, number, process.version_hash, True))
+        return out
+
+    def versions(self) -> list[VersionInfo]:
+        with self.db.read() as session:
+            rows = session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.number))
+            return [VersionInfo(r.process_id, r.name, r.number, r.version_hash, False) for r in rows]

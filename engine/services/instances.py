@@ -1,0 +1,280 @@
+"""Use cases on process instances: start, complete, claim, release, cancel, read. One transaction each."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.bpmn.runtime import BpmnRuntime, Workflow
+from engine.domain.clock import Clock
+from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from engine.persistence.db import Database
+from engine.persistence.models import HistoryEvent, Instance, ProcessVersion, Timer, UserTask
+from engine.services import history as chain
+from engine.services.calendars import CalendarService
+from engine.services.step import Event, save_step
+
+
+@dataclass(frozen=True)
+class InstanceInfo:
+    code: str
+    process_id: str
+    version: int
+    status: str
+    data: dict
+    started_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task_id: str
+    code: str
+    process_id: str
+    name: str
+    title: str
+    lane: str | None
+    assignee: str | None
+    ready_at: datetime
+    due_at: datetime | None
+    properties: dict
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    tag: str
+    at: datetime
+    actor: str
+    task_id: str | None
+    payload: dict
+    hash: str
+
+
+def _task_row(row: UserTask) -> TaskRow:
+    return TaskRow(
+        row.task_id,
+        row.instance_code,
+        row.process_id,
+        row.name,
+        row.title,
+        row.lane,
+        row.assignee,
+        row.ready_at,
+        row.due_at,
+        dict(row.properties or {}),
+    )
+
+
+class InstanceService:
+    """Runs process instances. Every method is one unit of work with the instance row locked."""
+
+    def __init__(self, db: Database, runtime: BpmnRuntime, clock: Clock, calendars: CalendarService):
+        self.db, self.runtime, self.clock, self.calendars = db, runtime, clock, calendars
+
+    # --- helpers shared by the commands ---------------------------------------------------------------------
+    def _lock(self, session: Session, **where) -> Instance:
+        query = select(Instance).filter_by(**where)
+        if self.db.dialect == "postgresql":
+            query = query.with_for_update()
+        instance = session.scalars(query).one_or_none()
+        if instance is None:
+            raise NotFound(f"no dossier {where.get('code') or where.get('id')}")
+        return instance
+
+    def _workflow(self, session: Session, instance: Instance) -> Workflow:
+        version = session.get(ProcessVersion, instance.process_version_id)
+        process = self.runtime.process(version.id, version.process_id, lambda: version.sources)
+        return self.runtime.restore(process, instance.state)
+
+    def _save(self, session: Session, instance: Instance, workflow: Workflow, events: list[Event], actor: str) -> None:
+        save_step(session, instance, workflow, self.runtime, self.calendars.current(), self.clock.now(), events, actor)
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
+
+    def _open_task(self, session: Session, task_id: str) -> tuple[Instance, UserTask]:
+        instance_id = session.scalar(select(UserTask.instance_id).where(UserTask.task_id == task_id))
+        if instance_id is None:
+            raise self._gone(session, task_id)
+        instance = self._lock(session, id=instance_id)
+        # Read again under the lock: another command may have completed the task while we waited.
+        row = session.scalars(
+            select(UserTask).where(UserTask.task_id == task_id).execution_options(populate_existing=True)
+        ).one_or_none()
+        if row is None:
+            raise self._gone(session, task_id)
+        return instance, row
+
+    def _gone(self, session: Session, task_id: str) -> Exception:
+        last = session.scalars(
+            select(HistoryEvent).where(HistoryEvent.task_id == task_id).order_by(HistoryEvent.id.desc()).limit(1)
+        ).first()
+        if last is None:
+            return NotFound(f"no task {task_id}")
+        return Conflict(
+            f"task '{last.payload.get('task', task_id)}' is no longer open: {last.tag} by {last.actor} "
+            f"at {last.at.isoformat()}"
+        )
+
+    # --- commands ---------------------------------------------------------------------------------------------
+    def start(self, process_id: str, code: str, data: dict, actor: str) -> InstanceInfo:
+        """Start the latest version of `process_id` as instance `code` with `data`."""
+        if not code or len(code) > 100:
+            raise ValidationError("an instance code of 1-100 characters is required", {"code": "required"})
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            version = session.scalars(
+                select(ProcessVersion)
+                .where(ProcessVersion.process_id == process_id)
+                .order_by(ProcessVersion.number.desc())
+                .limit(1)
+            ).first()
+            if version is None:
+                raise NotFound(f"process '{process_id}' is not deployed")
+            if session.scalar(select(func.count()).select_from(Instance).where(Instance.code == code)):
+                raise Conflict(f"dossier {code} already exists")
+            process = self.runtime.process(version.id, version.process_id, lambda: version.sources)
+            instance = Instance(
+                code=code,
+                process_version_id=version.id,
+                status="running",
+                state={},
+                started_at=now,
+                updated_at=now,
+                last_event_hash="",
+                last_event_seq=0,
+            )
+            session.add(instance)
+            session.flush()
+            workflow = self.runtime.start(process, dict(data))
+            started = Event(
+                "instance:started",
+                actor,
+                {"process": process_id, "version": version.number, "version_hash": version.version_hash, "data": data},
+            )
+            self._save(session, instance, workflow, [started], actor)
+            return self._info(instance, version)
+
+    def complete(self, task_id: str, data: dict, actor: str) -> None:
+        """Complete an open user task with `data`. Conflict if someone else completed it first."""
+        if not isinstance(data, dict):
+            raise ValidationError("task data must be an object", {"data": "object expected"})
+        with self.db.transaction() as session:
+            instance, row = self._open_task(session, task_id)
+            if row.assignee and row.assignee != actor:
+                raise Conflict(f"task '{row.title}' is claimed by {row.assignee}")
+            workflow = self._workflow(session, instance)
+            try:
+                self.runtime.complete(workflow, task_id, data)
+            except InvalidTransition as exc:
+                raise Conflict(str(exc))
+            done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
+            self._save(session, instance, workflow, [done], actor)
+
+    def claim(self, task_id: str, actor: str) -> None:
+        with self.db.transaction() as session:
+            instance, row = self._open_task(session, task_id)
+            if row.assignee == actor:
+                return
+            if row.assignee:
+                raise Conflict(f"task '{row.title}' is already claimed by {row.assignee}")
+            row.assignee = actor
+            chain.append(
+                session, instance, "dossier:task:claimed", self.clock.now(), actor, {"task": row.name}, task_id
+            )
+
+    def release(self, task_id: str, actor: str) -> None:
+        with self.db.transaction() as session:
+            instance, row = self._open_task(session, task_id)
+            if row.assignee != actor:
+                raise InvalidTransition(f"task '{row.title}' is not claimed by {actor}")
+            row.assignee = None
+            chain.append(
+                session, instance, "dossier:task:released", self.clock.now(), actor, {"task": row.name}, task_id
+            )
+
+    def cancel(self, code: str, actor: str, reason: str) -> None:
+        if not reason.strip():
+            raise ValidationError("a reason is required to cancel a dossier", {"reason": "required"})
+        with self.db.transaction() as session:
+            instance = self._lock(session, code=code)
+            if instance.status != "running":
+                raise InvalidTransition(f"dossier {code} is {instance.status}, not running")
+            workflow = self._workflow(session, instance)
+            self.runtime.cancel(workflow)
+            instance.status = "cancelled"
+            self._save(session, instance, workflow, [Event("instance:cancelled", actor, {"reason": reason})], actor)
+
+    # --- queries ----------------------------------------------------------------------------------------------
+    def _info(self, instance: Instance, version: ProcessVersion) -> InstanceInfo:
+        data = instance.state.get("data", {}) if instance.status != "running" else {}
+        return InstanceInfo(
+            instance.code,
+            version.process_id,
+            version.number,
+            instance.status,
+            data,
+            instance.started_at,
+            instance.updated_at,
+        )
+
+    def get(self, code: str) -> InstanceInfo:
+        with self.db.read() as session:
+            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
+            if instance is None:
+                raise NotFound(f"no dossier {code}")
+            return self._info(instance, session.get(ProcessVersion, instance.process_version_id))
+
+    def tasks(
+        self,
+        *,
+        code: str | None = None,
+        lane: str | None = None,
+        assignee: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[TaskRow]:
+        """Open user tasks from the projection, soonest deadline first."""
+        query = select(UserTask)
+        if code:
+            query = query.where(UserTask.instance_code == code)
+        if lane:
+            query = query.where(UserTask.lane == lane)
+        if assignee:
+            query = query.where(UserTask.assignee == assignee)
+        query = (
+            query.order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.ready_at).limit(limit).offset(offset)
+        )
+        with self.db.read() as session:
+            return [_task_row(r) for r in session.scalars(query)]
+
+    def timers(self, code: str) -> list[tuple[str, datetime, str]]:
+        with self.db.read() as session:
+            rows = session.execute(
+                select(Timer.name, Timer.due_at, Timer.state)
+                .join(Instance)
+                .where(Instance.code == code)
+                .order_by(Timer.id)
+            ).all()
+            return [tuple(r) for r in rows]
+
+    def history(self, code: str) -> list[EventRow]:
+        with self.db.read() as session:
+            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
+            if instance is None:
+                raise NotFound(f"no dossier {code}")
+            events = session.scalars(
+                select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
+            )
+            return [EventRow(e.seq, e.tag, e.at, e.actor, e.task_id, e.payload, e.hash) for e in events]
+
+    def verify(self, code: str) -> chain.ChainReport:
+        with self.db.read() as session:
+            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
+            if instance is None:
+                raise NotFound(f"no dossier {code}")
+            return chain.verify_chain(session, instance)

@@ -1,0 +1,40 @@
+"""Settings: read from the environment once, into one typed object. Nothing else reads `os.environ`."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///instance/motcua.db"
+    secret_key: str = ""
+    agency_code: str = "000.00.00.H00"
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    calendar_overrides: Path | None = PROJECT_ROOT / "processes" / "calendar" / "vn_overrides.yaml"
+    notification_sender: str = "adapters.notifications.log_sender:LogNotificationSender"
+    script_timeout: float = 1.0
+    worker_batch: int = 100
+    worker_interval: float = 5.0
+    language: str = "vi"
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        """Build settings from MOTCUA_* variables; anything unset keeps its default."""
+        base = cls()
+        return replace(
+            base,
+            database_url=env.get("MOTCUA_DATABASE_URL", base.database_url),
+            secret_key=env.get("MOTCUA_SECRET_KEY", base.secret_key),
+            agency_code=env.get("MOTCUA_AGENCY_CODE", base.agency_code),
+            notification_sender=env.get("MOTCUA_NOTIFICATION_SENDER", base.notification_sender),
+            worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
+            language=env.get("MOTCUA_LANGUAGE", base.language),
+        )
+
+    def with_overrides(self, values: Mapping[str, object]) -> "Settings":
+        known = {k: v for k, v in values.items() if k in self.__dataclass_fields__}
+        return replace(self, **known)

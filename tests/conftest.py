@@ -1,0 +1,122 @@
+"""Shared fixtures: a fresh database per test on SQLite and, when configured, on PostgreSQL."""
+
+import os
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from engine.domain.clock import VN_TZ, FakeClock
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PG_HELP = (
+    "PostgreSQL tests skipped: set MOTCUA_TEST_POSTGRES_URL, e.g. "
+    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres (make test does this when a local server answers)"
+)
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+    required = os.environ.get("MOTCUA_REQUIRE_POSTGRES") == "1"
+    if not url:
+        if required:
+            pytest.fail("MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set")
+        pytest.skip(PG_HELP)
+    try:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # the server is down or refuses us
+        if required:
+            pytest.fail(f"PostgreSQL required but unreachable at {url}: {exc}")
+        pytest.skip(f"{PG_HELP} ({exc})")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A throw-away PostgreSQL database for this test session; dropped at the end."""
+    admin_url = _postgres_admin_url()
+    name = f"motcua_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    from engine.persistence.migrate import upgrade
+
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate(url: str) -> None:
+    from engine.persistence.models import Base
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """The URL of an empty, migrated database: SQLite in tmp_path, or the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        from engine.persistence.migrate import upgrade
+
+        url = f"sqlite:///{tmp_path / 'motcua.db'}"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("postgres_database")
+    _truncate(url)
+    return url
+
+
+class RecordingSender:
+    """A notification sender that records what it was given; can be told to fail."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, dict, str]] = []
+        self.fail_with: Exception | None = None
+
+    def send(self, kind, payload, idempotency_key):
+        if self.fail_with is not None:
+            raise self.fail_with
+        if all(key != idempotency_key for _k, _p, key in self.sent):
+            self.sent.append((kind, payload, idempotency_key))
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ))  # Monday 2 March 2026, 08:00
+
+
+@pytest.fixture
+def sender():
+    return RecordingSender()
+
+
+@pytest.fixture
+def app(database_url, clock, sender):
+    from web import create_app
+
+    app = create_app({"database_url": database_url, "secret_key": "test"}, clock=clock, sender=sender)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["motcua"].close()
+
+
+@pytest.fixture
+def services(app):
+    return app.extensions["motcua"]
+
+
+def fixture_files(*names: str) -> dict[str, bytes]:
+    return {name: (FIXTURES / name).read_bytes() for name in names}

@@ -1,0 +1,225 @@
+"""The `motcua` command line. Every command builds the application through `create_app`."""
+
+import sys
+from datetime import date
+
+import click
+
+from engine.domain.clock import VN_TZ
+from engine.domain.errors import MotcuaError, ProcessDefinitionError
+from engine.services import Services
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
+from engine.services.calendars import parse_moment
+from engine.services.deploy import read_files
+
+DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
+
+
+def _services(ctx: click.Context, migrate: bool = True) -> Services:
+    obj = ctx.ensure_object(dict)
+    if "services" not in obj:
+        from web import create_app
+
+        obj["app"] = create_app()
+        obj["services"] = obj["app"].extensions["motcua"]
+        if migrate:
+            obj["services"].migrate()
+    return obj["services"]
+
+
+class _Group(click.Group):
+    """Prints domain errors as one clear line and exits 1 instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ProcessDefinitionError as exc:
+            for file, element, message in exc.problems:
+                click.echo(f"LỖI {file}: phần tử '{element or '-'}': {message}", err=True)
+            sys.exit(1)
+        except MotcuaError as exc:
+            click.echo(f"LỖI: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+def main():
+    """motcua: quy trình một cửa của Sở Khoa học và Công nghệ."""
+
+
+@main.group(cls=_Group)
+def db():
+    """Cơ sở dữ liệu."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx):
+    """Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu."""
+    _services(ctx)
+    click.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.pass_context
+def check(ctx, files):
+    """Kiểm tra các tệp BPMN mà không triển khai."""
+    for info in _services(ctx).deploy.check(read_files(list(files))):
+        click.echo(f"OK  {info.process_id}  «{info.name}»  {info.version_hash[:12]}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--by", default="cli", help="Người triển khai (ghi vào lịch sử).")
+@click.pass_context
+def deploy(ctx, files, by):
+    """Triển khai các tệp BPMN (thư mục: mọi tệp *.bpmn trong đó)."""
+    for info in _services(ctx).deploy.deploy(read_files(list(files)), by):
+        state = "mới" if info.created else "không đổi"
+        click.echo(f"{info.process_id}  v{info.number}  {info.version_hash[:12]}  ({state})  «{info.name}»")
+
+
+@main.command()
+@click.argument("code")
+@click.pass_context
+def verify(ctx, code):
+    """Kiểm tra chuỗi băm lịch sử của một hồ sơ."""
+    report = _services(ctx).instances.verify(code)
+    if report.intact:
+        click.echo(f"{code}: toàn vẹn ({report.events} sự kiện)")
+    else:
+        click.echo(f"{code}: BỊ THAY ĐỔI: {report.problem}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Chạy một lượt rồi dừng.")
+@click.option("--batch", default=None, type=click.IntRange(1, 10000))
+@click.option("--interval", default=None, type=click.FloatRange(0.05, 3600))
+@click.pass_context
+def worker(ctx, once, batch, interval):
+    """Bộ hẹn giờ: kích hoạt các mốc thời gian đến hạn và gửi thông báo."""
+    import threading
+
+    from web.worker import run_forever, run_once, worker_id
+
+    services = _services(ctx)
+    batch = batch or services.settings.worker_batch
+    if once:
+        fired, sent = run_once(services, worker_id(), batch)
+        click.echo(f"{fired} mốc thời gian đã kích hoạt, {sent} thông báo đã gửi")
+        return
+    stop = threading.Event()
+    try:
+        run_forever(services, stop, batch, interval or services.settings.worker_interval)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Không chạy bộ hẹn giờ trong tiến trình web.")
+@click.pass_context
+def serve(ctx, host, port, threads, no_worker):
+    """Chạy ứng dụng web (gunicorn) cùng bộ hẹn giờ trong tiến trình."""
+    from web.serve import serve as run_server
+
+    services = _services(ctx)
+    run_server(ctx.obj["app"], services, host, port, threads, worker=not no_worker)
+
+
+@main.command("demo-users")
+@click.pass_context
+def demo_users(ctx):
+    """Tạo một tài khoản mẫu cho mỗi vai trò và in ra."""
+    accounts = _services(ctx).accounts
+    click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
+    for username, full_name, role, division in DEMO_ACCOUNTS:
+        accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
+        click.echo(f"  {username:<12} {ROLES[role]:<28} {full_name} ({division})")
+
+
+# --- calendar ---------------------------------------------------------------------------------------------------
+@main.group(cls=_Group)
+def calendar():
+    """Lịch làm việc: ngày nghỉ, ngày làm bù, tính hạn."""
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' không phải ngày dạng YYYY-MM-DD (ví dụ 2026-01-02)")
+
+
+@calendar.command("due")
+@click.option("--from", "start", required=True, help="Thời điểm bắt đầu, ISO 8601 (ví dụ 2026-02-13T16:55+07:00).")
+@click.option("--working-days", type=float)
+@click.option("--working-hours", type=float)
+@click.option("--days", type=float, help="Ngày theo lịch (Bộ luật Dân sự, Điều 147-148).")
+@click.option("--before", is_flag=True, help="Tính lùi thay vì tính tới.")
+@click.pass_context
+def calendar_due(ctx, start, working_days, working_hours, days, before):
+    """In hạn tính theo lịch làm việc, ISO 8601 với múi giờ +07:00."""
+    given = [(v, u) for v, u in ((working_days, "wd"), (working_hours, "wh"), (days, "d")) if v is not None]
+    if len(given) != 1:
+        raise click.UsageError("cho đúng một trong --working-days, --working-hours, --days")
+    if given[0][0] < 0:
+        raise click.BadParameter("số lượng phải không âm; dùng --before để tính lùi")
+    try:
+        moment = parse_moment(start)
+    except ValueError:
+        raise click.BadParameter(f"'{start}' không phải thời điểm ISO 8601 (ví dụ 2026-02-13T16:55:00+07:00)")
+    result = _services(ctx).calendars.current().add(moment, given[0][0], given[0][1], before=before)
+    click.echo(result.astimezone(VN_TZ).isoformat())
+
+
+@calendar.command("is-working-day")
+@click.argument("day")
+@click.pass_context
+def calendar_is_working_day(ctx, day):
+    """In yes nếu DAY (YYYY-MM-DD) là ngày làm việc, no nếu không."""
+    click.echo("yes" if _services(ctx).calendars.current().is_working_day(_parse_day(day)) else "no")
+
+
+@calendar.command("show")
+@click.argument("year", type=click.IntRange(1990, 2100))
+@click.pass_context
+def calendar_show(ctx, year):
+    """Liệt kê ngày nghỉ (trong tuần) và ngày làm bù của một năm, kèm nguồn."""
+    for day, kind, reason, source in _services(ctx).calendars.current().year_exceptions(year):
+        click.echo(f"{day.isoformat()}  {day.strftime('%a')}  {DAY_KIND_LABELS[kind]:<9} {reason}  [{source}]")
+
+
+@calendar.group("override", cls=_Group)
+def calendar_override():
+    """Ngày nghỉ hoặc làm bù do quản trị viên khai báo."""
+
+
+@calendar_override.command("add")
+@click.argument("day")
+@click.option("--off", "kind", flag_value="off", help="Ngày nghỉ.")
+@click.option("--work", "kind", flag_value="work", help="Ngày làm việc (làm bù).")
+@click.option("--reason", required=True, help="Lý do, ví dụ số văn bản thông báo.")
+@click.option("--by", default="cli")
+@click.pass_context
+def calendar_override_add(ctx, day, kind, reason, by):
+    if kind is None:
+        raise click.UsageError("cho --off hoặc --work")
+    override = _services(ctx).calendars.add_override(_parse_day(day), kind, reason, by)
+    click.echo(f"{override.day.isoformat()}  {DAY_KIND_LABELS[override.kind]}  {override.reason}")
+
+
+@calendar_override.command("remove")
+@click.argument("day")
+@click.pass_context
+def calendar_override_remove(ctx, day):
+    removed = _services(ctx).calendars.remove_override(_parse_day(day))
+    click.echo("đã xoá" if removed else "không có ngày này trong bảng ngoại lệ")
+
+
+if __name__ == "__main__":
+    main()

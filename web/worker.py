@@ -1,0 +1,46 @@
+"""The timer worker loop: fire due timers, then dispatch the outbox, until told to stop."""
+
+import logging
+import os
+import socket
+import threading
+
+from engine.services import Services
+
+log = logging.getLogger("motcua.worker")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
+    """One pass: fire every due timer (batch by batch), then send one batch of outbox messages."""
+    fired = 0
+    while True:
+        count = services.timers.run_pass(name, batch)
+        fired += count
+        if count < batch:
+            break
+    return fired, services.outbox.dispatch(batch)
+
+
+def run_forever(services: Services, stop: threading.Event, batch: int, interval: float) -> None:
+    name = worker_id()
+    while not stop.is_set():
+        try:
+            fired, sent = run_once(services, name, batch)
+            if fired or sent:
+                log.info("fired %d timers, sent %d messages", fired, sent)
+        except Exception:  # a bad step must not stop the worker; it is logged and retried next pass
+            log.exception("worker pass failed")
+        stop.wait(interval)
+
+
+def start_in_background(services: Services, batch: int, interval: float) -> tuple[threading.Thread, threading.Event]:
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_forever, args=(services, stop, batch, interval), name="motcua-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop
