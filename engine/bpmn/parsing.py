@@ -59,6 +59,28 @@ def read_xml(name: str, content: bytes | str) -> etree._Element:
         raise ProcessDefinitionError([(name, "", f"not well-formed XML: {exc}")])
 
 
+_BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+
+
+def _dangling_references(root: etree._Element, name: str) -> list[tuple[str, str, str]]:
+    """Sequence flows that point at nothing: found here so the message can say exactly that."""
+    problems = []
+    for proc in root.iterfind(".//bpmn:process", _BPMN_NS):
+        ids = {el.get("id") for el in proc.iter() if el.get("id")}
+        for flow in proc.iterfind(".//bpmn:sequenceFlow", _BPMN_NS):
+            for end in ("sourceRef", "targetRef"):
+                ref = flow.get(end)
+                if ref not in ids:
+                    problems.append(
+                        (
+                            name,
+                            flow.get("id", ""),
+                            f"sequence flow {end} '{ref}' is not an element of process '{proc.get('id')}'",
+                        )
+                    )
+    return problems
+
+
 def _problem(exc: ValidationException, default_file: str) -> tuple[str, str, str]:
     where = f" (line {exc.line_number})" if getattr(exc, "line_number", "") else ""
     message = str(exc).split("\nSource Details")[0].strip() or "invalid"
@@ -87,6 +109,10 @@ def parse_files(files: dict[str, bytes | str], extra: dict[str, bytes | str] | N
     for name, content in {**(extra or {}), **files}.items():
         try:
             root = read_xml(name, content)
+            dangling = _dangling_references(root, name)
+            if dangling:
+                problems.extend(dangling)
+                continue
             parser.add_bpmn_xml(root, filename=name)
             texts[name] = content.decode("utf-8") if isinstance(content, bytes) else content
         except ProcessDefinitionError as exc:
