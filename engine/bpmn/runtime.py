@@ -72,8 +72,16 @@ class Workflow:
         return views
 
     def waiting_timers(self) -> list[TimerView]:
+        """Timers the workflow waits on."""
+        return self._timers(TaskState.WAITING)
+
+    def fired_timers(self) -> list[TimerView]:
+        """Timers that have fired (including one that was already due when it was reached)."""
+        return self._timers(TaskState.COMPLETED)
+
+    def _timers(self, state: TaskState) -> list[TimerView]:
         timers = []
-        for task in self._wf.get_tasks(state=TaskState.WAITING):
+        for task in self._wf.get_tasks(state=state):
             spec = task.task_spec
             if isinstance(spec, CatchingEvent) and isinstance(
                 spec.event_definition, ClockTimeDateEvent | ClockDurationEvent

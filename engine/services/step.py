@@ -63,7 +63,31 @@ def save_step(
             {"timer": row.name, "due_at": row.due_at.isoformat()},
             row.task_id,
         )
-    known = {row.task_id for row in rows}
+    known = set(session.scalars(select(Timer.task_id).where(Timer.instance_id == instance.id)))
+    for timer in workflow.fired_timers():
+        if timer.task_id in known:
+            continue
+        # Reached when already due, it fired within this step: record it all the same, for the auditors.
+        session.add(
+            Timer(
+                instance_id=instance.id,
+                task_id=timer.task_id,
+                name=timer.name,
+                due_at=timer.due_at,
+                state="fired",
+                fired_at=now,
+            )
+        )
+        known.add(timer.task_id)
+        history.append(
+            session,
+            instance,
+            "instance:timer:fired",
+            now,
+            "system",
+            {"timer": timer.name, "due_at": timer.due_at.isoformat()},
+            timer.task_id,
+        )
 
     tasks = {t.task_id: t for t in workflow.ready_user_tasks()} if instance.status == "running" else {}
     projected = {

@@ -281,3 +281,12 @@ def test_verify_detects_tampering(services, tamper):
         connection.execute(text(tamper))
     report = services.instances.verify("H1")
     assert not report.intact and report.problem
+
+
+def test_a_timer_already_due_when_reached_fires_at_once_and_is_recorded(services, clock):
+    start(services, received=datetime(2026, 2, 2, 8, 0, tzinfo=VN_TZ))  # a month ago: the reminder is overdue
+    services.instances.complete(only_task(services).task_id, {}, "motcua")
+    assert services.instances.timers("H1") == [("remind", datetime(2026, 2, 3, 8, 0, tzinfo=VN_TZ), "fired")]
+    assert [e.tag for e in services.instances.history("H1")].count("instance:timer:fired") == 1
+    services.instances.complete(only_task(services).task_id, {}, "chuyenvien")
+    assert [e.tag for e in services.instances.history("H1")].count("instance:timer:fired") == 1
