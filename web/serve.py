@@ -25,6 +25,7 @@ def serve(app: Flask, services: Services, host: str, port: int, threads: int, wo
 
     def post_worker_init(_worker):
         nonlocal stop
+        services.db.dispose()  # connections opened before the fork must not be shared with the parent
         if worker:
             _thread, stop = start_in_background(
                 services, services.settings.worker_batch, services.settings.worker_interval

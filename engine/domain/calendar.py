@@ -79,6 +79,18 @@ class OfficeHours:
 DEFAULT_HOURS = OfficeHours()
 
 
+def parse_office_hours(text: str) -> OfficeHours:
+    """Office hours from a setting such as `07:30-11:30,13:00-17:00`. Raises ValueError saying what is expected."""
+    sessions = []
+    try:
+        for part in text.split(","):
+            opening, closing = part.strip().split("-")
+            sessions.append((time.fromisoformat(opening.strip()), time.fromisoformat(closing.strip())))
+    except ValueError:
+        raise ValueError(f"office hours '{text}' not understood; write sessions like 07:30-11:30,13:00-17:00")
+    return OfficeHours(tuple(sessions))
+
+
 class WorkingCalendar:
     """Working days and office-time arithmetic.
 

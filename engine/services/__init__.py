@@ -4,6 +4,7 @@ import importlib
 from dataclasses import dataclass
 
 from engine.bpmn.runtime import BpmnRuntime
+from engine.domain.calendar import parse_office_hours
 from engine.domain.clock import Clock, SystemClock
 from engine.persistence.db import Database
 from engine.persistence.migrate import upgrade
@@ -46,7 +47,12 @@ def load_object(path: str):
 def build_services(settings: Settings, clock: Clock | None = None, sender=None) -> Services:
     clock = clock or SystemClock()
     db = Database(settings.database_url)
-    calendars = CalendarService(db, clock, CalendarSettings(shipped_overrides=settings.calendar_overrides))
+    calendar_settings = CalendarSettings(
+        shipped_overrides=settings.calendar_overrides,
+        office_hours=parse_office_hours(settings.office_hours),
+        hours_per_day=settings.hours_per_day,
+    )
+    calendars = CalendarService(db, clock, calendar_settings)
     runtime = BpmnRuntime(clock, script_helpers(calendars, clock), script_timeout=settings.script_timeout)
     instances = InstanceService(db, runtime, clock, calendars)
     sender = sender or load_object(settings.notification_sender)()

@@ -15,6 +15,8 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     calendar_overrides: Path | None = PROJECT_ROOT / "processes" / "calendar" / "vn_overrides.yaml"
     notification_sender: str = "adapters.notifications.log_sender:LogNotificationSender"
+    office_hours: str = "07:30-11:30,13:00-17:00"
+    hours_per_day: float = 8
     script_timeout: float = 1.0
     worker_batch: int = 100
     worker_interval: float = 5.0
@@ -31,6 +33,8 @@ class Settings:
             secret_key=env.get("MOTCUA_SECRET_KEY", base.secret_key),
             agency_code=env.get("MOTCUA_AGENCY_CODE", base.agency_code),
             notification_sender=env.get("MOTCUA_NOTIFICATION_SENDER", base.notification_sender),
+            office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
+            hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
         )

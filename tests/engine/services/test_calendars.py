@@ -41,3 +41,18 @@ def test_script_helpers_compute_with_the_calendar(services):
     assert helpers["add_working_days"]("2026-02-13T16:55:00+07:00", 1) == "2026-02-23T16:55:00+07:00"
     assert helpers["working_days_before"]("2026-02-23T16:55:00+07:00", 1) == "2026-02-13T16:55:00+07:00"
     assert helpers["is_working_day"]("2026-01-02") is False
+
+
+def test_office_hours_are_configurable(database_url, clock, sender):
+    from web import create_app
+
+    app = create_app(
+        {"database_url": database_url, "office_hours": "08:00-12:00,13:30-17:30"}, clock=clock, sender=sender
+    )
+    calendar = app.extensions["motcua"].calendars.current()
+    assert calendar.add(datetime(2026, 3, 2, 11, 0, tzinfo=VN_TZ), 2, "wh") == datetime(
+        2026, 3, 2, 14, 30, tzinfo=VN_TZ
+    )
+    app.extensions["motcua"].close()
+    with pytest.raises(ValueError, match="07:30-11:30,13:00-17:00"):
+        create_app({"database_url": database_url, "office_hours": "morning"}, clock=clock, sender=sender)
