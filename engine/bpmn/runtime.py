@@ -6,6 +6,7 @@ timers) so that no other layer needs to know SpiffWorkflow.
 
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -22,6 +23,8 @@ from engine.bpmn.state import StateSerializer
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent, due_at
 from engine.domain.clock import Clock
 from engine.domain.errors import InvalidTransition, MotcuaError, NotFound, ScriptError
+
+_MAX_PASSES = 20
 
 
 @dataclass(frozen=True)
@@ -158,12 +161,16 @@ class BpmnRuntime:
 
     def advance(self, workflow: Workflow) -> None:
         """Run engine steps and due timers until the workflow waits for a person or a later time."""
-        with self._mapped_errors():
-            wf = workflow._wf
-            wf.refresh_waiting_tasks()
+        wf = workflow._wf
+        with mapped_errors():
             wf.do_engine_steps()
-            wf.refresh_waiting_tasks()
-            wf.do_engine_steps()
+            # A fired timer may lead to another timer that is already due: repeat until nothing more moves.
+            for _ in range(_MAX_PASSES):
+                waiting = {task.id for task in wf.get_tasks(state=TaskState.WAITING)}
+                wf.refresh_waiting_tasks()
+                wf.do_engine_steps()
+                if waiting == {task.id for task in wf.get_tasks(state=TaskState.WAITING)}:
+                    break
 
     def complete(self, workflow: Workflow, task_id: str, data: dict) -> UserTaskView:
         """Complete the ready user task `task_id` with `data`; raise InvalidTransition if it is not ready."""
@@ -174,7 +181,7 @@ class BpmnRuntime:
                 f"task '{task.task_spec.bpmn_name or task.task_spec.name}' is not ready "
                 f"(state {TaskState.get_name(task.state)})"
             )
-        with self._mapped_errors():
+        with mapped_errors():
             task.data.update(data)
             task.run()
         self.advance(workflow)
@@ -183,24 +190,19 @@ class BpmnRuntime:
     def cancel(self, workflow: Workflow) -> None:
         workflow._wf.cancel()
 
-    def _mapped_errors(self):
-        return _ErrorMapping()
 
-
-class _ErrorMapping:
-    """Turns SpiffWorkflow's exceptions into domain errors, keeping ScriptError with its task name."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc is None or isinstance(exc, MotcuaError) and not isinstance(exc, ScriptError):
-            return False
+@contextmanager
+def mapped_errors():
+    """Turn SpiffWorkflow's exceptions into domain errors, keeping a ScriptError with its task name."""
+    try:
+        yield
+    except MotcuaError:
+        raise
+    except Exception as exc:
         script_error = script_error_from(exc)
         if script_error is not None:
             raise script_error from exc
         if isinstance(exc, SpiffWorkflowException):
-            task = getattr(getattr(exc, "task", None), "task_spec", None)
-            name = (getattr(task, "bpmn_id", None) or getattr(task, "name", None)) or "?"
-            raise ScriptError(name, str(exc)) from exc
-        return False
+            spec = getattr(getattr(exc, "task", None), "task_spec", None)
+            raise ScriptError(getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?", str(exc)) from exc
+        raise
