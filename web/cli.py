@@ -56,8 +56,8 @@ def db():
 @click.pass_context
 def db_upgrade(ctx):
     """Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu."""
-    _services(ctx)
-    click.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    services = _services(ctx)
+    click.echo(f"Cơ sở dữ liệu ở phiên bản lược đồ mới nhất ({services.schema_revision()}).")
 
 
 @main.command()
@@ -102,8 +102,9 @@ def worker(ctx, once, batch, interval):
     """Bộ hẹn giờ: kích hoạt các mốc thời gian đến hạn và gửi thông báo."""
     import threading
 
-    from web.worker import run_forever, run_once, worker_id
+    from web.worker import configure_logging, run_forever, run_once, worker_id
 
+    configure_logging()
     services = _services(ctx)
     batch = batch or services.settings.worker_batch
     if once:
@@ -126,7 +127,9 @@ def worker(ctx, once, batch, interval):
 def serve(ctx, host, port, threads, no_worker):
     """Chạy ứng dụng web (gunicorn) cùng bộ hẹn giờ trong tiến trình."""
     from web.serve import serve as run_server
+    from web.worker import configure_logging
 
+    configure_logging()
     services = _services(ctx)
     run_server(ctx.obj["app"], services, host, port, threads, worker=not no_worker)
 
@@ -159,7 +162,7 @@ def _parse_day(value: str) -> date:
 @click.option("--from", "start", required=True, help="Thời điểm bắt đầu, ISO 8601 (ví dụ 2026-02-13T16:55+07:00).")
 @click.option("--working-days", type=float)
 @click.option("--working-hours", type=float)
-@click.option("--days", type=float, help="Ngày theo lịch (Bộ luật Dân sự, Điều 147-148).")
+@click.option("--days", type=int, help="Ngày theo lịch (Bộ luật Dân sự, Điều 147-148).")
 @click.option("--before", is_flag=True, help="Tính lùi thay vì tính tới.")
 @click.pass_context
 def calendar_due(ctx, start, working_days, working_hours, days, before):

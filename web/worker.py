@@ -25,6 +25,11 @@ def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
     return fired, services.outbox.dispatch(batch)
 
 
+def configure_logging() -> None:
+    """Worker and server messages to stderr with timestamps (info and above)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def run_forever(services: Services, stop: threading.Event, batch: int, interval: float) -> None:
     name = worker_id()
     while not stop.is_set():
@@ -39,6 +44,7 @@ def run_forever(services: Services, stop: threading.Event, batch: int, interval:
 
 def start_in_background(services: Services, batch: int, interval: float) -> tuple[threading.Thread, threading.Event]:
     stop = threading.Event()
+    log.info("timer worker started (every %.1f s, batches of %d)", interval, batch)
     thread = threading.Thread(
         target=run_forever, args=(services, stop, batch, interval), name="motcua-worker", daemon=True
     )

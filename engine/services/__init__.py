@@ -7,7 +7,7 @@ from engine.bpmn.runtime import BpmnRuntime
 from engine.domain.calendar import parse_office_hours
 from engine.domain.clock import Clock, SystemClock
 from engine.persistence.db import Database
-from engine.persistence.migrate import upgrade
+from engine.persistence.migrate import current_revision, upgrade
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
@@ -33,6 +33,10 @@ class Services:
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
         upgrade(self.settings.database_url)
+
+    def schema_revision(self) -> str:
+        """The Alembic revision the database is at."""
+        return current_revision(self.settings.database_url)
 
     def close(self) -> None:
         self.db.dispose()
