@@ -22,6 +22,7 @@ def _services(ctx: click.Context, migrate: bool = True) -> Services:
 
         obj["app"] = create_app()
         obj["services"] = obj["app"].extensions["motcua"]
+        ctx.call_on_close(obj["services"].close)
         if migrate:
             obj["services"].migrate()
     return obj["services"]
@@ -176,7 +177,10 @@ def calendar_due(ctx, start, working_days, working_hours, days, before):
         moment = parse_moment(start)
     except ValueError:
         raise click.BadParameter(f"'{start}' không phải thời điểm ISO 8601 (ví dụ 2026-02-13T16:55:00+07:00)")
-    result = _services(ctx).calendars.current().add(moment, given[0][0], given[0][1], before=before)
+    try:
+        result = _services(ctx).calendars.current().add(moment, given[0][0], given[0][1], before=before)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
     click.echo(result.astimezone(VN_TZ).isoformat())
 
 

@@ -18,9 +18,9 @@ def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
     """One pass: fire every due timer (batch by batch), then send one batch of outbox messages."""
     fired = 0
     while True:
-        count = services.timers.run_pass(name, batch)
-        fired += count
-        if count < batch:
+        done = services.timers.run_pass(name, batch)
+        fired += done.fired
+        if done.leased < batch:
             break
     return fired, services.outbox.dispatch(batch)
 
@@ -28,6 +28,8 @@ def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
 def configure_logging() -> None:
     """Worker and server messages to stderr with timestamps (info and above)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("spiff", "alembic"):  # their per-step info lines would drown ours
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def run_forever(services: Services, stop: threading.Event, batch: int, interval: float) -> None:

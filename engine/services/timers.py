@@ -1,13 +1,27 @@
 """Firing due timers. Any number of workers may run this at once: they coordinate only through row locks."""
 
+import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
 from engine.domain.clock import Clock
+from engine.domain.errors import MotcuaError
 from engine.persistence.db import Database
 from engine.persistence.models import Instance, Timer
 from engine.services.instances import InstanceService
+
+log = logging.getLogger("motcua.timers")
+
+
+@dataclass(frozen=True)
+class TimerPass:
+    """What one pass did: timers leased, fired, and the ones whose step failed (id, error)."""
+
+    leased: int
+    fired: int
+    failed: list[tuple[int, str]] = field(default_factory=list)
 
 
 class TimerService:
@@ -67,9 +81,21 @@ class TimerService:
             self.instances._save(session, instance, workflow, [], "system")
             return timer.state == "fired"
 
-    def run_pass(self, worker_id: str, batch: int = 100) -> int:
-        """Lease one batch of due timers and fire each; return how many fired."""
-        return sum(self.fire(timer_id) for timer_id in self.lease_due(worker_id, batch))
+    def run_pass(self, worker_id: str, batch: int = 100) -> TimerPass:
+        """Lease one batch of due timers and fire each in its own unit of work.
+
+        A timer whose step fails (a script error, say) is rolled back and stays leased until its lease expires, so
+        it is retried later without holding up the others in its batch.
+        """
+        leased = self.lease_due(worker_id, batch)
+        fired, failed = 0, []
+        for timer_id in leased:
+            try:
+                fired += self.fire(timer_id)
+            except MotcuaError as exc:
+                log.error("timer %s failed, retried after its lease: %s", timer_id, exc)
+                failed.append((timer_id, str(exc)))
+        return TimerPass(len(leased), fired, failed)
 
     def waiting_count(self) -> int:
         with self.db.transaction() as session:

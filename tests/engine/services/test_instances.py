@@ -147,12 +147,12 @@ def test_cancel_removes_open_tasks_and_timers(services):
 def test_a_timer_fires_when_the_clock_reaches_it_and_only_once(services, clock):
     start(services)
     services.instances.complete(only_task(services).task_id, {}, "motcua")
-    assert services.timers.run_pass("w1") == 0  # not due yet: nothing happens
+    assert services.timers.run_pass("w1").fired == 0  # not due yet: nothing happens
     clock.set(datetime(2026, 3, 3, 7, 59, tzinfo=VN_TZ))
-    assert services.timers.run_pass("w1") == 0
+    assert services.timers.run_pass("w1").fired == 0
     clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=VN_TZ))
-    assert services.timers.run_pass("w1") == 1
-    assert services.timers.run_pass("w1") == 0
+    assert services.timers.run_pass("w1").fired == 1
+    assert services.timers.run_pass("w1").fired == 0
     assert services.instances.timers("H1")[0][2] == "fired"
     tags = [e.tag for e in services.instances.history("H1")]
     assert tags.count("instance:timer:fired") == 1
@@ -290,3 +290,22 @@ def test_a_timer_already_due_when_reached_fires_at_once_and_is_recorded(services
     assert [e.tag for e in services.instances.history("H1")].count("instance:timer:fired") == 1
     services.instances.complete(only_task(services).task_id, {}, "chuyenvien")
     assert [e.tag for e in services.instances.history("H1")].count("instance:timer:fired") == 1
+
+
+def test_a_failing_timer_does_not_hold_up_the_others_in_its_batch(services, clock):
+    source = fixture_files("timer_only.bpmn")["timer_only.bpmn"].replace(
+        b"fired_count = 1", b"fired_count = 1 / divisor"
+    )
+    services.deploy.deploy({"timer_only.bpmn": source}, "designer")
+    due = "2026-03-02T09:00:00+07:00"
+    for code, divisor in (("BAD", 0), ("OK1", 1), ("OK2", 2)):
+        services.instances.start("timer_only", code, {"due_at": due, "divisor": divisor}, "motcua")
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=VN_TZ))
+    done = services.timers.run_pass("w1", 10)
+    assert (done.leased, done.fired) == (3, 2)
+    assert len(done.failed) == 1 and "mark" in done.failed[0][1]  # the failure names the script task
+    assert services.instances.get("OK1").status == "completed" and services.instances.get("OK2").status == "completed"
+    assert services.instances.timers("BAD")[0][2] == "waiting"
+    assert services.timers.run_pass("w1", 10).leased == 0  # leased: retried only after the lease expires
+    clock.advance(minutes=6)
+    assert services.timers.run_pass("w1", 10).leased == 1

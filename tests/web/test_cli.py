@@ -1,0 +1,291 @@
+"""The `motcua` command line, run in-process with click's CliRunner against a SQLite file in tmp_path."""
+
+import re
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select, update
+
+from engine.domain.clock import VN_TZ, FakeClock
+from engine.persistence.models import Account, HistoryEvent, Instance
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import FIXTURES, RecordingSender, fixture_files
+from web import create_app
+from web.cli import main
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+PASSWD_MARKER = "root:"  # what /etc/passwd would leak into the output if an entity were resolved
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture
+def cli(db_url):
+    runner = CliRunner(env={"MOTCUA_DATABASE_URL": db_url})
+
+    def run(*args: str):
+        return runner.invoke(main, [str(a) for a in args])
+
+    return run
+
+
+@contextmanager
+def open_services(db_url, clock=None):
+    """The same database the CLI uses, through the composition root, for arranging and checking."""
+    app = create_app({"database_url": db_url}, clock=clock, sender=RecordingSender())
+    services = app.extensions["motcua"]
+    services.migrate()
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def ok(result) -> str:
+    """The standard output of a command that succeeded (logs on stderr are left out)."""
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def versions(db_url):
+    with open_services(db_url) as services:
+        return services.deploy.versions()
+
+
+# --- check -----------------------------------------------------------------------------------------------------
+def test_check_accepts_the_shipped_processes_without_deploying(cli, db_url):
+    output = ok(cli("check", PROCESSES))
+    assert re.search(r"^OK  quy_trinh_mau  «Quy trình mẫu năm bước»  [0-9a-f]{12}$", output, re.M)
+    assert versions(db_url) == []
+
+
+def _missing_target(text: str) -> str:
+    assert 'targetRef="mark" />' in text
+    return text.replace('targetRef="mark" />', 'targetRef="nowhere" />')
+
+
+def _truncated(text: str) -> str:
+    return text[: len(text) // 2]
+
+
+def _xxe(_text: str) -> str:
+    return (
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+        '<bpmn:process id="p" name="&xxe;" isExecutable="true"><bpmn:startEvent id="s" /></bpmn:process>'
+        "</bpmn:definitions>\n"
+    )
+
+
+BROKEN = [
+    pytest.param(_missing_target, "phần tử 'f2'", "targetRef 'nowhere'", id="missing-target"),
+    pytest.param(_truncated, "phần tử '-'", "not well-formed XML", id="not-well-formed"),
+    pytest.param(_xxe, "phần tử '-'", "DOCTYPE and ENTITY declarations are not allowed", id="xxe"),
+]
+
+
+@pytest.mark.parametrize(("breaker", "element", "problem"), BROKEN)
+def test_check_names_file_element_and_problem_of_a_broken_file(cli, db_url, tmp_path, breaker, element, problem):
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text(breaker((FIXTURES / "timer_only.bpmn").read_text("utf-8")), "utf-8")
+
+    result = cli("check", broken)
+
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # a message, not a traceback
+    line = next(line for line in result.stderr.splitlines() if line.startswith("LỖI broken.bpmn:"))
+    assert element in line and problem in line
+    assert PASSWD_MARKER not in result.output
+    assert versions(db_url) == []
+
+
+def test_deploy_with_one_broken_file_deploys_nothing(cli, db_url, tmp_path):
+    (tmp_path / "good.bpmn").write_bytes((FIXTURES / "three_steps.bpmn").read_bytes())
+    (tmp_path / "bad.bpmn").write_text(_missing_target((FIXTURES / "timer_only.bpmn").read_text("utf-8")), "utf-8")
+
+    result = cli("deploy", tmp_path)
+
+    assert result.exit_code == 1
+    assert "LỖI bad.bpmn: phần tử 'f2'" in result.stderr
+    assert versions(db_url) == []
+
+
+# --- deploy ----------------------------------------------------------------------------------------------------
+def test_deploy_prints_versions_and_a_second_deploy_changes_nothing(cli, db_url):
+    first = ok(cli("deploy", PROCESSES))
+    assert re.search(r"^quy_trinh_mau  v1  [0-9a-f]{12}  \(mới\)  «Quy trình mẫu năm bước»$", first, re.M)
+
+    second = ok(cli("deploy", PROCESSES))
+    assert re.search(r"^quy_trinh_mau  v1  [0-9a-f]{12}  \(không đổi\)", second, re.M)
+    assert "(mới)" not in second
+    assert [(v.process_id, v.number) for v in versions(db_url)] == [("quy_trinh_mau", 1)]
+
+
+def test_deploying_a_changed_file_creates_version_2_and_running_dossiers_stay_on_theirs(cli, db_url, tmp_path):
+    target = tmp_path / "quy_trinh_mau.bpmn"
+    original = (PROCESSES / "quy_trinh_mau.bpmn").read_text("utf-8")
+    target.write_text(original, "utf-8")
+    ok(cli("deploy", target))
+    with open_services(db_url) as services:
+        services.instances.start("quy_trinh_mau", "HS-V1", {}, "test")
+
+    target.write_text(original.replace('name="Quy trình mẫu năm bước"', 'name="Quy trình mẫu (sửa đổi)"'), "utf-8")
+    output = ok(cli("deploy", target))
+
+    assert re.search(r"^quy_trinh_mau  v2  [0-9a-f]{12}  \(mới\)  «Quy trình mẫu \(sửa đổi\)»$", output, re.M)
+    assert [v.number for v in versions(db_url)] == [1, 2]
+    with open_services(db_url) as services:
+        assert services.instances.get("HS-V1").version == 1
+
+
+# --- calendar --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # Friday 16:55 before Tết: 5 minutes that day, the next working day is Monday 23/2 (07:30 + 55 min).
+        (["--from", "2026-02-13T16:55:00+07:00", "--working-hours", "1"], "2026-02-23T08:25:00+07:00"),
+        (["--from", "2026-02-23T10:00:00+07:00", "--working-days", "1", "--before"], "2026-02-13T10:00:00+07:00"),
+        (["--from", "2026-03-02T10:00:00+07:00", "--working-days", "1"], "2026-03-03T10:00:00+07:00"),
+        # Calendar days end at the close of the last day; a last day off moves to the next working day.
+        (["--from", "2026-03-02T09:00:00+07:00", "--days", "10"], "2026-03-12T17:00:00+07:00"),
+        (["--from", "2026-02-13T16:55:00+07:00", "--days", "3"], "2026-02-23T17:00:00+07:00"),
+        (["--from", "2026-03-12T09:00:00+07:00", "--days", "10", "--before"], "2026-03-02T17:00:00+07:00"),
+        # A moment without an offset is Vietnam time.
+        (["--from", "2026-03-02T09:00:00", "--working-hours", "2"], "2026-03-02T11:00:00+07:00"),
+    ],
+)
+def test_calendar_due(cli, args, expected):
+    assert ok(cli("calendar", "due", *args)) == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-13-45", "--days", "3"], "'2026-13-45' không phải thời điểm ISO 8601"),
+        (["--from", "hôm nay", "--working-days", "1"], "không phải thời điểm ISO 8601"),
+        (["--from", "2026-03-02T09:00:00+07:00"], "cho đúng một trong --working-days, --working-hours, --days"),
+        (["--from", "2026-03-02T09:00:00+07:00", "--days", "1", "--working-days", "1"], "cho đúng một trong"),
+        (["--from", "2026-03-02T09:00:00+07:00", "--working-days", "-1"], "dùng --before để tính lùi"),
+        (["--from", "2026-03-02T09:00:00+07:00", "--days", "2.5"], "--days"),  # calendar days are whole
+    ],
+)
+def test_calendar_due_refuses_bad_input_clearly(cli, args, message):
+    result = cli("calendar", "due", *args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a usage error, not a traceback
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("day", "answer"),
+    [
+        ("2026-01-10", "yes"),  # Saturday made up for Friday 2/1 (shipped override)
+        ("2026-01-02", "no"),  # Friday swapped off
+        ("2026-02-17", "no"),  # Tết
+        ("2026-03-02", "yes"),  # an ordinary Monday
+        ("2026-03-07", "no"),  # an ordinary Saturday
+    ],
+)
+def test_calendar_is_working_day(cli, day, answer):
+    assert ok(cli("calendar", "is-working-day", day)) == answer + "\n"
+
+
+def test_calendar_is_working_day_refuses_a_bad_day(cli):
+    result = cli("calendar", "is-working-day", "2026-02-30")
+    assert result.exit_code == 2
+    assert "không phải ngày dạng YYYY-MM-DD" in result.stderr
+
+
+def test_calendar_override_add_changes_the_calendar_and_show_lists_it(cli):
+    assert ok(cli("calendar", "is-working-day", "2026-03-06")) == "yes\n"
+
+    added = ok(cli("calendar", "override", "add", "2026-03-06", "--off", "--reason", "Quyết định X"))
+    assert added == "2026-03-06  nghỉ  Quyết định X\n"
+
+    assert ok(cli("calendar", "is-working-day", "2026-03-06")) == "no\n"
+    shown = ok(cli("calendar", "show", "2026")).splitlines()
+    assert "2026-03-06  Fri  nghỉ      Quyết định X  [admin]" in shown
+    assert any(line.startswith("2026-02-17  Tue  nghỉ") and line.endswith("[holidays]") for line in shown)
+    assert any(line.startswith("2026-01-10  Sat  làm bù") and line.endswith("[shipped]") for line in shown)
+
+    ok(cli("calendar", "override", "add", "2026-03-07", "--work", "--reason", "Làm bù theo Quyết định Y"))
+    assert ok(cli("calendar", "is-working-day", "2026-03-07")) == "yes\n"
+    assert ok(cli("calendar", "override", "remove", "2026-03-06")) == "đã xoá\n"
+    assert ok(cli("calendar", "is-working-day", "2026-03-06")) == "yes\n"
+
+
+def test_calendar_override_add_needs_off_or_work(cli):
+    result = cli("calendar", "override", "add", "2026-03-06", "--reason", "Quyết định X")
+    assert result.exit_code == 2
+    assert "cho --off hoặc --work" in result.stderr
+    assert ok(cli("calendar", "is-working-day", "2026-03-06")) == "yes\n"
+
+
+# --- verify ----------------------------------------------------------------------------------------------------
+def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        services.instances.start("three_steps", "HS-001", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+        events = len(services.instances.history("HS-001"))
+
+    assert ok(cli("verify", "HS-001")) == f"HS-001: toàn vẹn ({events} sự kiện)\n"
+
+    with open_services(db_url) as services, services.db.transaction() as session:
+        instance_id = session.scalar(select(Instance.id).where(Instance.code == "HS-001"))
+        session.execute(
+            update(HistoryEvent)
+            .where(HistoryEvent.instance_id == instance_id, HistoryEvent.seq == 1)
+            .values(payload={"process": "three_steps", "data": {"received_at": "2026-01-01T08:00:00+07:00"}})
+        )
+
+    result = cli("verify", "HS-001")
+    assert result.exit_code == 2
+    assert "HS-001: BỊ THAY ĐỔI: event 1 (instance:started) was altered" in result.stderr
+
+
+def test_verify_an_unknown_dossier_is_an_error(cli):
+    result = cli("verify", "KHONG-CO")
+    assert result.exit_code == 1
+    assert "LỖI: no dossier KHONG-CO" in result.stderr
+
+
+# --- accounts, worker ------------------------------------------------------------------------------------------
+def test_demo_users_prints_eight_accounts_and_is_idempotent(cli, db_url):
+    first = ok(cli("demo-users"))
+    second = ok(cli("demo-users"))
+
+    assert first == second
+    lines = first.splitlines()
+    assert lines[0] == f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"
+    assert [line.split()[0] for line in lines[1:]] == [username for username, *_ in DEMO_ACCOUNTS]
+    assert len(lines) == 1 + 8
+    with open_services(db_url) as services:
+        with services.db.read() as session:
+            assert session.scalar(select(func.count()).select_from(Account)) == 8
+        assert services.accounts.authenticate("giamdoc", DEMO_PASSWORD).role == "director"
+
+
+def test_worker_once_fires_due_timers_and_sends_notifications(cli, db_url):
+    # Started in 2019 with a timer due in 2020: waiting in the database, and due by the CLI's wall clock.
+    with open_services(db_url, FakeClock(datetime(2019, 6, 3, 9, 0, tzinfo=VN_TZ))) as services:
+        services.deploy.deploy(fixture_files("timer_only.bpmn", "three_steps.bpmn"), "test")
+        services.instances.start("timer_only", "T-1", {"due_at": "2020-01-01T00:00:00+07:00"}, "test")
+        services.instances.start("three_steps", "HS-1", {}, "test")  # one task ready: one notification
+        assert [state for _n, _d, state in services.instances.timers("T-1")] == ["waiting"]
+
+    assert ok(cli("worker", "--once")) == "1 mốc thời gian đã kích hoạt, 1 thông báo đã gửi\n"
+    assert ok(cli("worker", "--once")) == "0 mốc thời gian đã kích hoạt, 0 thông báo đã gửi\n"
+
+    with open_services(db_url) as services:
+        assert [state for _n, _d, state in services.instances.timers("T-1")] == ["fired"]
+        info = services.instances.get("T-1")
+        assert info.status == "completed"
+        assert info.data["fired_count"] == 1
+        assert [e.tag for e in services.instances.history("T-1")].count("instance:timer:fired") == 1
