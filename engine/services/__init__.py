@@ -11,6 +11,7 @@ from engine.persistence.migrate import current_revision, upgrade
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
+from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.settings import Settings
@@ -57,7 +58,9 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         hours_per_day=settings.hours_per_day,
     )
     calendars = CalendarService(db, clock, calendar_settings)
-    runtime = BpmnRuntime(clock, script_helpers(calendars, clock), script_timeout=settings.script_timeout)
+    runtime = BpmnRuntime(
+        clock, {**script_helpers(calendars, clock), **SCRIPT_EFFECT_HELPERS}, script_timeout=settings.script_timeout
+    )
     instances = InstanceService(db, runtime, clock, calendars)
     sender = sender or load_object(settings.notification_sender)()
     return Services(

@@ -1,5 +1,7 @@
 """Use cases on process instances: start, complete, claim, release, cancel, read. One transaction each."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +16,7 @@ from engine.persistence.db import Database
 from engine.persistence.models import HistoryEvent, Instance, ProcessVersion, Timer, UserTask
 from engine.services import history as chain
 from engine.services.calendars import CalendarService
+from engine.services.effects import collecting
 from engine.services.step import Event, save_step
 
 
@@ -89,8 +92,25 @@ class InstanceService:
         process = self.runtime.process(version.id, version.process_id, lambda: version.sources)
         return self.runtime.restore(process, instance.state)
 
+    @contextmanager
+    def step(self) -> Iterator[Session]:
+        """One unit of work that runs the workflow: a transaction, collecting the effects scripts ask for."""
+        with self.db.transaction() as session, collecting() as effects:
+            session.info["effects"] = effects
+            yield session
+
     def _save(self, session: Session, instance: Instance, workflow: Workflow, events: list[Event], actor: str) -> None:
-        save_step(session, instance, workflow, self.runtime, self.calendars.current(), self.clock.now(), events, actor)
+        save_step(
+            session,
+            instance,
+            workflow,
+            self.runtime,
+            self.calendars.current(),
+            self.clock.now(),
+            events,
+            actor,
+            session.info.get("effects", []),
+        )
         try:
             session.flush()
         except StaleDataError:
@@ -126,7 +146,7 @@ class InstanceService:
         if not code or len(code) > 100:
             raise ValidationError("an instance code of 1-100 characters is required", {"code": "required"})
         now = self.clock.now()
-        with self.db.transaction() as session:
+        with self.step() as session:
             version = session.scalars(
                 select(ProcessVersion)
                 .where(ProcessVersion.process_id == process_id)
@@ -163,7 +183,7 @@ class InstanceService:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""
         if not isinstance(data, dict):
             raise ValidationError("task data must be an object", {"data": "object expected"})
-        with self.db.transaction() as session:
+        with self.step() as session:
             instance, row = self._open_task(session, task_id)
             if row.assignee and row.assignee != actor:
                 raise Conflict(f"task '{row.title}' is claimed by {row.assignee}")
@@ -200,7 +220,7 @@ class InstanceService:
     def cancel(self, code: str, actor: str, reason: str) -> None:
         if not reason.strip():
             raise ValidationError("a reason is required to cancel a dossier", {"reason": "required"})
-        with self.db.transaction() as session:
+        with self.step() as session:
             instance = self._lock(session, code=code)
             if instance.status != "running":
                 raise InvalidTransition(f"dossier {code} is {instance.status}, not running")

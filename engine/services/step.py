@@ -10,6 +10,7 @@ from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.domain.calendar import WorkingCalendar, parse_allotment
 from engine.persistence.models import Instance, OutboxMessage, Timer, UserTask
 from engine.services import history
+from engine.services.effects import Effect
 
 
 @dataclass
@@ -40,6 +41,7 @@ def save_step(
     now: datetime,
     events: list[Event],
     actor: str,
+    effects: list[Effect] = (),
 ) -> None:
     """Persist `workflow` as the new state of `instance` and record what changed."""
     for event in events:
@@ -153,6 +155,9 @@ def save_step(
             timer.task_id,
         )
 
+    for effect in effects:
+        _record_effect(session, instance, effect, now)
+
     if instance.status == "running" and workflow.completed:
         instance.status = "completed"
         history.append(session, instance, "instance:completed", now, "system", {"data": workflow.data})
@@ -162,3 +167,23 @@ def save_step(
 
 def workflow_cancelled(instance: Instance) -> bool:
     return instance.status == "cancelled"
+
+
+EFFECT_TAGS = {"letter": "dossier:letter:queued", "portal_status": "dossier:status:changed"}
+
+
+def _record_effect(session: Session, instance: Instance, effect: Effect, now: datetime) -> None:
+    """An effect a script asked for: a history event, and an outbox row to deliver it after commit."""
+    event = history.append(session, instance, EFFECT_TAGS[effect.kind], now, "system", effect.payload)
+    session.add(
+        OutboxMessage(
+            instance_id=instance.id,
+            kind=effect.kind,
+            idempotency_key=f"{instance.code}:{event.seq}",
+            payload={"code": instance.code, **effect.payload},
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )

@@ -57,7 +57,7 @@ class TimerService:
 
     def fire(self, timer_id: int) -> bool:
         """Fire one timer in its own unit of work. A timer already fired, cancelled or held elsewhere is a no-op."""
-        with self.db.transaction() as session:
+        with self.instances.step() as session:
             # Lock the instance before the timer row: every writer of an instance's timers holds its instance lock
             # first, so two workers firing two timers of one instance cannot deadlock.
             instance_id = session.scalar(

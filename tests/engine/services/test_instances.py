@@ -309,3 +309,38 @@ def test_a_failing_timer_does_not_hold_up_the_others_in_its_batch(services, cloc
     assert services.timers.run_pass("w1", 10).leased == 0  # leased: retried only after the lease expires
     clock.advance(minutes=6)
     assert services.timers.run_pass("w1", 10).leased == 1
+
+
+def test_letters_and_statuses_asked_for_by_scripts_are_recorded_and_queued(services, sender):
+    script = 'send_letter("mau_04", reason=reason)\nstatus = set_portal_status(4)'
+    services.deploy.deploy({"scripted.bpmn": SCRIPT_PROCESS.format(script=escape(script)).encode()}, "d")
+    services.instances.start("scripted", "S1", {}, "motcua")
+    services.instances.complete(only_task(services, "S1").task_id, {"reason": "Chờ ý kiến liên ngành"}, "motcua")
+    events = services.instances.history("S1")
+    letter = next(e for e in events if e.tag == "dossier:letter:queued")
+    assert letter.payload == {"form": "mau_04", "reason": "Chờ ý kiến liên ngành"}
+    status = next(e for e in events if e.tag == "dossier:status:changed")
+    assert status.payload["status"] == 4 and status.payload["label"] == "Đang xử lý"
+    services.outbox.dispatch()
+    assert sorted(kind for kind, _p, _k in sender.sent) == ["letter", "notification", "notification", "portal_status"]
+
+
+def test_effects_of_a_failed_step_are_not_kept(services):
+    script = 'send_letter("mau_04")\nboom = 1 / 0'
+    services.deploy.deploy({"scripted.bpmn": SCRIPT_PROCESS.format(script=escape(script)).encode()}, "d")
+    services.instances.start("scripted", "S1", {}, "motcua")
+    before = snapshot(services, "S1")
+    with pytest.raises(ScriptError):
+        services.instances.complete(only_task(services, "S1").task_id, {}, "motcua")
+    assert snapshot(services, "S1") == before
+
+
+def test_effect_helpers_refuse_bad_input_outside_and_inside_a_step():
+    from engine.domain.errors import ValidationError
+    from engine.services.effects import collecting, send_letter, set_portal_status
+
+    with pytest.raises(ValidationError, match="while a dossier step runs"):
+        send_letter("mau_01")
+    with collecting() as effects, pytest.raises(ValidationError, match="1-10"):
+        set_portal_status(11)
+    assert effects == []
