@@ -176,3 +176,42 @@ class Account(Base):
     division: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class DossierSequence(Base):
+    """The last sequence number used for dossier codes of one agency on one day (TT 01/2018 Art. 19)."""
+
+    __tablename__ = "dossier_sequence"
+
+    agency_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Dossier(Base):
+    """A dossier (hồ sơ): who applied for what, by which channel, and its dates and national status."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_received", "received_at"), Index("ix_dossier_status", "status"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    procedure_code: Mapped[str] = mapped_column(String(100))
+    applicant: Mapped[dict]
+    channel: Mapped[int]
+    result_delivery: Mapped[str] = mapped_column(String(10))
+    documents: Mapped[dict]
+    fee: Mapped[int] = mapped_column(Integer, default=0)
+    fee_paid: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime]
+    clock_start: Mapped[datetime]
+    appointment: Mapped[datetime]
+    original_appointment: Mapped[datetime]
+    status: Mapped[int]
+    status_changed_at: Mapped[datetime]
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
+    processing_end_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    received_by: Mapped[str] = mapped_column(String(100))

@@ -1,0 +1,153 @@
+"""Benchmarks of motcua against SpiffWorkflow alone and against the naive way of persisting it.
+
+    python bench/run.py             # full run; writes bench/RESULTS.md
+    python bench/run.py --quick     # smoke run (small N, 10,000 waiting dossiers); writes nothing
+
+(a) SpiffWorkflow in memory, (b) naive whole-JSON-per-step persistence on SQLite, (c) motcua on SQLite and, when a
+server is available, on PostgreSQL (a fresh database, dropped at the end); (d) a timer pass with nothing due among
+many waiting dossiers and (e) the process's RSS as they grow. See bench/RESULTS.md.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench import approaches, report  # noqa: E402
+from bench.timer_pass import waiting_series  # noqa: E402
+
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+RESULTS = Path(__file__).with_name("RESULTS.md")
+KEPT_HEADING = "## Analysis"  # a hand-written section of RESULTS.md that a new run keeps
+
+
+def arguments(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smoke run: N=20, 1,000 and 10,000 waiting dossiers")
+    parser.add_argument("--n", type=int, help="instances per approach (default 200, 20 with --quick)")
+    parser.add_argument("--passes", type=int, help="timed timer passes per size (default 50, 20 with --quick)")
+    parser.add_argument("--only", default="abcd", help="which parts to run, e.g. 'c' or 'ab' (d includes e)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="admin URL of a PostgreSQL server (else the environment's"
+        " MOTCUA_TEST_POSTGRES_URL, else a local server if it lets user postgres in)",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--output", type=Path, help=f"write the results here (default {RESULTS} on a full run)")
+    args = parser.parse_args(argv)
+    args.n = args.n or (20 if args.quick else 200)
+    args.passes = args.passes or (20 if args.quick else 50)
+    args.sizes = (1_000, 10_000) if args.quick else (1_000, 100_000)
+    if args.output is None and not args.quick and args.only == "abcd":
+        args.output = RESULTS
+    return args
+
+
+def postgres_admin_url(args) -> str | None:
+    """The PostgreSQL server to use, or None (with a message) when there is none."""
+    if args.no_postgres:
+        return None
+    url = args.postgres or os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+    try:
+        engine = create_engine(url or LOCAL_POSTGRES, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return url or LOCAL_POSTGRES
+    except Exception as exc:
+        if url:
+            raise SystemExit(f"PostgreSQL at {url} is unreachable: {exc}")
+        print(f"PostgreSQL skipped: no --postgres or MOTCUA_TEST_POSTGRES_URL, and {LOCAL_POSTGRES} did not answer")
+        return None
+
+
+class FreshPostgres:
+    """A database created for this run on the server at `admin_url`, dropped on exit."""
+
+    def __init__(self, admin_url: str):
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.name = f"motcua_bench_{uuid.uuid4().hex[:10]}"
+        self.url = make_url(admin_url).set(database=self.name).render_as_string(hide_password=False)
+
+    def __enter__(self) -> "FreshPostgres":
+        with self.admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE \"{self.name}\" ENCODING 'UTF8' TEMPLATE template0"))
+            self.version = conn.scalar(text("SHOW server_version"))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def run_database(label: str, url: str, args, throughput: list, timers: dict) -> None:
+    """(c), then (d) and (e), on one database."""
+    services = approaches.motcua_app(url)
+    try:
+        if "c" in args.only:
+            print(f"(c) motcua on {label}: {args.n} instances ...", flush=True)
+            throughput.append((f"c (motcua, {label})", args.n, approaches.run_motcua(services, args.n)))
+        if "d" in args.only:
+            print(f"(d, e) timer passes on {label}, waiting dossiers {args.sizes} ...", flush=True)
+            timers[label] = waiting_series(services, args.sizes, args.passes)
+    finally:
+        services.close()
+
+
+def kept_analysis(path: Path | None) -> list[str]:
+    if path is None or not path.exists():
+        return []
+    text_ = path.read_text(encoding="utf-8")
+    if KEPT_HEADING not in text_:
+        return []
+    section = text_.split(KEPT_HEADING, 1)[1].split("\n## ", 1)[0]
+    return [KEPT_HEADING.removeprefix("## "), "", *section.strip("\n").splitlines()]
+
+
+def main(argv=None) -> None:
+    args = arguments(argv)
+    throughput: list[tuple[str, int, float]] = []
+    timers: dict[str, list[dict]] = {}
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
+        if "a" in args.only:
+            print(f"(a) SpiffWorkflow in memory: {args.n} instances ...", flush=True)
+            approaches.check_spiff()
+            throughput.append(("a (Spiff in memory)", args.n, approaches.run_spiff(args.n)))
+        if "b" in args.only:
+            print(f"(b) naive whole-JSON per step on SQLite: {args.n} instances ...", flush=True)
+            seconds, size = approaches.run_naive(args.n, Path(tmp))
+            throughput.append(("b (naive JSON, SQLite)", args.n, seconds))
+            notes.append(f"- b stores {size:,} bytes of workflow JSON per completed dossier (spec included).")
+        if "c" in args.only or "d" in args.only:
+            run_database("SQLite", f"sqlite:///{tmp}/motcua.db", args, throughput, timers)
+    pg_version = None
+    if ("c" in args.only or "d" in args.only) and (admin := postgres_admin_url(args)):
+        with FreshPostgres(admin) as pg:
+            pg_version = pg.version
+            run_database("PostgreSQL", pg.url, args, throughput, timers)
+
+    lines = report.throughput_lines(throughput) + [""] + (report.timer_lines(timers) if timers else [])
+    print("\n" + "\n".join(lines))
+    if args.output:
+        command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        info = report.machine(pg_version)
+        sections = kept_analysis(args.output)
+        body = report.markdown(info, report.throughput_lines(throughput), report.timer_lines(timers), notes, command)
+        if sections:
+            body = body.rstrip("\n") + "\n\n## " + "\n".join(sections) + "\n"
+        args.output.write_text(body, encoding="utf-8")
+        print(f"\nwrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
