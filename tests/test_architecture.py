@@ -84,7 +84,7 @@ def _assert_survives_reload(services, code: str) -> None:
     """The stored state restores to a workflow that dumps back to the same state and agrees with the projections."""
     state, (version_id, process_id, sources), waiting_timer_rows = _stored(services, code)
     runtime = services.runtime
-    process = runtime.process(version_id, process_id, lambda: sources)
+    process = runtime.process(version_id, lambda: (process_id, sources))
 
     restored = runtime.restore(process, state)
 

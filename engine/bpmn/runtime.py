@@ -128,13 +128,14 @@ class BpmnRuntime:
         self._cache_size = cache_size
 
     # --- specs -------------------------------------------------------------------------------------------------
-    def process(self, key: object, process_id: str, sources: Callable[[], dict[str, str]]) -> ParsedProcess:
-        """The parsed process for a version `key`, parsing `sources()` only on a cache miss."""
+    def process(self, key: object, load: Callable[[], tuple[str, dict[str, str]]]) -> ParsedProcess:
+        """The parsed process for a version `key`; `load()` gives (process id, sources) and runs only on a miss."""
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        parsed = parse_files(sources())[process_id]
+        process_id, sources = load()
+        parsed = parse_files(sources)[process_id]
         self._cache[key] = parsed
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

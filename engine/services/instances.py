@@ -88,8 +88,11 @@ class InstanceService:
         return instance
 
     def _workflow(self, session: Session, instance: Instance) -> Workflow:
-        version = session.get(ProcessVersion, instance.process_version_id)
-        process = self.runtime.process(version.id, version.process_id, lambda: version.sources)
+        def load_version():  # only on a cache miss: the sources are the largest column we have
+            version = session.get(ProcessVersion, instance.process_version_id)
+            return version.process_id, version.sources
+
+        process = self.runtime.process(instance.process_version_id, load_version)
         return self.runtime.restore(process, instance.state)
 
     @contextmanager
@@ -100,33 +103,38 @@ class InstanceService:
             yield session
 
     def _save(self, session: Session, instance: Instance, workflow: Workflow, events: list[Event], actor: str) -> None:
-        save_step(
-            session,
-            instance,
-            workflow,
-            self.runtime,
-            self.calendars.current(),
-            self.clock.now(),
-            events,
-            actor,
-            session.info.get("effects", []),
-        )
+        with session.no_autoflush:
+            save_step(
+                session,
+                instance,
+                workflow,
+                self.runtime,
+                self.calendars.current(),
+                self.clock.now(),
+                events,
+                actor,
+                session.info.get("effects", []),
+            )
         try:
             session.flush()
         except StaleDataError:
             raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
 
     def _open_task(self, session: Session, task_id: str) -> tuple[Instance, UserTask]:
-        instance_id = session.scalar(select(UserTask.instance_id).where(UserTask.task_id == task_id))
-        if instance_id is None:
+        query = select(UserTask, Instance).join(Instance, UserTask.instance_id == Instance.id)
+        found = session.execute(query.where(UserTask.task_id == task_id)).first()
+        if found is None:
             raise self._gone(session, task_id)
-        instance = self._lock(session, id=instance_id)
-        # Read again under the lock: another command may have completed the task while we waited.
-        row = session.scalars(
-            select(UserTask).where(UserTask.task_id == task_id).execution_options(populate_existing=True)
-        ).one_or_none()
-        if row is None:
-            raise self._gone(session, task_id)
+        row, instance = found
+        if self.db.dialect == "postgresql":
+            # Lock the instance, then read the task again: another command may have completed it while we waited.
+            # (SQLite needs neither: BEGIN IMMEDIATE already made this transaction the only writer.)
+            instance = self._lock(session, id=instance.id)
+            row = session.scalars(
+                select(UserTask).where(UserTask.task_id == task_id).execution_options(populate_existing=True)
+            ).one_or_none()
+            if row is None:
+                raise self._gone(session, task_id)
         return instance, row
 
     def _gone(self, session: Session, task_id: str) -> Exception:
@@ -157,7 +165,7 @@ class InstanceService:
                 raise NotFound(f"process '{process_id}' is not deployed")
             if session.scalar(select(func.count()).select_from(Instance).where(Instance.code == code)):
                 raise Conflict(f"dossier {code} already exists")
-            process = self.runtime.process(version.id, version.process_id, lambda: version.sources)
+            process = self.runtime.process(version.id, lambda: (version.process_id, version.sources))
             instance = Instance(
                 code=code,
                 process_version_id=version.id,

@@ -49,7 +49,8 @@ def save_step(
 
     # Timers first: a fired timer is the cause of the tasks that follow it.
     waiting = {t.task_id: t for t in workflow.waiting_timers()}
-    rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting")).all()
+    all_rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
+    rows = [row for row in all_rows if row.state == "waiting"]
     for row in rows:
         if row.task_id in waiting:
             continue
@@ -65,7 +66,7 @@ def save_step(
             {"timer": row.name, "due_at": row.due_at.isoformat()},
             row.task_id,
         )
-    known = set(session.scalars(select(Timer.task_id).where(Timer.instance_id == instance.id)))
+    known = {row.task_id for row in all_rows}
     for timer in workflow.fired_timers():
         if timer.task_id in known:
             continue
