@@ -22,7 +22,7 @@ File format (every key is required)::
 """
 
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
@@ -139,7 +139,7 @@ def _list(field: str, value: object) -> tuple:
     return tuple(value)
 
 
-def _stripped(value: object) -> object:
+def _stripped(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 

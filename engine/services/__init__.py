@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from engine.bpmn.runtime import BpmnRuntime
 from engine.domain.calendar import parse_office_hours
+from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import Clock, SystemClock
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
@@ -69,7 +70,9 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         db,
         calendars,
         runtime,
-        DeployService(db, clock),
+        DeployService(
+            db, clock, load_catalogue(settings.catalogue) if settings.catalogue else None, settings.hours_per_day
+        ),
         instances,
         TimerService(db, clock, instances),
         OutboxService(db, clock, sender),

@@ -5,9 +5,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.bpmn.parsing import parse_files
+from engine.bpmn.allotments import check_allotments
+from engine.bpmn.parsing import ParsedProcess, parse_files
+from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
-from engine.domain.errors import ValidationError
+from engine.domain.errors import ProcessDefinitionError, ValidationError
 from engine.persistence.db import Database
 from engine.persistence.models import ProcessVersion
 
@@ -40,8 +42,24 @@ def read_files(paths: list[str | Path]) -> dict[str, bytes]:
 
 
 class DeployService:
-    def __init__(self, db: Database, clock: Clock):
-        self.db, self.clock = db, clock
+    def __init__(self, db: Database, clock: Clock, catalogue: Catalogue | None = None, hours_per_day: float = 8):
+        self.db, self.clock, self.catalogue, self.hours_per_day = db, clock, catalogue, hours_per_day
+
+    def _parse(self, files: dict[str, bytes]) -> dict[str, ParsedProcess]:
+        """Parse `files` (they may call deployed files) and check each catalogued process's allotments against its
+        procedure's time limit; processes not in the catalogue (shared call activities, demos) are not checked."""
+        extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
+        parsed = parse_files(files, extra)
+        if self.catalogue is not None:
+            problems = [
+                problem
+                for process in parsed.values()
+                if (procedure := self.catalogue.by_process(process.process_id)) is not None
+                for problem in check_allotments(process, procedure.time_limit, hours_per_day=self.hours_per_day)
+            ]
+            if problems:
+                raise ProcessDefinitionError(problems)
+        return parsed
 
     def _deployed_sources(self) -> dict[str, str]:
         """The files of the latest version of every process, so new files may call deployed ones."""
@@ -63,13 +81,11 @@ class DeployService:
 
     def check(self, files: dict[str, bytes]) -> list[VersionInfo]:
         """Validate without deploying. Raises ProcessDefinitionError naming file, element and problem."""
-        extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
-        return [VersionInfo(p.process_id, p.name, 0, p.version_hash, False) for p in parse_files(files, extra).values()]
+        return [VersionInfo(p.process_id, p.name, 0, p.version_hash, False) for p in self._parse(files).values()]
 
     def deploy(self, files: dict[str, bytes], actor: str) -> list[VersionInfo]:
         """Validate and store a new version of every process whose files changed; return all versions."""
-        extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
-        parsed = parse_files(files, extra)
+        parsed = self._parse(files)
         now = self.clock.now()
         out = []
         with self.db.transaction() as session:

@@ -14,6 +14,7 @@ class Settings:
     agency_code: str = "000.00.00.H00"
     processes_dir: Path = PROJECT_ROOT / "processes"
     calendar_overrides: Path | None = PROJECT_ROOT / "processes" / "calendar" / "vn_overrides.yaml"
+    catalogue: Path | None = PROJECT_ROOT / "processes" / "catalogue.yaml"
     notification_sender: str = "adapters.notifications.log_sender:LogNotificationSender"
     office_hours: str = "07:30-11:30,13:00-17:00"
     hours_per_day: float = 8
