@@ -370,12 +370,14 @@ def _where(tb: TracebackType | None) -> str:
 def render_pdf(html: str) -> bytes:
     """Typeset an HTML page from `render_html` to PDF bytes. The page size and margins come from the template's CSS
     `@page`; fonts are the system's (Times New Roman, else Liberation Serif 2, which covers Vietnamese): none are
-    embedded in the repository, only subset into the PDF."""
+    embedded in the repository, only subset into the PDF. Nothing is fetched: only `data:` URLs load, so a template
+    can neither reach the network nor attach a local file to the PDF."""
     # Imported here: WeasyPrint loads Pango at import time, and HTML-only callers should not need it.
-    from weasyprint import HTML
+    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type information
 
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None  # write_pdf returns bytes when given no target
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    if not isinstance(pdf, bytes):  # write_pdf returns the bytes when given no target
+        raise TypeError(f"WeasyPrint returned {type(pdf).__name__}, not the PDF bytes")
     return pdf
 
 
