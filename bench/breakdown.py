@@ -57,7 +57,7 @@ def instrument() -> None:
     timed(BpmnRuntime, "complete", "  BpmnRuntime.complete (run + advance)")
     timed(instances_module, "save_step", "  save_step")
     timed(BpmnRuntime, "dump", "    BpmnRuntime.dump (Spiff -> state)")
-    timed(history, "append", "    history.append")
+    timed(history.Chain, "append", "    Chain.append (hash an event)")
     timed(step_module, "step_deadline", "    step_deadline (calendar)")
     timed(Workflow, "ready_user_tasks", "    Workflow.ready_user_tasks")
     timed(Session, "flush", "Session.flush (incl. autoflush)")

