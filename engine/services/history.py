@@ -64,7 +64,7 @@ class Chain:
     def write(self, session: Session) -> None:
         """Insert the appended events (the caller updates the instance's chain head in the same transaction)."""
         if self.rows:
-            session.execute(insert(HistoryEvent), self.rows)
+            session.connection().execute(insert(HistoryEvent.__table__), self.rows)
             self.rows = []
 
 

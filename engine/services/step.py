@@ -70,6 +70,7 @@ def save_step(
     Raises Conflict when another command changed the instance since it was read.
     """
     status = status or instance.status
+    db = session.connection()  # Core statements on the session's connection: no ORM bookkeeping on the hot path
     chain = Chain.of(instance)
     outbox: list[dict] = []
     for event in events:
@@ -77,8 +78,11 @@ def save_step(
 
     # Timers first: a fired timer is the cause of the tasks that follow it.
     timers = {t.task_id: t for t in workflow.waiting_timers()}
-    stored = session.execute(
-        select(Timer.id, Timer.task_id, Timer.name, Timer.state, Timer.due_at).where(Timer.instance_id == instance.id)
+    timer_table = Timer.__table__
+    stored = db.execute(
+        select(
+            timer_table.c.id, timer_table.c.task_id, timer_table.c.name, timer_table.c.state, timer_table.c.due_at
+        ).where(timer_table.c.instance_id == instance.id)
     ).all()
     for row in stored:
         if row.state != "waiting" or row.task_id in timers:
@@ -120,12 +124,13 @@ def save_step(
             )
 
     tasks = {t.task_id: t for t in workflow.ready_user_tasks()} if status == "running" else {}
+    task_table = UserTask.__table__
     projected = dict(
-        session.execute(select(UserTask.task_id, UserTask.name).where(UserTask.instance_id == instance.id)).all()
+        db.execute(select(task_table.c.task_id, task_table.c.name).where(task_table.c.instance_id == instance.id)).all()
     )
     gone = [task_id for task_id in projected if task_id not in tasks]
     if gone:
-        session.execute(delete(UserTask).where(UserTask.task_id.in_(gone)))
+        db.execute(delete(task_table).where(task_table.c.task_id.in_(gone)))
         explained = {e.task_id for e in events}
         for task_id in gone:
             if task_id not in explained:
@@ -167,7 +172,7 @@ def save_step(
             )
         )
     if new_tasks:
-        session.execute(insert(UserTask), new_tasks)
+        db.execute(insert(task_table), new_tasks)
 
     for timer in timers.values():
         if timer.task_id not in known:
@@ -188,7 +193,7 @@ def save_step(
                 timer.task_id,
             )
     if new_timers:
-        session.execute(insert(Timer), new_timers)
+        db.execute(insert(timer_table), new_timers)
 
     for effect in effects:
         seq = chain.append(EFFECT_TAGS[effect.kind], now, "system", effect.payload)
@@ -202,7 +207,7 @@ def save_step(
                 .values(status=effect.payload["status"], status_changed_at=now)
             )
     if outbox:
-        session.execute(insert(OutboxMessage), outbox)
+        db.execute(insert(OutboxMessage.__table__), outbox)
 
     if status == "running" and workflow.completed:
         status = "completed"
@@ -213,9 +218,10 @@ def save_step(
 
 def write_instance(session: Session, instance: Instance, chain: Chain, now: datetime, **values) -> None:
     """Update the instance row (its chain head and `values`) if nobody changed it since it was read."""
-    result = session.execute(
-        update(Instance)
-        .where(Instance.id == instance.id, Instance.revision == instance.revision)
+    table = Instance.__table__
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.id == instance.id, table.c.revision == instance.revision)
         .values(
             revision=instance.revision + 1,
             updated_at=now,
@@ -223,7 +229,6 @@ def write_instance(session: Session, instance: Instance, chain: Chain, now: date
             last_event_hash=chain.hash,
             **values,
         )
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
