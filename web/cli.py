@@ -11,6 +11,7 @@ from engine.services import Services
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
+from web.cli_dossier import dossier
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
 
@@ -227,6 +228,8 @@ def calendar_override_remove(ctx, day):
     removed = _services(ctx).calendars.remove_override(_parse_day(day))
     click.echo("đã xoá" if removed else "không có ngày này trong bảng ngoại lệ")
 
+
+main.add_command(dossier)
 
 if __name__ == "__main__":
     main()

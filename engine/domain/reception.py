@@ -197,6 +197,7 @@ def check_documents(procedure: Procedure, documents: object, errors: dict[str, s
             if not isinstance(item.get(flag, default), bool):
                 errors[f"{field}.{flag}"] = f"{flag} phải là đúng (true) hoặc sai (false)"
         given[document.name] = item
+
     def flag(name: str, key: str, default: bool) -> bool:
         return name in given and given[name].get(key, default) is True
 

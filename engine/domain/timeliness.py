@@ -33,7 +33,7 @@ class OfficeTime(Protocol):
 def classify(
     end: datetime, due: datetime, started: datetime | None = None, calendar: OfficeTime | None = None
 ) -> Timeliness:
-    """"early", "on_time" or "late" for work that ended at `end` and was due at `due` (see the module docstring).
+    """ "early", "on_time" or "late" for work that ended at `end` and was due at `due` (see the module docstring).
     `started` and `calendar` matter only for periods shorter than one working day. Raises ValueError for a naive
     datetime."""
     for name, moment in (("end", end), ("due", due), ("started", started)):

@@ -2,6 +2,7 @@
 
 import importlib
 from dataclasses import dataclass
+from datetime import time
 
 from engine.bpmn.runtime import BpmnRuntime
 from engine.domain.calendar import parse_office_hours
@@ -12,6 +13,7 @@ from engine.persistence.migrate import current_revision, upgrade
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
+from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
@@ -31,6 +33,7 @@ class Services:
     timers: TimerService
     outbox: OutboxService
     accounts: AccountService
+    dossiers: DossierService
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -64,17 +67,27 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
     )
     instances = InstanceService(db, runtime, clock, calendars)
     sender = sender or load_object(settings.notification_sender)()
+    catalogue = load_catalogue(settings.catalogue) if settings.catalogue else None
     return Services(
         settings,
         clock,
         db,
         calendars,
         runtime,
-        DeployService(
-            db, clock, load_catalogue(settings.catalogue) if settings.catalogue else None, settings.hours_per_day
-        ),
+        DeployService(db, clock, catalogue, settings.hours_per_day),
         instances,
         TimerService(db, clock, instances),
         OutboxService(db, clock, sender),
         AccountService(db),
+        DossierService(db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)),
     )
+
+
+def parse_cutoff(text: str) -> time | None:
+    """The reception cut-off from a setting such as `17:00`; empty means none. Raises ValueError saying what to do."""
+    if not text or not text.strip():
+        return None
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"cutoff '{text}' not understood; write a time of day such as 17:00 or 15:00 (MOTCUA_CUTOFF)")

@@ -17,6 +17,8 @@ class Settings:
     catalogue: Path | None = PROJECT_ROOT / "processes" / "catalogue.yaml"
     notification_sender: str = "adapters.notifications.log_sender:LogNotificationSender"
     office_hours: str = "07:30-11:30,13:00-17:00"
+    # A dossier received at or after this time (HH:MM) starts counting the next working morning; "" for none.
+    cutoff: str = "17:00"
     hours_per_day: float = 8
     script_timeout: float = 1.0
     worker_batch: int = 100
@@ -35,6 +37,7 @@ class Settings:
             agency_code=env.get("MOTCUA_AGENCY_CODE", base.agency_code),
             notification_sender=env.get("MOTCUA_NOTIFICATION_SENDER", base.notification_sender),
             office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
+            cutoff=env.get("MOTCUA_CUTOFF", base.cutoff),
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
