@@ -12,12 +12,27 @@ import pytest
 from sqlalchemy import select
 
 from engine.bpmn.parsing import parse_files
+from engine.domain.catalogue_data import load_catalogue
 from engine.persistence.models import Instance, ProcessVersion, Timer
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ROOT / "processes"
 BPMN_FILES = sorted(PROCESSES.rglob("*.bpmn"))
 MAX_STEPS = 200  # a process that takes more steps than this is looping, not finishing
+
+# What an officer enters on completing a user task (by task id) so that every gateway takes the main path (the
+# default flows), and the fields the apology branch needs if its timer fires during the run (docs/PROCEDURES.md).
+MAIN_PATH_DATA: dict[str, dict] = {
+    "tiep_nhan": {"reception_result": "accept", "missing_items": [], "refusal_reasons": []},
+    "tham_dinh": {"appraisal_result": "approve", "opinion": "Hồ sơ đáp ứng đủ điều kiện"},
+    "xem_xet": {"approved": True, "comment": ""},
+    "ky_duyet": {"approved": True, "comment": ""},
+    "lap_phieu_xin_loi": {
+        "delay_reason": "Cần xác minh thêm thông tin với cơ quan liên quan",
+        "new_appointment": "2026-12-31T17:00:00+07:00",
+    },
+    "duyet_phieu_xin_loi": {"approved": True},
+}
 
 
 def test_import_contracts_are_kept(tmp_path):
@@ -65,8 +80,22 @@ def test_bpmn_file_parses_and_validates(path):
 
 
 def _start_data(process_id: str, services) -> dict:
-    """What a dossier of `process_id` brings at reception. Add an entry when a process needs more."""
-    return {"received_at": services.clock.now().isoformat()}
+    """What a dossier of `process_id` brings at reception: for a catalogued procedure also its appointment, the
+    reception moment plus the procedure's time limit on the working calendar. Add an entry when a process needs more."""
+    now = services.clock.now()
+    data = {"received_at": now.isoformat(), "clock_start": now.isoformat()}
+    procedure = load_catalogue().by_process(process_id)
+    if procedure is not None:
+        amount, unit = procedure.time_limit
+        data |= {
+            "procedure_code": procedure.code,
+            "time_limit": procedure.time_limit_text,
+            "appointment": services.calendars.current().add(now, amount, unit).isoformat(),
+            "supplement_policy": procedure.supplement_policy,
+            "channel": 1,
+            "applicant": {"name": "Công ty TNHH Thử nghiệm", "type": 2},
+        }
+    return data
 
 
 def _stored(services, code: str) -> tuple[dict, tuple[int, str, dict], list[str]]:
@@ -118,7 +147,7 @@ def _run_to_completion(services, clock, process_id: str, code: str) -> list[str]
             clock.set(max(waiting))
             continue
         task = tasks[0]
-        services.instances.complete(task.task_id, {}, "tester")
+        services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), "tester")
         steps.append(task.name)
     pytest.fail(f"{process_id} did not finish in {MAX_STEPS} steps: {steps}")
 

@@ -1,0 +1,311 @@
+"""The shipped procedures (processes/*.bpmn) against the catalogue and the contract in docs/PROCEDURES.md: one file per
+catalogued procedure, allotments and portal statuses on every user task, a complete diagram, and dossiers run through
+the services on their main path, with a refusal, a supplementation and an apology letter."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from engine.bpmn.allotments import check_allotments, main_path_allotment
+from engine.bpmn.parsing import parse_files
+from engine.domain.calendar import parse_allotment
+from engine.domain.catalogue_data import load_catalogue
+from engine.domain.clock import VN_TZ, FakeClock
+from engine.services.deploy import read_files
+from tests.conftest import RecordingSender
+from tests.test_architecture import MAIN_PATH_DATA
+
+PROCESSES = Path(__file__).resolve().parents[3] / "processes"
+CATALOGUE = load_catalogue()
+PROCEDURES = list(CATALOGUE)
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+# Elements of a process that are drawn; everything else in it (definitions, expressions, extensions) is not.
+DRAWN = {
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "scriptTask",
+    "serviceTask",
+    "manualTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "sequenceFlow",
+    "lane",
+    "dataObjectReference",
+    "dataStoreReference",
+    "textAnnotation",
+    "association",
+}
+START = datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ)  # Monday 2 March 2026, 08:00
+
+
+def _ids(procedure) -> str:
+    return procedure.process
+
+
+def _xml(procedure) -> etree._Element:
+    return etree.parse(str(PROCESSES / f"{procedure.process}.bpmn")).getroot()
+
+
+def _properties(element) -> dict[str, str]:
+    return {
+        p.get("name"): p.get("value")
+        for p in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+    }
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname
+
+
+# --- the files ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_every_catalogued_procedure_has_a_bpmn_file_with_its_process_id(procedure):
+    path = PROCESSES / f"{procedure.process}.bpmn"
+    assert path.is_file(), f"{procedure.code} names process '{procedure.process}' but {path.name} is missing"
+    processes = _xml(procedure).findall("bpmn:process", NS)
+    assert [p.get("id") for p in processes] == [procedure.process]
+    assert processes[0].get("isExecutable") == "true"
+    assert procedure.process in parse_files(read_files([PROCESSES]))
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_every_user_task_carries_an_allotment_and_a_portal_status(procedure):
+    tasks = _xml(procedure).findall(".//bpmn:userTask", NS)
+    assert tasks
+    for task in tasks:
+        properties = _properties(task)
+        assert "allotment" in properties and "portal_status" in properties, task.get("id")
+        _amount, unit = parse_allotment(properties["allotment"])
+        if procedure.time_limit[1] == "d":  # calendar-day procedures count calendar days only
+            assert unit == "d", f"{task.get('id')}: {properties['allotment']}"
+        else:
+            assert unit in ("wd", "wh"), f"{task.get('id')}: {properties['allotment']}"
+        assert 1 <= int(properties["portal_status"]) <= 10, task.get("id")
+        assert properties.get("main_path", "true") in ("true", "false"), task.get("id")
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_the_main_path_adds_up_to_the_time_limit_and_has_the_portal_statuses_of_its_steps(procedure):
+    process = parse_files(read_files([PROCESSES]))[procedure.process]
+
+    assert check_allotments(process, procedure.time_limit) == []
+    path = [task_id.split("/")[-1] for task_id, _, _ in main_path_allotment(process.spec, process.subprocess_specs)]
+    assert (path[0], path[-1]) == ("tiep_nhan", "tra_ket_qua")
+    statuses = {t.get("id"): _properties(t)["portal_status"] for t in _xml(procedure).iterfind(".//bpmn:userTask", NS)}
+    assert [statuses[t] for t in path] == ["2"] + ["4"] * (len(path) - 2) + ["9"]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_every_element_has_a_diagram_shape_or_edge_inside_its_lane(procedure):
+    root = _xml(procedure)
+    process = root.find("bpmn:process", NS)
+    elements = {e.get("id"): e for e in process.iter(etree.Element) if _local(e) in DRAWN}
+    participants = {p.get("id") for p in root.iterfind("bpmn:collaboration/bpmn:participant", NS)}
+    shapes = {s.get("bpmnElement"): s.find("dc:Bounds", NS) for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    edges = {e.get("bpmnElement"): e.findall("di:waypoint", NS) for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
+
+    flows = {i for i, e in elements.items() if _local(e) == "sequenceFlow"}
+    assert participants, "no participant: the lanes need a pool"
+    assert set(elements) - flows | participants == set(shapes)
+    assert flows == set(edges)
+    assert all(bounds is not None and float(bounds.get("width")) > 0 for bounds in shapes.values())
+    assert all(len(points) >= 2 for points in edges.values())
+
+    def box(element_id):
+        b = shapes[element_id]
+        return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+    def inside(inner, outer):  # the centre of `inner` lies in `outer`
+        x, y, w, h = box(inner)
+        ox, oy, ow, oh = box(outer)
+        return ox <= x + w / 2 <= ox + ow and oy <= y + h / 2 <= oy + oh
+
+    for lane in process.iterfind("bpmn:laneSet/bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            assert inside(ref.text, lane.get("id")), f"{ref.text} is drawn outside lane '{lane.get('name')}'"
+    for sub in process.iter(f"{{{NS['bpmn']}}}subProcess"):
+        for child in sub:
+            if child.get("id") in shapes:
+                assert inside(child.get("id"), sub.get("id")), f"{child.get('id')} is drawn outside {sub.get('id')}"
+    lane_names = {lane.get("name") for lane in process.iterfind("bpmn:laneSet/bpmn:lane", NS)}
+    assert lane_names == {"Bộ phận Một cửa", "Lãnh đạo phòng", "Chuyên viên thụ lý", "Lãnh đạo Sở", "Văn thư"}
+
+
+# --- dossiers run through the services ---------------------------------------------------------------------------
+@pytest.fixture
+def clock():
+    return FakeClock(START)
+
+
+@pytest.fixture
+def sender():
+    return RecordingSender()
+
+
+@pytest.fixture
+def services(tmp_path, clock, sender):
+    from web import create_app
+
+    app = create_app(
+        {"database_url": f"sqlite:///{tmp_path / 'motcua.db'}", "secret_key": "x"}, clock=clock, sender=sender
+    )
+    services = app.extensions["motcua"]
+    services.migrate()
+    services.deploy.deploy(read_files([PROCESSES]), "t")
+    yield services
+    services.close()
+
+
+def start(services, procedure, code: str) -> dict:
+    now = services.clock.now()
+    amount, unit = procedure.time_limit
+    data = {
+        "dossier_code": code,
+        "procedure_code": procedure.code,
+        "received_at": now.isoformat(),
+        "clock_start": now.isoformat(),
+        "appointment": services.calendars.current().add(now, amount, unit).isoformat(),
+        "channel": 2,
+        "applicant": {"name": "Bệnh viện Đa khoa Thử nghiệm", "type": 2},
+        "supplement_policy": procedure.supplement_policy,
+        "time_limit": procedure.time_limit_text,
+    }
+    services.instances.start(procedure.process, code, data, "motcua")
+    return data
+
+
+def complete(services, code: str, name: str, data: dict | None = None, actor: str = "canbo") -> None:
+    tasks = [t for t in services.instances.tasks(code=code) if t.name == name]
+    assert len(tasks) == 1, (name, [t.name for t in services.instances.tasks(code=code)])
+    services.instances.complete(tasks[0].task_id, MAIN_PATH_DATA.get(name, {}) if data is None else data, actor)
+
+
+def run_main_path(services, code: str, overrides: dict | None = None) -> list[str]:
+    """Complete the open task with the soonest deadline, with main-path data, until the dossier stops running."""
+    done = []
+    for _ in range(50):
+        if services.instances.get(code).status != "running":
+            return done
+        task = services.instances.tasks(code=code)[0]
+        complete(services, code, task.name, (overrides or {}).get(task.name))
+        done.append(task.name)
+    pytest.fail(f"{code} did not finish: {done}")
+
+
+def events(services, code: str, tag: str) -> list[dict]:
+    return [e.payload for e in services.instances.history(code) if e.tag == tag]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_a_dossier_of_each_procedure_completes_on_its_main_path_with_a_receipt(services, procedure):
+    code = f"H56-{procedure.process}"
+    data = start(services, procedure, code)
+
+    done = run_main_path(services, code)
+
+    process = parse_files(read_files([PROCESSES]))[procedure.process]
+    main_path = [t.split("/")[-1] for t, _, _ in main_path_allotment(process.spec, process.subprocess_specs)]
+    assert done == main_path
+    assert services.instances.get(code).status == "completed"
+    letters = events(services, code, "dossier:letter:queued")
+    assert [letter["form"] for letter in letters] == ["mau_01"]
+    assert letters[0]["appointment"] == data["appointment"]
+    assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
+    assert services.instances.verify(code).intact
+
+
+def test_a_refusal_after_appraisal_ends_the_dossier_with_its_reason(services):
+    procedure = CATALOGUE.by_process("x_quang_y_te")
+    start(services, procedure, "H56-TC")
+    reason = "Phòng đặt máy X-quang không đạt yêu cầu che chắn"
+
+    done = run_main_path(services, "H56-TC", {"tham_dinh": {"appraisal_result": "refuse", "opinion": reason}})
+
+    info = services.instances.get("H56-TC")
+    assert done == ["tiep_nhan", "phan_cong", "tham_dinh"]
+    assert info.status == "completed"
+    assert (info.data["ket_qua"], info.data["ly_do_tu_choi"]) == ("tu_choi", reason)
+    letters = events(services, "H56-TC", "dossier:letter:queued")
+    assert [(letter["form"], letter.get("reasons")) for letter in letters] == [("mau_01", None), ("mau_03", reason)]
+    assert [e["status"] for e in events(services, "H56-TC", "dossier:status:changed")] == [2, 4, 3]
+
+
+def test_a_supplementation_during_appraisal_returns_the_dossier_to_appraisal(services):
+    procedure = CATALOGUE.by_process("dang_ky_to_chuc_khcn")
+    start(services, procedure, "H56-BS")
+    missing = [{"item": "Điều lệ tổ chức và hoạt động", "reason": "chưa có chữ ký của người đứng đầu"}]
+    complete(services, "H56-BS", "tiep_nhan")
+    complete(services, "H56-BS", "phan_cong")
+    complete(services, "H56-BS", "tham_dinh", {"appraisal_result": "supplement", "missing_items": missing})
+
+    supplement = services.instances.tasks(code="H56-BS")
+    assert [(t.name, t.lane, t.properties.get("main_path")) for t in supplement] == [
+        ("nhan_bo_sung", "Chuyên viên thụ lý", "false")
+    ]
+    complete(services, "H56-BS", "nhan_bo_sung", {})
+    assert run_main_path(services, "H56-BS")[0] == "tham_dinh"
+
+    assert services.instances.get("H56-BS").status == "completed"
+    letters = events(services, "H56-BS", "dossier:letter:queued")
+    assert [letter["form"] for letter in letters] == ["mau_01", "mau_02"]
+    assert letters[1]["missing_items"] == missing
+    assert [e["status"] for e in events(services, "H56-BS", "dossier:status:changed")] == [2, 4, 5, 4, 9, 10]
+
+
+def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_one_apology(services, clock):
+    procedure = CATALOGUE.by_process("x_quang_y_te")
+    data = start(services, procedure, "H56-XL")
+    complete(services, "H56-XL", "tiep_nhan")
+    complete(services, "H56-XL", "phan_cong")
+    calendar = services.calendars.current()
+    due = calendar.add(datetime.fromisoformat(data["appointment"]), 1, "wd", before=True)
+    assert [(name, at) for name, at, state in services.instances.timers("H56-XL") if state == "waiting"] == [
+        ("nhac_xin_loi", due)
+    ]
+
+    clock.set(due - timedelta(minutes=1))
+    assert services.timers.run_pass("t", 100).fired == 0
+    clock.set(due + timedelta(hours=1))  # the appraisal is still open
+    assert services.timers.run_pass("t", 100).fired == 1
+    assert services.timers.run_pass("t", 100).fired == 0
+
+    open_tasks = {t.name: t for t in services.instances.tasks(code="H56-XL")}
+    assert set(open_tasks) == {"tham_dinh", "lap_phieu_xin_loi"}
+    assert open_tasks["lap_phieu_xin_loi"].lane == "Chuyên viên thụ lý"
+    new_appointment = calendar.add(datetime.fromisoformat(data["appointment"]), 3, "wd").isoformat()
+    reason = "Chờ kết quả kiểm xạ bổ sung của đơn vị dịch vụ"
+    complete(services, "H56-XL", "lap_phieu_xin_loi", {"delay_reason": reason, "new_appointment": new_appointment})
+    assert [(t.name, t.lane) for t in services.instances.tasks(code="H56-XL") if t.name != "tham_dinh"] == [
+        ("duyet_phieu_xin_loi", "Lãnh đạo Sở")
+    ]
+    complete(services, "H56-XL", "duyet_phieu_xin_loi", {"approved": True}, actor="giamdoc")
+
+    letters = events(services, "H56-XL", "dossier:letter:queued")
+    assert [letter["form"] for letter in letters] == ["mau_01", "mau_04"]
+    assert (letters[1]["reason"], letters[1]["new_appointment"]) == (reason, new_appointment)
+    assert [t.name for t in services.instances.tasks(code="H56-XL")] == ["tham_dinh"]
+
+    run_main_path(services, "H56-XL")
+    assert services.instances.get("H56-XL").status == "completed"
+    assert [letter["form"] for letter in events(services, "H56-XL", "dossier:letter:queued")] == ["mau_01", "mau_04"]
+    assert services.instances.verify("H56-XL").intact
