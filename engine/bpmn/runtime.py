@@ -25,6 +25,7 @@ from engine.domain.clock import Clock
 from engine.domain.errors import InvalidTransition, MotcuaError, NotFound, ScriptError
 
 _MAX_PASSES = 20
+_CLOCK_TIMERS = (ClockTimeDateEvent, ClockDurationEvent)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Workflow:
     def __init__(self, process: ParsedProcess, spiff: BpmnWorkflow):
         self.process = process
         self._wf = spiff
+        self._scanned: tuple | None = None
 
     @property
     def data(self) -> dict:
@@ -63,36 +65,37 @@ class Workflow:
         return self._wf.is_completed()
 
     def ready_user_tasks(self) -> list[UserTaskView]:
-        views = []
-        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
-            spec = task.task_spec
-            if not isinstance(spec, UserTask):
-                continue
-            props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
-            views.append(
-                UserTaskView(str(task.id), spec.bpmn_id or spec.name, spec.bpmn_name or spec.name, spec.lane, props)
-            )
-        return views
+        """User tasks waiting for a person."""
+        return self._scan()[0]
 
     def waiting_timers(self) -> list[TimerView]:
         """Timers the workflow waits on."""
-        return self._timers(TaskState.WAITING)
+        return self._scan()[1]
 
     def fired_timers(self) -> list[TimerView]:
         """Timers that have fired (including one that was already due when it was reached)."""
-        return self._timers(TaskState.COMPLETED)
+        return self._scan()[2]
 
-    def _timers(self, state: TaskState) -> list[TimerView]:
-        timers = []
-        for task in self._wf.get_tasks(state=state):
-            spec = task.task_spec
-            if isinstance(spec, CatchingEvent) and isinstance(
-                spec.event_definition, ClockTimeDateEvent | ClockDurationEvent
-            ):
-                value = task._get_internal_data("event_value")
-                if value is not None:
-                    timers.append(TimerView(str(task.id), spec.bpmn_id or spec.name, due_at(value)))
-        return timers
+    def _changed(self) -> None:
+        self._scanned = None
+
+    def _scan(self) -> tuple[list[UserTaskView], list[TimerView], list[TimerView]]:
+        """One walk of the task tree for everything a step records; kept until the workflow changes."""
+        if self._scanned is None:
+            ready, waiting, fired = [], [], []
+            for task in self._wf.get_tasks():
+                spec = task.task_spec
+                if task.state == TaskState.READY and isinstance(spec, UserTask):
+                    props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+                    name = spec.bpmn_id or spec.name
+                    ready.append(UserTaskView(str(task.id), name, spec.bpmn_name or spec.name, spec.lane, props))
+                elif isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, _CLOCK_TIMERS):
+                    value = task._get_internal_data("event_value")
+                    if value is not None and task.state in (TaskState.WAITING, TaskState.COMPLETED):
+                        timer = TimerView(str(task.id), spec.bpmn_id or spec.name, due_at(value))
+                        (waiting if task.state == TaskState.WAITING else fired).append(timer)
+            self._scanned = (ready, waiting, fired)
+        return self._scanned
 
     def task_data(self, task_id: str) -> dict:
         return dict(self._task(task_id).data)
@@ -165,11 +168,13 @@ class BpmnRuntime:
         wf = workflow._wf
         with mapped_errors():
             wf.do_engine_steps()
-            # A fired timer may lead to another timer that is already due: repeat until nothing more moves.
+            workflow._changed()
+            # Fire what is due and let the workflow settle: a fired timer may lead to another that is already due.
             for _ in range(_MAX_PASSES):
                 waiting = {task.id for task in wf.get_tasks(state=TaskState.WAITING)}
                 wf.refresh_waiting_tasks()
                 wf.do_engine_steps()
+                workflow._changed()
                 if waiting == {task.id for task in wf.get_tasks(state=TaskState.WAITING)}:
                     break
 
@@ -185,11 +190,13 @@ class BpmnRuntime:
         with mapped_errors():
             task.data.update(data)
             task.run()
+        workflow._changed()
         self.advance(workflow)
         return view
 
     def cancel(self, workflow: Workflow) -> None:
         workflow._wf.cancel()
+        workflow._changed()
 
 
 @contextmanager

@@ -55,19 +55,18 @@ class EventRow:
     hash: str
 
 
-def _task_row(row: UserTask) -> TaskRow:
-    return TaskRow(
-        row.task_id,
-        row.instance_code,
-        row.process_id,
-        row.name,
-        row.title,
-        row.lane,
-        row.assignee,
-        row.ready_at,
-        row.due_at,
-        dict(row.properties or {}),
-    )
+_TASK_COLUMNS = (
+    "task_id",
+    "instance_code",
+    "process_id",
+    "name",
+    "title",
+    "lane",
+    "assignee",
+    "ready_at",
+    "due_at",
+    "properties",
+)
 
 
 class InstanceService:
@@ -277,7 +276,7 @@ class InstanceService:
         offset: int = 0,
     ) -> list[TaskRow]:
         """Open user tasks from the projection, soonest deadline first."""
-        query = select(UserTask)
+        query = select(*(UserTask.__table__.c[name] for name in _TASK_COLUMNS))
         if code:
             query = query.where(UserTask.instance_code == code)
         if lane:
@@ -288,7 +287,7 @@ class InstanceService:
             query.order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.ready_at).limit(limit).offset(offset)
         )
         with self.db.read() as session:
-            return [_task_row(r) for r in session.scalars(query)]
+            return [TaskRow(*row) for row in session.execute(query)]
 
     def timers(self, code: str) -> list[tuple[str, datetime, str]]:
         with self.db.read() as session:
