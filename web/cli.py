@@ -11,6 +11,7 @@ from engine.services import Services
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
+from web.cli_documents import dossier_form, register, report
 from web.cli_dossier import dossier
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
@@ -230,6 +231,9 @@ def calendar_override_remove(ctx, day):
 
 
 main.add_command(dossier)
+dossier.add_command(dossier_form)
+main.add_command(register)
+main.add_command(report)
 
 if __name__ == "__main__":
     main()

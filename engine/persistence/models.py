@@ -2,7 +2,19 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -190,7 +202,11 @@ class Dossier(Base):
     """A dossier (hồ sơ): who applied for what, by which channel, and its dates and national status."""
 
     __tablename__ = "dossier"
-    __table_args__ = (Index("ix_dossier_received", "received_at"), Index("ix_dossier_status", "status"))
+    __table_args__ = (
+        Index("ix_dossier_received", "received_at"),
+        Index("ix_dossier_status", "status"),
+        Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
@@ -213,3 +229,8 @@ class Dossier(Base):
     processing_end_at: Mapped[datetime | None]
     returned_at: Mapped[datetime | None]
     received_by: Mapped[str] = mapped_column(String(100))
+    # Quá hạn: still open at its due date, or ended after it (see engine/services/step.py, "Dossier effects").
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
+    # by the office time from then to the supplement's arrival.
+    supplement_requested_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from engine.persistence.migrate import current_revision, upgrade
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
+from engine.services.documents import DocumentService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
@@ -34,6 +35,7 @@ class Services:
     outbox: OutboxService
     accounts: AccountService
     dossiers: DossierService
+    documents: DocumentService
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -80,6 +82,7 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         OutboxService(db, clock, sender),
         AccountService(db),
         DossierService(db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)),
+        DocumentService(db, clock, catalogue, calendars, settings),
     )
 
 

@@ -17,24 +17,35 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.dossier_code import check_agency_code
-from engine.domain.errors import NotFound, ValidationError
+from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.portal import RECEIVED, STATUS_LABELS, status_label
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
-from engine.persistence.models import Dossier, DossierSequence, HistoryEvent, Instance, ProcessVersion
+from engine.persistence.models import (
+    Dossier,
+    DossierSequence,
+    HistoryEvent,
+    Instance,
+    OutboxMessage,
+    ProcessVersion,
+)
 from engine.services.calendars import CalendarService
+from engine.services.effects import Effect
+from engine.services.history import Chain
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.sequences import next_dossier_code
+from engine.services.step import OPEN_STATUSES, record_effects, write_instance
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 500
+WITHDRAWN, STOPPED = 7, 8
 _SHORT_UNITS = {"wd": "d", "wh": "h", "d": "cd"}
 
 
@@ -65,6 +76,7 @@ class DossierView:
     received_by: str
     instance_id: int | None
     tasks: tuple[TaskRow, ...] = field(default=())
+    late: bool = False
 
 
 def time_limit_text(limit: tuple[float, str]) -> str:
@@ -252,6 +264,60 @@ class DossierService:
                 values.update(status=changed.payload["status"], status_changed_at=changed.at)
             session.execute(update(Dossier).where(Dossier.code == code).values(**values))
 
+    # --- withdrawal and stop -------------------------------------------------------------------------------------
+    def withdraw(self, code: str, reason: str, actor: str) -> DossierView:
+        """The applicant withdraws the dossier (portal status 7). See `_close`."""
+        return self._close(code, reason, actor, WITHDRAWN, "dossier:withdrawn")
+
+    def stop(self, code: str, reason: str, actor: str) -> DossierView:
+        """The Department stops processing the dossier (portal status 8, Dừng xử lý). See `_close`."""
+        return self._close(code, reason, actor, STOPPED, "dossier:stopped")
+
+    def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
+        """Cancel the dossier's workflow (the cancel event carries `reason`), then, in a second transaction with the
+        instance locked, record `tag` {reason}, set the status (history, outbox for the portal) and the processing
+        end. Raises ValidationError without a reason, NotFound, InvalidTransition for a dossier that is not open.
+        If the second transaction fails, calling again finishes it (a cancelled workflow is not cancelled twice)."""
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise ValidationError(
+                f"Cần ghi lý do {'rút' if status == WITHDRAWN else 'dừng xử lý'} hồ sơ", {"reason": "bắt buộc"}
+            )
+        with self.db.read() as session:
+            row = self._open_row(session, code, status)
+            running = session.scalar(select(Instance.status).where(Instance.id == row.instance_id)) == "running"
+        if running:
+            self.instances.cancel(code, actor, reason)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            query = select(Instance).where(Instance.code == code)
+            if self.db.dialect == "postgresql":
+                query = query.with_for_update()
+            instance = session.scalars(query).one()
+            self._open_row(session, code, status)  # again, under the instance lock
+            chain = Chain.of(instance)
+            chain.append(tag, now, actor, {"reason": reason})
+            change = Effect("portal_status", {"status": status, "label": STATUS_LABELS[status], "note": reason})
+            outbox = record_effects(session, instance, chain, [change], self.calendars.current(), now)
+            session.connection().execute(insert(OutboxMessage.__table__), outbox)
+            chain.write(session)
+            write_instance(session, instance, chain, now)
+        return self.get(code)
+
+    def _open_row(self, session, code: str, status: int) -> Dossier:
+        row = session.scalars(
+            select(Dossier).where(Dossier.code == code).execution_options(populate_existing=True)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"không có hồ sơ {code}")
+        if row.instance_id is None or row.status not in OPEN_STATUSES or row.processing_end_at is not None:
+            action = "rút" if status == WITHDRAWN else "dừng xử lý"
+            raise InvalidTransition(
+                f"Không {action} được hồ sơ {code}: hồ sơ đang ở trạng thái {row.status} ({status_label(row.status)}), "
+                "không còn trong quá trình giải quyết"
+            )
+        return row
+
     # --- queries ----------------------------------------------------------------------------------------------
     def get(self, code: str) -> DossierView:
         """The dossier `code` with its open tasks. Raises NotFound."""
@@ -329,6 +395,7 @@ class DossierService:
             returned_at=vn(row.returned_at),
             received_by=row.received_by,
             instance_id=row.instance_id,
+            late=row.late,
         )
 
 

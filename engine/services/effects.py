@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from engine.domain.calendar import parse_allotment
+from engine.domain.catalogue import UNIT_NAMES
 from engine.domain.errors import ValidationError
 
 PORTAL_STATUSES = {
@@ -26,9 +29,12 @@ PORTAL_STATUSES = {
 }
 
 
+_ALLOTMENT_SUFFIX = {"wd": "d", "wh": "h", "d": "cd"}
+
+
 @dataclass(frozen=True)
 class Effect:
-    kind: str  # letter | portal_status
+    kind: str  # letter | portal_status | extension | supplement_requested | supplement_received | late
     payload: dict = field(default_factory=dict)
 
 
@@ -69,4 +75,79 @@ def set_portal_status(code: int, note: str = "") -> int:
     return code
 
 
-SCRIPT_EFFECT_HELPERS = {"send_letter": send_letter, "set_portal_status": set_portal_status}
+def extend_appointment(new_appointment, reason) -> str:
+    """Script helper: the return date is re-set to `new_appointment` (ISO 8601 with offset) by the apology letter
+    (Mẫu 04, ND 61/2018 Điều 19 k9) for `reason`. Once per dossier, and only to a later date: the step checks both
+    against the dossier and fails, changing nothing, when either is broken. Returns the new date (ISO)."""
+    moment = _aware(new_appointment, "new_appointment")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError(
+            "extend_appointment needs the reason for the delay (delay_reason)", {"reason": "required"}
+        )
+    _emit(Effect("extension", {"to": moment.isoformat(), "reason": reason.strip()}))
+    return moment.isoformat()
+
+
+def request_supplement() -> bool:
+    """Script helper: the appraisal asked the applicant for supplementation (counted on the dossier; the waiting
+    starts now)."""
+    _emit(Effect("supplement_requested", {}))
+    return True
+
+
+def supplement_received(policy: str, time_limit: str) -> bool:
+    """Script helper: the supplemented dossier arrived; move the appointment by `policy` (the start data's
+    `supplement_policy`): "restart" = the time limit `time_limit` (e.g. "11d") counted again from now (ND 61/2018
+    Điều 19 k4); "pause" = the appointment moves by the office time spent waiting."""
+    if policy not in ("restart", "pause"):
+        raise ValidationError(
+            f"supplement_received: policy must be 'restart' or 'pause', not {policy!r} (pass supplement_policy)"
+        )
+    _emit(Effect("supplement_received", {"policy": policy, "time_limit": _time_limit(time_limit)}))
+    return True
+
+
+def mark_late() -> bool:
+    """Script helper (for the timer at the appointment): a dossier still open at its due date is late (quá hạn).
+    Marked once; a dossier whose appointment has moved past now is not marked."""
+    _emit(Effect("late", {}))
+    return True
+
+
+def _time_limit(text) -> str:
+    """A time limit as an allotment ("11d", "8h", "60cd"), from that form or the catalogue's ("11 working days")."""
+    if isinstance(text, str):
+        amount, _, words = text.strip().partition(" ")
+        for unit, names in UNIT_NAMES.items():
+            if words in names:
+                text = f"{amount}{_ALLOTMENT_SUFFIX[unit]}"
+    try:
+        amount, unit = parse_allotment(text)
+    except ValueError as exc:
+        raise ValidationError(f"supplement_received: {exc} (pass time_limit)") from None
+    return f"{amount:g}{_ALLOTMENT_SUFFIX[unit]}"
+
+
+def _aware(value, name: str) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"{name} must be an ISO 8601 date-time like 2026-03-20T17:00:00+07:00, not {value!r}", {name: "invalid"}
+            ) from None
+    if moment.utcoffset() is None:
+        raise ValidationError(f"{name} {value!r} has no time zone offset; write it with +07:00", {name: "invalid"})
+    return moment
+
+
+SCRIPT_EFFECT_HELPERS = {
+    "send_letter": send_letter,
+    "set_portal_status": set_portal_status,
+    "extend_appointment": extend_appointment,
+    "request_supplement": request_supplement,
+    "supplement_received": supplement_received,
+    "mark_late": mark_late,
+}

@@ -24,6 +24,16 @@ class Settings:
     worker_batch: int = 100
     worker_interval: float = 5.0
     language: str = "vi"
+    # The header of the forms (Mẫu 01-06): the agency under its parent, its name in running text, the place line;
+    # the one-stop unit named on Mẫu 01-03; who signs Mẫu 04 (the head of the agency).
+    agency_name: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    agency_parent: str = "UBND TỈNH"
+    agency_title: str = "Sở Khoa học và Công nghệ"
+    agency_place: str = ""
+    receiving_unit: str = "Bộ phận Tiếp nhận và Trả kết quả"
+    signer_title: str = "GIÁM ĐỐC"
+    signer_name: str = ""
+    contact_phone: str = ""  # the one-stop section's phone, printed on Mẫu 02
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -41,6 +51,14 @@ class Settings:
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
+            agency_name=env.get("MOTCUA_AGENCY_NAME", base.agency_name),
+            agency_parent=env.get("MOTCUA_AGENCY_PARENT", base.agency_parent),
+            agency_title=env.get("MOTCUA_AGENCY_TITLE", base.agency_title),
+            agency_place=env.get("MOTCUA_AGENCY_PLACE", base.agency_place),
+            receiving_unit=env.get("MOTCUA_RECEIVING_UNIT", base.receiving_unit),
+            signer_title=env.get("MOTCUA_SIGNER_TITLE", base.signer_title),
+            signer_name=env.get("MOTCUA_SIGNER_NAME", base.signer_name),
+            contact_phone=env.get("MOTCUA_CONTACT_PHONE", base.contact_phone),
         )
 
     def with_overrides(self, values: Mapping[str, object]) -> "Settings":

@@ -280,7 +280,8 @@ def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_o
     calendar = services.calendars.current()
     due = calendar.add(datetime.fromisoformat(data["appointment"]), 1, "wd", before=True)
     assert [(name, at) for name, at, state in services.instances.timers("H56-XL") if state == "waiting"] == [
-        ("nhac_xin_loi", due)
+        ("nhac_xin_loi", due),
+        ("qua_han", datetime.fromisoformat(data["appointment"])),  # marks the dossier late if still open then
     ]
 
     clock.set(due - timedelta(minutes=1))

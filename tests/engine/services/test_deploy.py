@@ -20,7 +20,7 @@ def xray(allotments: list[str]) -> bytes:
     tasks = "".join(
         f'<bpmn:userTask id="t{i}" name="Bước {i}"><bpmn:extensionElements><spiffworkflow:properties>'
         f'<spiffworkflow:property name="allotment" value="{a}" /></spiffworkflow:properties></bpmn:extensionElements>'
-        f'<bpmn:incoming>f{i}</bpmn:incoming><bpmn:outgoing>f{i + 1}</bpmn:outgoing></bpmn:userTask>'
+        f"<bpmn:incoming>f{i}</bpmn:incoming><bpmn:outgoing>f{i + 1}</bpmn:outgoing></bpmn:userTask>"
         f'<bpmn:sequenceFlow id="f{i}" sourceRef="{"start" if i == 0 else f"t{i - 1}"}" targetRef="t{i}" />'
         for i, a in enumerate(allotments)
     )

@@ -1,0 +1,41 @@
+# language: vi
+Tính năng: Hồ sơ được giải quyết đúng hạn khi mỗi bước làm đúng thời gian được giao
+  Quy trình nội bộ của mỗi thủ tục chia thời hạn giải quyết cho từng bước (tiếp nhận, phân công, thẩm định,
+  xem xét, ký duyệt, phát hành, trả kết quả); tổng thời gian các bước bằng thời hạn giải quyết của thủ tục.
+  Vì vậy khi cán bộ của mỗi bước đều hoàn thành trong thời gian được giao thì hồ sơ được trả đúng hẹn:
+  - bộ phận một cửa gửi người nộp giấy tiếp nhận và hẹn trả kết quả (Mẫu 01);
+  - hồ sơ kết thúc ở trạng thái 10 "Đã trả kết quả";
+  - thời điểm xử lý xong không muộn hơn ngày hẹn trả (Quyết định 766/QĐ-TTg), không phải xin lỗi người nộp.
+
+  Bối cảnh:
+    Biết các quy trình nội bộ của danh mục thủ tục đã được triển khai
+
+  Khung kịch bản: Mỗi bước hoàn thành trong thời gian được giao thì hồ sơ trả đúng hẹn
+    Biết bộ phận một cửa tiếp nhận hồ sơ thủ tục <thủ tục> tại quầy lúc 08:00 Thứ Hai 02/03/2026
+    Khi cán bộ của từng bước hoàn thành bước đó sau khi dùng <phần> thời gian được giao, đến hết bước trả kết quả
+    Thì hồ sơ có trạng thái 10 "Đã trả kết quả"
+    Và giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ghi hẹn trả <hẹn trả>
+    Và các phiếu đã gửi cho người nộp là Mẫu 01
+    Và hồ sơ được giải quyết đúng hạn
+    Và không còn việc nào của hồ sơ đang chờ xử lý
+
+    Dữ liệu: Các bước làm xong khi mới dùng một nửa thời gian được giao
+      | thủ tục                | phần     | hẹn trả                  |
+      | 1.004454.000.00.00.H56 | một nửa  | 08:00 Thứ Ba 17/03/2026  |
+      | 1.001849.000.00.00.H56 | một nửa  | 08:00 Thứ Ba 03/03/2026  |
+      | 1.003172.000.00.00.H56 | một nửa  | 08:00 Thứ Hai 23/03/2026 |
+      | 1.000047.000.00.00.H56 | một nửa  | 08:00 Thứ Hai 09/03/2026 |
+      | 1.002251.000.00.00.H56 | một nửa  | 17:00 Thứ Hai 04/05/2026 |
+
+    @loi_nhac_xin_loi_khi_dung_han
+    Dữ liệu: Các bước làm xong sát hạn của bước (nhắc xin lỗi bật khi hồ sơ chưa trễ)
+      | thủ tục                | phần     | hẹn trả                  |
+      | 1.004454.000.00.00.H56 | gần hết  | 08:00 Thứ Ba 17/03/2026  |
+      | 1.001849.000.00.00.H56 | gần hết  | 08:00 Thứ Ba 03/03/2026  |
+      | 1.003172.000.00.00.H56 | gần hết  | 08:00 Thứ Hai 23/03/2026 |
+      | 1.000047.000.00.00.H56 | gần hết  | 08:00 Thứ Hai 09/03/2026 |
+
+    @loi_nhac_xin_loi_khi_dung_han @loi_han_buoc_theo_ngay_lich
+    Dữ liệu: Thủ tục tính theo ngày: các bước làm xong sát hạn của bước
+      | thủ tục                | phần     | hẹn trả                  |
+      | 1.002251.000.00.00.H56 | gần hết  | 17:00 Thứ Hai 04/05/2026 |

@@ -1,0 +1,42 @@
+"""Steps of ho_so_dung_han.feature: the officers of each lane complete the main path of a dossier, each step after
+using a given part of its allotment, with the timer worker running as the clock moves (as it does in production)."""
+
+from datetime import timedelta
+
+from pytest_bdd import parsers, scenarios, when
+
+from features.support import OFFICERS, written
+from tests.test_architecture import MAIN_PATH_DATA
+
+scenarios("ho_so_dung_han.feature")
+
+_MARGIN = 10 / 60  # "gần hết": ten working minutes before the step's deadline
+
+
+def _main_path_task(services, code):
+    tasks = [t for t in services.instances.tasks(code=code) if t.properties.get("main_path", "true") != "false"]
+    return tasks[0] if tasks else None
+
+
+@when(
+    parsers.parse(
+        "cán bộ của từng bước hoàn thành bước đó sau khi dùng {part} thời gian được giao, đến hết bước trả kết quả"
+    )
+)
+def _(services, clock, dossier, part):
+    calendar = services.calendars.current()
+    done = []
+    while (task := _main_path_task(services, dossier["code"])) is not None:
+        assert len(done) < 20, done
+        if part == "một nửa":
+            used = calendar.working_time_between(task.ready_at, task.due_at) / timedelta(hours=1) / 2
+            at = calendar.add(task.ready_at, used, "wh")
+        else:
+            assert part == "gần hết", part
+            at = calendar.add(task.due_at, _MARGIN, "wh", before=True)
+        assert task.ready_at <= at <= task.due_at, (task.title, written(at), written(task.due_at))
+        clock.set(at)
+        services.timers.run_pass("worker", 100)
+        services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), OFFICERS[task.lane])
+        done.append(task.name)
+    assert done[0] == "tiep_nhan" and done[-1] == "tra_ket_qua", done

@@ -1,0 +1,19 @@
+# language: vi
+Tính năng: Từ chối giải quyết hồ sơ sau khi thẩm định
+  Hồ sơ không đủ điều kiện giải quyết thì cơ quan giải quyết trả lại hồ sơ kèm thông báo bằng văn bản nêu rõ
+  lý do, trong thời hạn giải quyết (Nghị định 61/2018/NĐ-CP, Điều 19 khoản 8): người nộp nhận phiếu từ chối
+  (Mẫu 03) ghi lý do, hồ sơ kết thúc ở trạng thái 3 "Không được tiếp nhận" và không còn việc nào phải làm.
+
+  Bối cảnh:
+    Biết các quy trình nội bộ của danh mục thủ tục đã được triển khai
+
+  Kịch bản: Thiết bị X-quang đặt trong phòng không đạt yêu cầu che chắn
+    Biết bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.004454.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
+    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
+    Và lãnh đạo phòng đã hoàn thành bước "Phân công thụ lý" lúc 10:00 Thứ Hai 02/03/2026
+    Khi chuyên viên thẩm định lúc 10:00 Thứ Năm 05/03/2026 kết luận hồ sơ không đủ điều kiện vì "Phòng đặt máy X-quang không đạt yêu cầu che chắn; chưa có kết quả kiểm xạ khu vực đặt thiết bị"
+    Thì hồ sơ có trạng thái 3 "Không được tiếp nhận"
+    Và các phiếu đã gửi cho người nộp là Mẫu 01, Mẫu 03
+    Và phiếu từ chối (Mẫu 03) nêu lý do "Phòng đặt máy X-quang không đạt yêu cầu che chắn; chưa có kết quả kiểm xạ khu vực đặt thiết bị"
+    Và hồ sơ được giải quyết đúng hạn
+    Và không còn việc nào của hồ sơ đang chờ xử lý
