@@ -92,13 +92,16 @@ def save_step(
             timer_table.c.id, timer_table.c.task_id, timer_table.c.name, timer_table.c.state, timer_table.c.due_at
         ).where(timer_table.c.instance_id == instance.id)
     ).all()
+    # A timer that stopped waiting fired only if the workflow says so; one whose activity ended first (even after
+    # its due moment, before a worker came by) was cancelled, and the history must not say otherwise.
+    fired_ids = {timer.task_id for timer in workflow.fired_timers()}
     for row in stored:
         if row.state != "waiting" or row.task_id in timers:
             continue
-        fired = row.due_at <= now and status != "cancelled"
-        session.execute(
-            update(Timer)
-            .where(Timer.id == row.id)
+        fired = row.task_id in fired_ids and status != "cancelled"
+        db.execute(
+            update(timer_table)
+            .where(timer_table.c.id == row.id)
             .values(state="fired" if fired else "cancelled", fired_at=now, locked_by=None, locked_until=None)
         )
         chain.append(

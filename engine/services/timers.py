@@ -79,7 +79,7 @@ class TimerService:
             workflow = self.instances._workflow(session, instance)
             self.instances.runtime.advance(workflow)
             self.instances._save(session, instance, workflow, [], "system")
-            return timer.state == "fired"
+            return session.scalar(select(Timer.state).where(Timer.id == timer_id)) == "fired"
 
     def run_pass(self, worker_id: str, batch: int = 100) -> TimerPass:
         """Lease one batch of due timers and fire each in its own unit of work.

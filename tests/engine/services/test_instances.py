@@ -344,3 +344,13 @@ def test_effect_helpers_refuse_bad_input_outside_and_inside_a_step():
     with collecting() as effects, pytest.raises(ValidationError, match="1-10"):
         set_portal_status(11)
     assert effects == []
+
+
+def test_a_timer_whose_activity_ended_before_a_worker_came_is_recorded_as_cancelled(services, clock):
+    start(services)
+    services.instances.complete(only_task(services).task_id, {}, "motcua")
+    clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ))  # the reminder is due (08:00) but no worker has run yet
+    services.instances.complete(only_task(services).task_id, {}, "chuyenvien")
+    tags = [e.tag for e in services.instances.history("H1")]
+    assert "instance:timer:cancelled" in tags and "instance:timer:fired" not in tags
+    assert services.instances.timers("H1")[0][2] == "cancelled"
