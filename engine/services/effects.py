@@ -14,20 +14,7 @@ from datetime import datetime
 from engine.domain.calendar import parse_allotment
 from engine.domain.catalogue import UNIT_NAMES
 from engine.domain.errors import ValidationError
-
-PORTAL_STATUSES = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
-
+from engine.domain.portal import STATUS_LABELS
 
 _ALLOTMENT_SUFFIX = {"wd": "d", "wh": "h", "d": "cd"}
 
@@ -69,9 +56,9 @@ def send_letter(form: str, **fields) -> bool:
 
 def set_portal_status(code: int, note: str = "") -> int:
     """Script helper: the dossier's national portal status is now `code` (1-10)."""
-    if code not in PORTAL_STATUSES:
+    if code not in STATUS_LABELS:
         raise ValidationError(f"portal status {code!r} is not one of 1-10")
-    _emit(Effect("portal_status", {"status": code, "label": PORTAL_STATUSES[code], "note": note}))
+    _emit(Effect("portal_status", {"status": code, "label": STATUS_LABELS[code], "note": note}))
     return code
 
 
