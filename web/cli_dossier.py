@@ -7,6 +7,7 @@ top, so that the two modules do not import each other while loading.
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -198,6 +199,13 @@ def show(ctx, code):
         click.echo(
             f"  [{tick}] {item['name']} ({item['originals']} bản chính, {item['copies']} bản sao{optional}{scanned})"
         )
+    files = _services(ctx).dossiers.files(code)
+    click.echo("Tệp đã nhận:" if files else "Tệp đã nhận: không có")
+    for f in files:
+        click.echo(
+            f"  #{f.id} {f.filename} ({f.document}; {f.media_type}, {_size(f.size)}, "
+            f"SHA-256 {f.sha256}) {vn(f.uploaded_at)} bởi {f.uploaded_by}"
+        )
     if not view.tasks:
         click.echo("Việc đang chờ: không có")
         return
@@ -222,3 +230,26 @@ def complete(ctx, task_id, data, by):
         raise click.BadParameter('cần một đối tượng JSON, ví dụ {"approved": true}', param_hint="--data")
     _services(ctx).instances.complete(task_id, values, by)
     click.echo(f"Đã hoàn thành việc {task_id}")
+
+
+def _size(size: int) -> str:
+    return f"{size:,} byte".replace(",", ".")
+
+
+_MEDIA_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@dossier.command("attach")
+@click.argument("code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document", required=True, help="Tên giấy tờ trong thành phần hồ sơ mà tệp là bản số hoá.")
+@click.option("--media-type", help="Loại tệp (application/pdf, image/jpeg, image/png); mặc định theo đuôi tệp.")
+@click.option("--by", default="cli", show_default=True, help="Người tải tệp lên.")
+@click.pass_context
+def attach(ctx, code, file, document, media_type, by):
+    """Lưu tệp FILE (bản số hoá một giấy tờ) vào hồ sơ CODE; in kích thước và mã băm SHA-256."""
+    kind = media_type or _MEDIA_TYPES.get(file.suffix.lower(), "application/octet-stream")
+    view = _services(ctx).dossiers.attach(code, document, file.name, file.read_bytes(), kind, by)
+    click.echo(f"Đã lưu tệp {view.filename} (#{view.id}) cho giấy tờ '{view.document}' của hồ sơ {view.dossier_code}")
+    click.echo(f"Kích thước: {_size(view.size)}")
+    click.echo(f"SHA-256: {view.sha256}")

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -234,3 +235,22 @@ class Dossier(Base):
     # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
     # by the office time from then to the supplement's arrival.
     supplement_requested_at: Mapped[datetime | None]
+
+
+class DossierFile(Base):
+    """A file received with a dossier (bản số hoá): one of its procedure's documents, stored with its size and SHA-256
+    as computed on arrival, so that a later read can tell whether the stored content was changed."""
+
+    __tablename__ = "dossier_file"
+    __table_args__ = (Index("ix_dossier_file_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    document: Mapped[str] = mapped_column(String(500))  # the catalogue's name of the document
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime]
+    uploaded_by: Mapped[str] = mapped_column(String(100))

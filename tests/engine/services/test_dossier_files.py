@@ -1,0 +1,143 @@
+"""Files received with a dossier: size and SHA-256 computed on arrival, the document marked digitised, a history event;
+refused inputs change nothing; content round-trips and tampering with the stored content is detected."""
+
+import hashlib
+
+import pytest
+from sqlalchemy import func, select, update
+
+from engine.domain.errors import NotFound, ValidationError
+from engine.persistence.models import DossierFile, HistoryEvent
+from engine.services.dossiers import MAX_FILE_SIZE, FileTampered
+from tests.conftest import fixture_files
+from tests.engine.services.test_dossiers import AGENCY, receive
+from web import create_app
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def app(database_url, clock, sender):
+    app = create_app(
+        {"database_url": database_url, "secret_key": "test", "agency_code": AGENCY}, clock=clock, sender=sender
+    )
+    yield app
+    app.extensions["motcua"].close()
+
+
+@pytest.fixture
+def services(app):
+    services = app.extensions["motcua"]
+    services.deploy.deploy(fixture_files("cong_bo_hop_quy.bpmn"), "designer")
+    return services
+
+
+@pytest.fixture
+def dossier(services):
+    return receive(services)
+
+
+def first_document(services, view) -> str:
+    return view.documents[0]["name"]
+
+
+def state(services, code):
+    """Everything attach may change: the file rows, the documents, the history."""
+    with services.db.read() as session:
+        files = session.scalar(select(func.count()).select_from(DossierFile))
+    history = [(e.seq, e.tag) for e in services.instances.history(code)]
+    return files, services.dossiers.get(code).documents, history
+
+
+def test_attach_stores_size_and_sha256_and_marks_the_document_digitised(services, dossier):
+    name = first_document(services, dossier)
+    assert dossier.documents[0]["digitised"] is False
+    # the name is matched as at reception: case and spacing ignored
+    view = services.dossiers.attach(dossier.code, "  " + name.upper() + " ", "don.pdf", PDF, "application/pdf", "mc1")
+    assert view.document == name and view.filename == "don.pdf" and view.media_type == "application/pdf"
+    assert view.size == len(PDF) and view.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert view.uploaded_by == "mc1" and view.dossier_code == dossier.code
+    after = services.dossiers.get(dossier.code)
+    assert after.documents[0]["digitised"] is True
+    assert [d["digitised"] for d in after.documents[1:]] == [d["digitised"] for d in dossier.documents[1:]]
+    assert [d["received"] for d in after.documents] == [d["received"] for d in dossier.documents]
+    event = services.instances.history(dossier.code)[-1]
+    assert event.tag == "dossier:file:attached" and event.actor == "mc1"
+    assert event.payload == {"document": name, "file": "don.pdf", "size": len(PDF), "sha256": view.sha256}
+    assert services.instances.verify(dossier.code).intact
+    assert services.dossiers.files(dossier.code) == [view]
+
+
+def test_content_round_trips(services, dossier):
+    name = first_document(services, dossier)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    first = services.dossiers.attach(dossier.code, name, "don.pdf", PDF, "application/pdf", "mc1")
+    second = services.dossiers.attach(dossier.code, name, "trang2.png", png, "image/png", "mc1")
+    assert [f.id for f in services.dossiers.files(dossier.code)] == [first.id, second.id]
+    assert services.dossiers.file_content(dossier.code, first.id) == (first, PDF)
+    assert services.dossiers.file_content(dossier.code, second.id) == (second, png)
+    with pytest.raises(NotFound):
+        services.dossiers.file_content(dossier.code, second.id + 100)
+
+
+def test_a_changed_stored_content_is_detected(services, dossier):
+    view = services.dossiers.attach(
+        dossier.code, first_document(services, dossier), "don.pdf", PDF, "application/pdf", "mc1"
+    )
+    with services.db.transaction() as session:
+        session.execute(
+            update(DossierFile).where(DossierFile.id == view.id).values(content=PDF.replace(b"1.4", b"1.7"))
+        )
+    with pytest.raises(FileTampered, match="SHA-256"):
+        services.dossiers.file_content(dossier.code, view.id)
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"document": "Giấy tờ không có trong danh mục"}, "document"),
+        ({"content": b""}, "content"),
+        ({"content": b"%PDF-" + b"0" * MAX_FILE_SIZE}, "content"),
+        ({"filename": "../../etc/passwd"}, "filename"),
+        ({"filename": "C:\\scan\\don.pdf"}, "filename"),
+        ({"filename": "  "}, "filename"),
+        ({"media_type": "application/x-msdownload"}, "media_type"),
+        ({"actor": " "}, "actor"),
+    ],
+)
+def test_a_refused_file_changes_nothing(services, dossier, change, field):
+    args = {
+        "code": dossier.code,
+        "document": first_document(services, dossier),
+        "filename": "don.pdf",
+        "content": PDF,
+        "media_type": "application/pdf",
+        "actor": "mc1",
+    } | change
+    before = state(services, dossier.code)
+    with pytest.raises(ValidationError) as caught:
+        services.dossiers.attach(**args)
+    assert list(caught.value.fields) == [field]
+    assert state(services, dossier.code) == before
+
+
+def test_every_problem_is_reported_at_once(services, dossier):
+    with pytest.raises(ValidationError) as caught:
+        services.dossiers.attach(dossier.code, "không có", "a/b.pdf", b"", "text/html", "mc1")
+    assert set(caught.value.fields) == {"document", "filename", "content", "media_type"}
+
+
+def test_an_unknown_dossier(services, dossier):
+    before = state(services, dossier.code)
+    with pytest.raises(NotFound):
+        services.dossiers.attach(
+            "H15-000000-0000", first_document(services, dossier), "a.pdf", PDF, "application/pdf", "x"
+        )
+    with pytest.raises(NotFound):
+        services.dossiers.files("H15-000000-0000")
+    assert state(services, dossier.code) == before
+    with services.db.read() as session:
+        assert (
+            session.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.tag.like("dossier:file%")))
+            == 0
+        )
