@@ -29,10 +29,6 @@ PROCESSING_END = {9, 10, 8, 3}
 # Known engine defects, by the tag a scenario or a `Dữ liệu` table carries: those examples are expected to fail
 # (strictly: they fail the run as soon as the engine is fixed, so the tag is then removed).
 KNOWN_DEFECTS = {
-    "loi_nhac_xin_loi_khi_dung_han": (
-        "the apology reminder (1 working day / 2 working hours before the appointment) fires while the resolution "
-        "is still within its allotments, and its task can only end by sending Mẫu 04"
-    ),
     "loi_han_buoc_theo_ngay_lich": (
         "step deadlines in calendar days each roll over weekends and holidays, so a dossier whose every step is "
         "on time ends after its 60-day appointment"

@@ -1,9 +1,11 @@
 """Steps of ho_so_dung_han.feature: the officers of each lane complete the main path of a dossier, each step after
-using a given part of its allotment, with the timer worker running as the clock moves (as it does in production)."""
+using a given part of its allotment, with the timer worker running as the clock moves (as it does in production).
+When the apology reminder comes while the steps are within their allotments, the specialist closes it as not needed
+(`needed` False: no Mẫu 04, the appointment stays)."""
 
 from datetime import timedelta
 
-from pytest_bdd import parsers, scenarios, when
+from pytest_bdd import given, parsers, scenarios, then, when
 
 from features.support import OFFICERS, written
 from tests.test_architecture import MAIN_PATH_DATA
@@ -11,6 +13,7 @@ from tests.test_architecture import MAIN_PATH_DATA
 scenarios("ho_so_dung_han.feature")
 
 _MARGIN = 10 / 60  # "gần hết": ten working minutes before the step's deadline
+APOLOGY = "Lập phiếu xin lỗi và hẹn lại"
 
 
 def _main_path_task(services, code):
@@ -24,6 +27,7 @@ def _main_path_task(services, code):
     )
 )
 def _(services, clock, dossier, part):
+    closed = dossier.setdefault("apology_closed", [])
     calendar = services.calendars.current()
     done = []
     while (task := _main_path_task(services, dossier["code"])) is not None:
@@ -37,6 +41,32 @@ def _(services, clock, dossier, part):
         assert task.ready_at <= at <= task.due_at, (task.title, written(at), written(task.due_at))
         clock.set(at)
         services.timers.run_pass("worker", 100)
+        if dossier.get("close_apology"):
+            for apology in [t for t in services.instances.tasks(code=dossier["code"]) if t.title == APOLOGY]:
+                services.instances.complete(apology.task_id, {"needed": False}, OFFICERS[apology.lane])
+                closed.append(apology.task_id)
         services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), OFFICERS[task.lane])
         done.append(task.name)
     assert done[0] == "tiep_nhan" and done[-1] == "tra_ket_qua", done
+
+
+@given(
+    parsers.parse('chuyên viên thụ lý đóng việc "{title}" là không cần xin lỗi ngay khi nhận, vì hồ sơ vẫn trong hạn')
+)
+def _(dossier, title):
+    assert title == APOLOGY, title
+    dossier["close_apology"] = True
+
+
+@then(parsers.parse("việc nhắc lập phiếu xin lỗi {outcome}"))
+def _(services, dossier, outcome):
+    ready = [
+        e
+        for e in services.instances.history(dossier["code"])
+        if e.tag == "dossier:task:ready" and e.payload.get("title") == APOLOGY
+    ]
+    if outcome == "không xuất hiện":
+        assert ready == [] and dossier["apology_closed"] == []
+    else:
+        assert outcome == "đã được đóng là không cần", outcome
+        assert len(ready) == 1 and len(dossier["apology_closed"]) == 1, (ready, dossier["apology_closed"])

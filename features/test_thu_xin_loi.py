@@ -7,6 +7,7 @@ from features.support import OFFICERS, moment, written
 scenarios("thu_xin_loi.feature")
 
 APOLOGY = "Lập phiếu xin lỗi và hẹn lại"
+APPROVAL = "Duyệt, ký phiếu xin lỗi"
 
 
 def _open(services, dossier, title):
@@ -76,3 +77,24 @@ def _(services, dossier, new):
     assert view.appointment == moment(new), written(view.appointment)
     assert view.original_appointment == moment("08:00 Thứ Ba 17/03/2026")
     assert view.extension_count == 1
+
+
+@when(parsers.parse("lãnh đạo Sở không duyệt phiếu xin lỗi lúc {at}"))
+def _(services, clock, dossier, at):
+    clock.set(moment(at))
+    [task] = _open(services, dossier, APPROVAL)
+    services.instances.complete(
+        task.task_id, {"approved": False, "comment": "Ngày hẹn mới chưa hợp lý"}, OFFICERS[task.lane]
+    )
+
+
+@when(parsers.parse('chuyên viên đóng việc "{title}" là không cần xin lỗi lúc {at}'))
+def _(services, clock, dossier, title, at):
+    clock.set(moment(at))
+    [task] = _open(services, dossier, title)
+    services.instances.complete(task.task_id, {"needed": False}, OFFICERS[task.lane])
+
+
+@then(parsers.parse('không có việc "{title}" nào'))
+def _(services, dossier, title):
+    assert _open(services, dossier, title) == []
