@@ -30,9 +30,9 @@ from engine.forms import render as forms
 from engine.persistence.db import Database
 from engine.persistence.models import Account, Dossier, HistoryEvent
 from engine.services.calendars import CalendarService
+from engine.services.dossier_effects import ONE_STOP_LANE
 from engine.services.late_report import DossierFacts, LateDossier, late_dossier, late_report_csv
 from engine.services.settings import Settings
-from engine.services.step import ONE_STOP_LANE
 from engine.services.task_history import actor_before, first_at, last_of, steps
 
 DOSSIER_FORMS = ("mau_01", "mau_02", "mau_03", "mau_04", "mau_05")

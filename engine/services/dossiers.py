@@ -38,11 +38,12 @@ from engine.persistence.models import (
     ProcessVersion,
 )
 from engine.services.calendars import CalendarService
+from engine.services.dossier_effects import OPEN_STATUSES, record_effects
 from engine.services.effects import Effect
 from engine.services.history import Chain
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.sequences import next_dossier_code
-from engine.services.step import OPEN_STATUSES, record_effects, write_instance
+from engine.services.step import write_instance
 
 log = logging.getLogger(__name__)
 
