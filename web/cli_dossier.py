@@ -199,7 +199,7 @@ def show(ctx, code):
         click.echo(
             f"  [{tick}] {item['name']} ({item['originals']} bản chính, {item['copies']} bản sao{optional}{scanned})"
         )
-    files = _services(ctx).dossiers.files(code)
+    files = _services(ctx).files.files(code)
     click.echo("Tệp đã nhận:" if files else "Tệp đã nhận: không có")
     for f in files:
         click.echo(
@@ -249,7 +249,7 @@ _MEDIA_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image
 def attach(ctx, code, file, document, media_type, by):
     """Lưu tệp FILE (bản số hoá một giấy tờ) vào hồ sơ CODE; in kích thước và mã băm SHA-256."""
     kind = media_type or _MEDIA_TYPES.get(file.suffix.lower(), "application/octet-stream")
-    view = _services(ctx).dossiers.attach(code, document, file.name, file.read_bytes(), kind, by)
+    view = _services(ctx).files.attach(code, document, file.name, file.read_bytes(), kind, by)
     click.echo(f"Đã lưu tệp {view.filename} (#{view.id}) cho giấy tờ '{view.document}' của hồ sơ {view.dossier_code}")
     click.echo(f"Kích thước: {_size(view.size)}")
     click.echo(f"SHA-256: {view.sha256}")

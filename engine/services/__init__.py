@@ -14,6 +14,7 @@ from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
+from engine.services.dossier_files import DossierFileService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
@@ -35,6 +36,7 @@ class Services:
     outbox: OutboxService
     accounts: AccountService
     dossiers: DossierService
+    files: DossierFileService
     documents: DocumentService
 
     def migrate(self) -> None:
@@ -82,6 +84,7 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         OutboxService(db, clock, sender),
         AccountService(db),
         DossierService(db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)),
+        DossierFileService(db, clock, catalogue, instances),
         DocumentService(db, clock, catalogue, calendars, settings),
     )
 

@@ -18,8 +18,8 @@ def test_attach_prints_size_and_sha256_and_show_lists_the_file(cli, db_url, tmp_
     digest = hashlib.sha256(PDF).hexdigest()
     assert f"Kích thước: {len(PDF)} byte" in output and f"SHA-256: {digest}" in output
     with open_services(db_url) as services:
-        [view] = services.dossiers.files(code)
-        assert services.dossiers.file_content(code, view.id)[1] == PDF
+        [view] = services.files.files(code)
+        assert services.files.file_content(code, view.id)[1] == PDF
         assert services.dossiers.get(code).documents[0]["digitised"] is True
     assert (view.filename, view.media_type, view.uploaded_by) == ("don de nghi.pdf", "application/pdf", "motcua1")
     shown = ok(cli("dossier", "show", code))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from engine.domain.errors import NotFound, ValidationError
 from engine.persistence.models import DossierFile, HistoryEvent
-from engine.services.dossiers import MAX_FILE_SIZE, FileTampered
+from engine.services.dossier_files import MAX_FILE_SIZE, FileTampered
 from tests.conftest import fixture_files
 from tests.engine.services.test_dossiers import AGENCY, receive
 from web import create_app
@@ -53,7 +53,7 @@ def test_attach_stores_size_and_sha256_and_marks_the_document_digitised(services
     name = first_document(services, dossier)
     assert dossier.documents[0]["digitised"] is False
     # the name is matched as at reception: case and spacing ignored
-    view = services.dossiers.attach(dossier.code, "  " + name.upper() + " ", "don.pdf", PDF, "application/pdf", "mc1")
+    view = services.files.attach(dossier.code, "  " + name.upper() + " ", "don.pdf", PDF, "application/pdf", "mc1")
     assert view.document == name and view.filename == "don.pdf" and view.media_type == "application/pdf"
     assert view.size == len(PDF) and view.sha256 == hashlib.sha256(PDF).hexdigest()
     assert view.uploaded_by == "mc1" and view.dossier_code == dossier.code
@@ -65,23 +65,23 @@ def test_attach_stores_size_and_sha256_and_marks_the_document_digitised(services
     assert event.tag == "dossier:file:attached" and event.actor == "mc1"
     assert event.payload == {"document": name, "file": "don.pdf", "size": len(PDF), "sha256": view.sha256}
     assert services.instances.verify(dossier.code).intact
-    assert services.dossiers.files(dossier.code) == [view]
+    assert services.files.files(dossier.code) == [view]
 
 
 def test_content_round_trips(services, dossier):
     name = first_document(services, dossier)
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    first = services.dossiers.attach(dossier.code, name, "don.pdf", PDF, "application/pdf", "mc1")
-    second = services.dossiers.attach(dossier.code, name, "trang2.png", png, "image/png", "mc1")
-    assert [f.id for f in services.dossiers.files(dossier.code)] == [first.id, second.id]
-    assert services.dossiers.file_content(dossier.code, first.id) == (first, PDF)
-    assert services.dossiers.file_content(dossier.code, second.id) == (second, png)
+    first = services.files.attach(dossier.code, name, "don.pdf", PDF, "application/pdf", "mc1")
+    second = services.files.attach(dossier.code, name, "trang2.png", png, "image/png", "mc1")
+    assert [f.id for f in services.files.files(dossier.code)] == [first.id, second.id]
+    assert services.files.file_content(dossier.code, first.id) == (first, PDF)
+    assert services.files.file_content(dossier.code, second.id) == (second, png)
     with pytest.raises(NotFound):
-        services.dossiers.file_content(dossier.code, second.id + 100)
+        services.files.file_content(dossier.code, second.id + 100)
 
 
 def test_a_changed_stored_content_is_detected(services, dossier):
-    view = services.dossiers.attach(
+    view = services.files.attach(
         dossier.code, first_document(services, dossier), "don.pdf", PDF, "application/pdf", "mc1"
     )
     with services.db.transaction() as session:
@@ -89,7 +89,7 @@ def test_a_changed_stored_content_is_detected(services, dossier):
             update(DossierFile).where(DossierFile.id == view.id).values(content=PDF.replace(b"1.4", b"1.7"))
         )
     with pytest.raises(FileTampered, match="SHA-256"):
-        services.dossiers.file_content(dossier.code, view.id)
+        services.files.file_content(dossier.code, view.id)
 
 
 @pytest.mark.parametrize(
@@ -116,25 +116,25 @@ def test_a_refused_file_changes_nothing(services, dossier, change, field):
     } | change
     before = state(services, dossier.code)
     with pytest.raises(ValidationError) as caught:
-        services.dossiers.attach(**args)
+        services.files.attach(**args)
     assert list(caught.value.fields) == [field]
     assert state(services, dossier.code) == before
 
 
 def test_every_problem_is_reported_at_once(services, dossier):
     with pytest.raises(ValidationError) as caught:
-        services.dossiers.attach(dossier.code, "không có", "a/b.pdf", b"", "text/html", "mc1")
+        services.files.attach(dossier.code, "không có", "a/b.pdf", b"", "text/html", "mc1")
     assert set(caught.value.fields) == {"document", "filename", "content", "media_type"}
 
 
 def test_an_unknown_dossier(services, dossier):
     before = state(services, dossier.code)
     with pytest.raises(NotFound):
-        services.dossiers.attach(
+        services.files.attach(
             "H15-000000-0000", first_document(services, dossier), "a.pdf", PDF, "application/pdf", "x"
         )
     with pytest.raises(NotFound):
-        services.dossiers.files("H15-000000-0000")
+        services.files.files("H15-000000-0000")
     assert state(services, dossier.code) == before
     with services.db.read() as session:
         assert (
