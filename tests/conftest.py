@@ -104,10 +104,17 @@ def sender():
 
 
 @pytest.fixture
-def app(database_url, clock, sender):
+def app_config():
+    """Settings a test module adds to the app's (override this fixture), e.g. {"agency_code": "H15.50.05.13"}."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, clock, sender, app_config):
     from web import create_app
 
-    app = create_app({"database_url": database_url, "secret_key": "test"}, clock=clock, sender=sender)
+    config = {"database_url": database_url, "secret_key": "test", **app_config}
+    app = create_app(config, clock=clock, sender=sender)
     app.config["TESTING"] = True
     yield app
     app.extensions["motcua"].close()

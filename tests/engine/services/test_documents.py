@@ -12,7 +12,6 @@ from engine.domain.errors import NotFound, ValidationError
 from engine.services.deploy import read_files
 from tests.engine.bpmn.test_procedures import PROCESSES
 from tests.test_architecture import MAIN_PATH_DATA
-from web import create_app
 
 AGENCY = "H15.50.05.13"
 X_RAY = "1.004454.000.00.00.H56"  # 11 working days
@@ -37,17 +36,8 @@ PLAN = [
 
 
 @pytest.fixture
-def app(database_url, clock, sender):
-    config = {
-        "database_url": database_url,
-        "secret_key": "test",
-        "agency_code": AGENCY,
-        "agency_parent": "UBND TỈNH CAO BẰNG",
-        "agency_place": "Cao Bằng",
-    }
-    app = create_app(config, clock=clock, sender=sender)
-    yield app
-    app.extensions["motcua"].close()
+def app_config():
+    return {"agency_code": AGENCY, "agency_parent": "UBND TỈNH CAO BẰNG", "agency_place": "Cao Bằng"}
 
 
 @pytest.fixture

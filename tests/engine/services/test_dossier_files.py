@@ -11,18 +11,13 @@ from engine.persistence.models import DossierFile, HistoryEvent
 from engine.services.dossier_files import MAX_FILE_SIZE, FileTampered
 from tests.conftest import fixture_files
 from tests.engine.services.test_dossiers import AGENCY, receive
-from web import create_app
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
-def app(database_url, clock, sender):
-    app = create_app(
-        {"database_url": database_url, "secret_key": "test", "agency_code": AGENCY}, clock=clock, sender=sender
-    )
-    yield app
-    app.extensions["motcua"].close()
+def app_config():
+    return {"agency_code": AGENCY}
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from engine.persistence.models import Dossier, Instance
 from engine.services.dossiers import DossierService
 from engine.services.sequences import last_number
 from tests.conftest import fixture_files
-from web import create_app
 
 AGENCY = "H15.50.05.13"
 HOP_QUY = "1.000047.000.00.00.H56"  # Đăng ký công bố hợp quy: 5 working days, all channels, result by post
@@ -32,13 +31,8 @@ def vn(*args) -> datetime:
 
 
 @pytest.fixture
-def app(database_url, clock, sender):
-    """The conftest app, with this province's agency code (so `services` below is the one the app built)."""
-    app = create_app(
-        {"database_url": database_url, "secret_key": "test", "agency_code": AGENCY}, clock=clock, sender=sender
-    )
-    yield app
-    app.extensions["motcua"].close()
+def app_config():
+    return {"agency_code": AGENCY}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from engine.domain.errors import InvalidTransition, ScriptError, ValidationError
 from engine.persistence.models import Dossier, Instance, OutboxMessage
 from engine.services.deploy import read_files
 from tests.test_architecture import MAIN_PATH_DATA
-from web import create_app
 
 PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 AGENCY = "H15.50.05.13"
@@ -35,12 +34,8 @@ def vn(*args) -> datetime:
 
 
 @pytest.fixture
-def app(database_url, clock, sender):
-    app = create_app(
-        {"database_url": database_url, "secret_key": "test", "agency_code": AGENCY}, clock=clock, sender=sender
-    )
-    yield app
-    app.extensions["motcua"].close()
+def app_config():
+    return {"agency_code": AGENCY}
 
 
 @pytest.fixture
