@@ -13,7 +13,6 @@ Tính năng: Yêu cầu bổ sung hồ sơ trong quá trình thẩm định
 
   Kịch bản: X-quang: nhận đủ hồ sơ bổ sung thì thời hạn giải quyết tính lại từ đầu
     Biết bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.004454.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
-    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
     Và lãnh đạo phòng đã hoàn thành bước "Phân công thụ lý" lúc 10:00 Thứ Hai 02/03/2026
     Thì ngày hẹn trả kết quả là 08:00 Thứ Ba 17/03/2026
     Khi chuyên viên thẩm định lúc 10:00 Thứ Tư 04/03/2026 yêu cầu bổ sung "Kết quả kiểm xạ khu vực đặt thiết bị" vì "đã hết hạn"
@@ -31,7 +30,6 @@ Tính năng: Yêu cầu bổ sung hồ sơ trong quá trình thẩm định
 
   Kịch bản: Công bố hợp quy: thời gian chờ bổ sung không tính vào thời hạn giải quyết
     Biết bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.000047.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
-    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
     Và lãnh đạo phòng đã hoàn thành bước "Phân công thụ lý" lúc 09:00 Thứ Hai 02/03/2026
     Thì ngày hẹn trả kết quả là 08:00 Thứ Hai 09/03/2026
     Khi chuyên viên thẩm định lúc 10:00 Thứ Ba 03/03/2026 yêu cầu bổ sung "Giấy chứng nhận đăng ký doanh nghiệp" vì "bản sao không chứng thực"

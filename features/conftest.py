@@ -114,6 +114,23 @@ def _(services, clock, dossier, code, at):
     dossier["code"] = receive(services, procedure_code(services, code)).code
 
 
+@given(
+    parsers.re(
+        r"bộ phận một cửa tiếp nhận hồ sơ thủ tục (?P<code>\S+) "
+        r"(?P<channel>nộp trực tuyến|qua bưu chính) lúc (?P<at>.+)"
+    )
+)
+def _(services, clock, dossier, code, channel, at):
+    """An online dossier, or a postal one whose handover record is signed at `at`; the result is collected at the
+    counter. Unlike a counter dossier, its workflow starts with the reception check ("Tiếp nhận, kiểm tra hồ sơ")."""
+    clock.set(moment(at))
+    code = procedure_code(services, code)
+    documents = [{"name": d.name} for d in services.dossiers.catalogue.get(code).documents]
+    number, handover_at = (2, None) if channel == "nộp trực tuyến" else (3, moment(at))
+    view = services.dossiers.receive(code, APPLICANT, number, "counter", documents, "motcua1", handover_at=handover_at)
+    dossier["code"] = view.code
+
+
 @when(parsers.parse("đến {at}"))
 def _(clock, at):
     clock.set(moment(at))
@@ -135,6 +152,17 @@ def _(services, dossier, at):
 def _(services, dossier, at):
     [receipt] = [letter for letter in letters(services, dossier["code"]) if letter["form"] == "mau_01"]
     assert receipt["appointment"] == moment(at).isoformat(), receipt
+
+
+@then(parsers.parse("giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) được cấp lúc {at}, ghi hẹn trả {appointment}"))
+def _(services, dossier, at, appointment):
+    [receipt] = [
+        e
+        for e in services.instances.history(dossier["code"])
+        if e.tag == "dossier:letter:queued" and e.payload["form"] == "mau_01"
+    ]
+    assert receipt.at == moment(at), written(receipt.at)
+    assert receipt.payload["appointment"] == moment(appointment).isoformat(), receipt.payload
 
 
 @then(parsers.parse('hồ sơ có trạng thái {status:d} "{label}"'))

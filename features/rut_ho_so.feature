@@ -9,7 +9,6 @@ Tính năng: Rút hồ sơ theo đề nghị của người nộp và dừng x�
   Bối cảnh:
     Biết các quy trình nội bộ của danh mục thủ tục đã được triển khai
     Và bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.004454.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
-    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
 
   Kịch bản: Tổ chức đề nghị rút hồ sơ
     Khi người nộp đề nghị rút hồ sơ lúc 09:15 Thứ Hai 02/03/2026 với lý do "Tổ chức đề nghị rút hồ sơ để bổ sung thiết bị"

@@ -7,7 +7,10 @@ from datetime import timedelta
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from features.support import OFFICERS, written
+from engine.bpmn.allotments import main_path_allotment
+from engine.bpmn.parsing import parse_files
+from engine.services.deploy import read_files
+from features.support import OFFICERS, PROCESSES, written
 from tests.test_architecture import MAIN_PATH_DATA
 
 scenarios("ho_so_dung_han.feature")
@@ -47,7 +50,13 @@ def _(services, clock, dossier, part):
                 closed.append(apology.task_id)
         services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), OFFICERS[task.lane])
         done.append(task.name)
-    assert done[0] == "tiep_nhan" and done[-1] == "tra_ket_qua", done
+    # The whole main path, from the reception check to the return of the result; a dossier received at the counter
+    # was checked there before it was registered, so its workflow starts after the reception check.
+    view = services.dossiers.get(dossier["code"])
+    process = parse_files(read_files([PROCESSES]))[services.dossiers.catalogue.get(view.procedure_code).process]
+    main_path = [t.split("/")[-1] for t, _, _ in main_path_allotment(process.spec, process.subprocess_specs)]
+    assert (main_path[0], main_path[-1]) == ("tiep_nhan", "tra_ket_qua"), main_path
+    assert done == (main_path[1:] if view.channel == 1 else main_path), done
 
 
 @given(

@@ -12,7 +12,6 @@ Tính năng: Thư xin lỗi và hẹn lại ngày trả kết quả cho hồ sơ
   Bối cảnh:
     Biết các quy trình nội bộ của danh mục thủ tục đã được triển khai
     Và bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.004454.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
-    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
     Và lãnh đạo phòng đã hoàn thành bước "Phân công thụ lý" lúc 10:00 Thứ Hai 02/03/2026
 
   Kịch bản: Hồ sơ X-quang còn đang thẩm định một ngày làm việc trước ngày hẹn

@@ -9,7 +9,6 @@ Tính năng: Từ chối giải quyết hồ sơ sau khi thẩm định
 
   Kịch bản: Thiết bị X-quang đặt trong phòng không đạt yêu cầu che chắn
     Biết bộ phận một cửa tiếp nhận hồ sơ thủ tục 1.004454.000.00.00.H56 tại quầy lúc 08:00 Thứ Hai 02/03/2026
-    Và cán bộ một cửa đã hoàn thành bước "Tiếp nhận, kiểm tra hồ sơ" lúc 08:15 Thứ Hai 02/03/2026
     Và lãnh đạo phòng đã hoàn thành bước "Phân công thụ lý" lúc 10:00 Thứ Hai 02/03/2026
     Khi chuyên viên thẩm định lúc 10:00 Thứ Năm 05/03/2026 kết luận hồ sơ không đủ điều kiện vì "Phòng đặt máy X-quang không đạt yêu cầu che chắn; chưa có kết quả kiểm xạ khu vực đặt thiết bị"
     Thì hồ sơ có trạng thái 3 "Không được tiếp nhận"

@@ -79,9 +79,11 @@ def test_bpmn_file_parses_and_validates(path):
         assert process.name
 
 
-def _start_data(process_id: str, services) -> dict:
+def _start_data(process_id: str, services, channel: int) -> dict:
     """What a dossier of `process_id` brings at reception: for a catalogued procedure also its appointment, the
-    reception moment plus the procedure's time limit on the working calendar. Add an entry when a process needs more."""
+    reception moment plus the procedure's time limit on the working calendar, and its `channel` (1 counter: checked
+    before registration, the workflow skips the reception check; 2 online, 3 postal: through the reception check).
+    Add an entry when a process needs more."""
     now = services.clock.now()
     data = {"received_at": now.isoformat(), "clock_start": now.isoformat()}
     procedure = load_catalogue().by_process(process_id)
@@ -92,7 +94,7 @@ def _start_data(process_id: str, services) -> dict:
             "time_limit": procedure.time_limit_text,
             "appointment": services.calendars.current().add(now, amount, unit).isoformat(),
             "supplement_policy": procedure.supplement_policy,
-            "channel": 1,
+            "channel": channel,
             "applicant": {"name": "Công ty TNHH Thử nghiệm", "type": 2},
         }
     return data
@@ -125,12 +127,12 @@ def _assert_survives_reload(services, code: str) -> None:
     assert sorted(t.task_id for t in restored.waiting_timers()) == waiting_timer_rows
 
 
-def _run_to_completion(services, clock, process_id: str, code: str) -> list[str]:
+def _run_to_completion(services, clock, process_id: str, code: str, channel: int) -> list[str]:
     """Start `process_id` and complete every ready user task, a day apart (so due timers fire), until it ends.
 
     Returns the names of the steps taken, for the failure message and a sanity check.
     """
-    services.instances.start(process_id, code, _start_data(process_id, services), "tester")
+    services.instances.start(process_id, code, _start_data(process_id, services, channel), "tester")
     steps = []
     for _ in range(MAX_STEPS):
         _assert_survives_reload(services, code)
@@ -156,7 +158,8 @@ def _run_to_completion(services, clock, process_id: str, code: str) -> list[str]
 def test_bpmn_file_runs_to_completion_surviving_save_and_reload_at_every_step(path, services, clock):
     services.deploy.deploy(_all_files(), "test")
     for process_id in parse_files({path.name: path.read_bytes()}, _all_files()):
-        code = f"ARCH-{process_id}"
-        steps = _run_to_completion(services, clock, process_id, code)
-        assert services.instances.get(code).status == "completed", steps
-        assert services.instances.verify(code).intact
+        for channel in (1, 2):  # a counter dossier skips the reception check, an online one goes through it
+            code = f"ARCH-{process_id}-{channel}"
+            steps = _run_to_completion(services, clock, process_id, code, channel)
+            assert services.instances.get(code).status == "completed", steps
+            assert services.instances.verify(code).intact

@@ -176,7 +176,8 @@ def services(tmp_path, clock, sender):
     services.close()
 
 
-def start(services, procedure, code: str) -> dict:
+def start(services, procedure, code: str, channel: int = 2) -> dict:
+    """Start a dossier's workflow as reception does; online (2) by default: through the reception check."""
     now = services.clock.now()
     amount, unit = procedure.time_limit
     data = {
@@ -185,7 +186,7 @@ def start(services, procedure, code: str) -> dict:
         "received_at": now.isoformat(),
         "clock_start": now.isoformat(),
         "appointment": services.calendars.current().add(now, amount, unit).isoformat(),
-        "channel": 2,
+        "channel": channel,
         "applicant": {"name": "Bệnh viện Đa khoa Thử nghiệm", "type": 2},
         "supplement_policy": procedure.supplement_policy,
         "time_limit": procedure.time_limit_text,
@@ -232,6 +233,79 @@ def test_a_dossier_of_each_procedure_completes_on_its_main_path_with_a_receipt(s
     assert letters[0]["appointment"] == data["appointment"]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
     assert services.instances.verify(code).intact
+
+
+def _main_path(procedure) -> list[str]:
+    process = parse_files(read_files([PROCESSES]))[procedure.process]
+    return [t.split("/")[-1] for t, _, _ in main_path_allotment(process.spec, process.subprocess_specs)]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_a_counter_dossier_gets_its_receipt_and_status_2_as_its_workflow_starts(services, procedure):
+    """Checked at the counter before it was registered (DOMAIN.md, reception): no reception task can refuse it or ask
+    for supplementation any more; Mẫu 01 and status 2 come in the step that starts the workflow."""
+    code = f"H56-TT-{procedure.process}"
+    data = start(services, procedure, code, channel=1)
+
+    history = services.instances.history(code)
+    assert [e.tag for e in history].count("instance:started") == 1
+    assert {e.at for e in history} == {services.clock.now()}  # one step: the start
+    letters = events(services, code, "dossier:letter:queued")
+    assert letters == [{"form": "mau_01", "appointment": data["appointment"]}]
+    assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4]
+    main_path = _main_path(procedure)
+    assert [t.name for t in services.instances.tasks(code=code)] == [main_path[1]]
+    assert "tiep_nhan" not in [e["task"] for e in events(services, code, "dossier:task:ready")]
+
+    assert run_main_path(services, code) == main_path[1:]
+    assert services.instances.get(code).status == "completed"
+    assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["mau_01"]
+    assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
+    assert services.instances.verify(code).intact
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+@pytest.mark.parametrize("channel", [2, 3], ids=["online", "postal"])
+def test_an_online_or_postal_dossier_is_checked_at_reception_before_its_receipt(services, procedure, channel):
+    if {2: "online", 3: "postal"}[channel] not in procedure.channels:
+        pytest.skip(f"{procedure.code} takes no {channel} dossiers")
+    code = f"H56-{channel}-{procedure.process}"
+    data = start(services, procedure, code, channel=channel)
+
+    assert [(t.name, t.lane) for t in services.instances.tasks(code=code)] == [("tiep_nhan", "Bộ phận Một cửa")]
+    assert events(services, code, "dossier:letter:queued") == []
+    assert events(services, code, "dossier:status:changed") == []
+
+    complete(services, code, "tiep_nhan")
+    assert events(services, code, "dossier:letter:queued") == [{"form": "mau_01", "appointment": data["appointment"]}]
+    assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4]
+    assert [t.name for t in services.instances.tasks(code=code)] == [_main_path(procedure)[1]]
+
+
+@pytest.mark.parametrize(
+    ("answer", "form", "status"),
+    [
+        (
+            {"reception_result": "supplement", "missing_items": [{"item": "Đơn đề nghị", "reason": "chưa ký"}]},
+            "mau_02",
+            5,
+        ),
+        ({"reception_result": "refuse", "refusal_reasons": ["Không thuộc thẩm quyền của Sở"]}, "mau_03", 3),
+    ],
+    ids=["supplement", "refuse"],
+)
+def test_the_reception_check_of_an_online_dossier_can_still_ask_for_supplementation_or_refuse(
+    services, answer, form, status
+):
+    procedure = CATALOGUE.by_process("x_quang_y_te")
+    start(services, procedure, "H56-TN", channel=2)
+
+    complete(services, "H56-TN", "tiep_nhan", answer)
+
+    assert services.instances.get("H56-TN").status == "completed"
+    assert [letter["form"] for letter in events(services, "H56-TN", "dossier:letter:queued")] == [form]
+    assert [e["status"] for e in events(services, "H56-TN", "dossier:status:changed")] == [status]
+    assert services.instances.tasks(code="H56-TN") == []
 
 
 def test_a_refusal_after_appraisal_ends_the_dossier_with_its_reason(services):

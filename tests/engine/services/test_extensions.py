@@ -81,9 +81,8 @@ def outbox(services, code: str, kind: str) -> list[dict]:
 
 
 def to_apology(services, clock, code: str) -> datetime:
-    """Reception, assignment, then the apology timer one working day before the appointment; returns the
-    appointment."""
-    complete(services, code, "tiep_nhan")
+    """Assignment (a counter dossier has no reception task: it was checked before it was registered), then the apology
+    timer one working day before the appointment; returns the appointment."""
     complete(services, code, "phan_cong")
     appointment = services.dossiers.get(code).appointment
     clock.set(services.calendars.current().add(appointment, 1, "wd", before=True) + timedelta(hours=1))
@@ -170,7 +169,6 @@ def test_an_extension_without_a_time_zone_is_a_script_error(services, clock):
 # --- 2. late marking ------------------------------------------------------------------------------------------------
 def test_a_dossier_still_open_at_its_appointment_is_marked_late_once(services, clock):
     code = receive(services)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     appointment = services.dossiers.get(code).appointment
 
@@ -194,7 +192,6 @@ def test_a_dossier_still_open_at_its_appointment_is_marked_late_once(services, c
 
 def test_a_dossier_resolved_before_its_appointment_is_not_late_and_its_processing_end_is_set(services, clock):
     code = receive(services)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     finish(services, code, "tham_dinh")
 
@@ -220,7 +217,6 @@ def test_an_extended_dossier_is_late_at_its_appointment_before_the_extension(ser
 
 def test_a_refusal_after_appraisal_sets_the_processing_end(services, clock):
     code = receive(services)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     clock.advance(hours=2)
     complete(services, code, "tham_dinh", {"appraisal_result": "refuse", "opinion": "Phòng chụp không đạt"})
@@ -232,7 +228,6 @@ def test_a_refusal_after_appraisal_sets_the_processing_end(services, clock):
 # --- 3. supplementation during appraisal --------------------------------------------------------------------------
 def test_restart_policy_counts_the_time_limit_again_from_the_complete_dossier(services, clock):
     code = receive(services)  # X-ray: restart
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     clock.set(vn(2026, 3, 4, 10, 0))
     complete(services, code, "tham_dinh", {"appraisal_result": "supplement", "missing_items": MISSING})
@@ -269,7 +264,6 @@ def test_restart_policy_counts_the_time_limit_again_from_the_complete_dossier(se
 def test_pause_policy_moves_the_appointment_by_the_office_time_spent_waiting(services, clock):
     code = receive(services, HOP_QUY)  # 5 working days, pause
     assert services.dossiers.get(code).appointment == vn(2026, 3, 9, 8, 0)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     clock.set(vn(2026, 3, 3, 10, 0))
     complete(services, code, "tham_dinh", {"appraisal_result": "supplement", "missing_items": MISSING})
@@ -308,7 +302,6 @@ def test_pause_policy_moves_the_appointment_by_the_office_time_spent_waiting(ser
 
 def test_a_dossier_waiting_for_its_supplement_is_not_marked_late_by_the_timer(services, clock):
     code = receive(services, HOP_QUY)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     complete(services, code, "tham_dinh", {"appraisal_result": "supplement", "missing_items": MISSING})
 
@@ -327,7 +320,6 @@ def test_a_dossier_waiting_for_its_supplement_is_not_marked_late_by_the_timer(se
 )
 def test_withdrawal_and_stop_cancel_the_workflow_with_their_reason(services, clock, action, status, tag):
     code = receive(services)
-    complete(services, code, "tiep_nhan")
     clock.advance(hours=1)
     with pytest.raises(ValidationError):
         getattr(services.dossiers, action)(code, "  ", "motcua1")
@@ -351,7 +343,6 @@ def test_withdrawal_and_stop_cancel_the_workflow_with_their_reason(services, clo
 
 def test_a_dossier_already_resolved_cannot_be_withdrawn_or_stopped(services):
     code = receive(services)
-    complete(services, code, "tiep_nhan")
     complete(services, code, "phan_cong")
     finish(services, code)
 
