@@ -97,9 +97,6 @@ class Workflow:
             self._scanned = (ready, waiting, fired)
         return self._scanned
 
-    def task_data(self, task_id: str) -> dict:
-        return dict(self._task(task_id).data)
-
     def _task(self, task_id: str):
         try:
             task = self._wf.get_task_from_id(UUID(task_id))

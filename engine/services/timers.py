@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 from engine.domain.clock import Clock
 from engine.domain.errors import MotcuaError
 from engine.persistence.db import Database
-from engine.persistence.models import Instance, Timer
+from engine.persistence.models import Timer
 from engine.services.instances import InstanceService
 
 log = logging.getLogger("motcua.timers")
@@ -96,7 +96,3 @@ class TimerService:
                 log.error("timer %s failed, retried after its lease: %s", timer_id, exc)
                 failed.append((timer_id, str(exc)))
         return TimerPass(len(leased), fired, failed)
-
-    def waiting_count(self) -> int:
-        with self.db.transaction() as session:
-            return len(session.scalars(select(Timer.id).join(Instance).where(Timer.state == "waiting")).all())
