@@ -12,9 +12,7 @@ from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import MotcuaError, NotFound, ValidationError
 from engine.persistence.db import Database
 from engine.persistence.models import Dossier, DossierFile
-from engine.services.history import Chain
 from engine.services.instances import InstanceService
-from engine.services.step import write_instance
 
 log = logging.getLogger("motcua.files")
 
@@ -115,11 +113,8 @@ class DossierFileService:
                     item["digitised"] = True
             row.documents = {**(row.documents or {}), "items": items}
             if instance is not None:
-                chain = Chain.of(instance)
                 payload = {"document": matched, "file": name, "size": len(content), "sha256": digest}
-                chain.append("dossier:file:attached", now, actor, payload)
-                chain.write(session)
-                write_instance(session, instance, chain, now)
+                self.instances.note(session, instance, "dossier:file:attached", actor, payload, now=now)
             session.flush()
             return self._file_view(stored, row.code)
 

@@ -122,9 +122,19 @@ class InstanceService:
             status,
         )
 
-    def _note(self, session: Session, instance: Instance, tag: str, actor: str, payload: dict, task_id: str) -> None:
-        """Record an event that changes no workflow state (claim, release)."""
-        now = self.clock.now()
+    def note(
+        self,
+        session: Session,
+        instance: Instance,
+        tag: str,
+        actor: str,
+        payload: dict,
+        task_id: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record an event that changes no workflow state (claim, release, a file attached), in the caller's
+        transaction with `instance` locked; bumps the instance's revision like any step."""
+        now = now or self.clock.now()
         events = chain.Chain.of(instance)
         events.append(tag, now, actor, payload, task_id)
         events.write(session)
@@ -223,7 +233,7 @@ class InstanceService:
                 return
             if row.assignee:
                 raise Conflict(f"task '{row.title}' is already claimed by {row.assignee}")
-            self._note(session, instance, "dossier:task:claimed", actor, {"task": row.name}, task_id)
+            self.note(session, instance, "dossier:task:claimed", actor, {"task": row.name}, task_id)
             row.assignee = actor
 
     def release(self, task_id: str, actor: str) -> None:
@@ -231,7 +241,7 @@ class InstanceService:
             instance, row = self._open_task(session, task_id)
             if row.assignee != actor:
                 raise InvalidTransition(f"task '{row.title}' is not claimed by {actor}")
-            self._note(session, instance, "dossier:task:released", actor, {"task": row.name}, task_id)
+            self.note(session, instance, "dossier:task:released", actor, {"task": row.name}, task_id)
             row.assignee = None
 
     def cancel(self, code: str, actor: str, reason: str) -> None:
