@@ -3,9 +3,24 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.domain.errors import Conflict, InvalidTransition, MotcuaError, NotFound, ValidationError
+from engine.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    MotcuaError,
+    NotFound,
+    TooManyAttempts,
+    ValidationError,
+)
 
-STATUS = {NotFound: 404, ValidationError: 422, Conflict: 409, InvalidTransition: 409}
+STATUS = {
+    NotFound: 404,
+    ValidationError: 422,
+    Conflict: 409,
+    InvalidTransition: 409,
+    Forbidden: 403,
+    TooManyAttempts: 429,
+}
 
 
 def status_of(error: MotcuaError) -> int:

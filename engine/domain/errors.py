@@ -69,3 +69,19 @@ class AdapterRejected(MotcuaError):
     """An external service refused the request; retrying will not help."""
 
     code = "adapter_rejected"
+
+
+class Forbidden(MotcuaError):
+    """The signed-in account's role may not do this (or not to this dossier or task)."""
+
+    code = "forbidden"
+
+
+class TooManyAttempts(MotcuaError):
+    """Too many failed sign-ins lately for this account or from this source; `retry_after` is in seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

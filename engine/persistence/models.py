@@ -90,6 +90,8 @@ class UserTask(Base):
         Index("ix_user_task_lane", "lane", "due_at"),
         Index("ix_user_task_assignee", "assignee", "due_at"),
         Index("ix_user_task_instance", "instance_id"),
+        Index("ix_user_task_process", "process_id", "due_at"),
+        Index("ix_user_task_due", "due_at"),
     )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -103,6 +105,11 @@ class UserTask(Base):
     properties: Mapped[dict]
     ready_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
+    # Copied from the dossier so that the task list needs no join; the appointment follows the dossier's.
+    procedure_code: Mapped[str | None] = mapped_column(String(100))
+    applicant_name: Mapped[str | None] = mapped_column(String(300))
+    appointment: Mapped[datetime | None]
+    portal_status: Mapped[int | None]
 
 
 class Timer(Base):
@@ -187,6 +194,33 @@ class Account(Base):
     division: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt: failed ones in the recent past slow down guessing (per account and per source)."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_user", "username", "at"), Index("ix_sign_in_source", "source", "at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    succeeded: Mapped[bool]
+
+
+class ApiToken(Base):
+    """A token a system presents to the REST API; only its SHA-256 is stored. It acts as its account."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class DossierSequence(Base):

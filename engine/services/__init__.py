@@ -10,6 +10,7 @@ from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import Clock, SystemClock
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
+from engine.services.access import AccessService
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
@@ -20,6 +21,7 @@ from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.settings import Settings
+from engine.services.task_list import TaskListService
 from engine.services.timers import TimerService
 
 
@@ -38,6 +40,8 @@ class Services:
     dossiers: DossierService
     files: DossierFileService
     documents: DocumentService
+    task_list: TaskListService
+    access: AccessService
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -82,10 +86,12 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         instances,
         TimerService(db, clock, instances),
         OutboxService(db, clock, sender),
-        AccountService(db),
+        AccountService(db, clock),
         DossierService(db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)),
         DossierFileService(db, clock, catalogue, instances),
         DocumentService(db, clock, catalogue, calendars, settings),
+        TaskListService(db, clock, calendars),
+        AccessService(db),
     )
 
 

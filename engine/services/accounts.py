@@ -1,25 +1,25 @@
-"""Accounts of officers and systems. Passwords are stored only as argon2 hashes."""
+"""Accounts of officers and systems. Passwords are stored only as argon2 hashes, API tokens only as SHA-256."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine.domain.errors import Conflict, ValidationError
+from engine.domain.clock import Clock
+from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
+from engine.domain.permissions import ROLES
 from engine.persistence.db import Database
-from engine.persistence.models import Account
+from engine.persistence.models import Account, ApiToken, SignInAttempt
 
-ROLES = {
-    "one_stop": "Công chức Bộ phận Một cửa",
-    "specialist": "Chuyên viên thụ lý",
-    "division_head": "Lãnh đạo phòng chuyên môn",
-    "director": "Lãnh đạo Sở",
-    "clerk": "Văn thư",
-    "designer": "Người thiết kế quy trình",
-    "auditor": "Kiểm tra viên",
-    "admin": "Quản trị hệ thống",
-}
+# Failed sign-ins counted over this window: per account, and per source (an IP address) across accounts.
+ATTEMPT_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_SOURCE = 20
+MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -28,57 +28,204 @@ class AccountInfo:
     full_name: str
     role: str
     division: str
+    active: bool = True
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    username: str
+    name: str
+    created_at: object
+    last_used_at: object
+    revoked: bool
+
+
+def _info(account: Account) -> AccountInfo:
+    return AccountInfo(account.username, account.full_name, account.role, account.division, account.active)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class AccountService:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, clock: Clock):
         self.db = db
+        self.clock = clock
         self._hasher = PasswordHasher()
 
+    # --- accounts ---------------------------------------------------------------------------------------------
     def create(
         self, username: str, full_name: str, role: str, division: str, password: str, exist_ok: bool = False
     ) -> AccountInfo:
-        """Create an account. Raises ValidationError for an unknown role or a short password."""
-        problems = {}
-        if role not in ROLES:
-            problems["role"] = f"unknown role; one of: {', '.join(ROLES)}"
-        if len(password) < 8:
-            problems["password"] = "at least 8 characters"
-        if not username.strip():
-            problems["username"] = "required"
+        """Create an account. Raises ValidationError naming each wrong field, Conflict for a taken username."""
+        problems = _check(username=username, full_name=full_name, role=role, division=division)
+        if len(password or "") < MIN_PASSWORD:
+            problems["password"] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
         if problems:
-            raise ValidationError("the account cannot be created", problems)
+            raise ValidationError("Không tạo được tài khoản: " + "; ".join(problems.values()), problems)
         with self.db.transaction() as session:
             existing = session.scalars(select(Account).where(Account.username == username)).one_or_none()
             if existing is not None:
                 if not exist_ok:
-                    raise Conflict(f"account {username} already exists")
-                return AccountInfo(existing.username, existing.full_name, existing.role, existing.division)
-            session.add(
-                Account(
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    division=division,
-                    password_hash=self._hasher.hash(password),
-                    active=True,
-                )
+                    raise Conflict(f"Tài khoản {username} đã có; chọn tên đăng nhập khác")
+                return _info(existing)
+            account = Account(
+                username=username,
+                full_name=full_name,
+                role=role,
+                division=division,
+                password_hash=self._hasher.hash(password),
+                active=True,
             )
-        return AccountInfo(username, full_name, role, division)
+            session.add(account)
+            return _info(account)
 
-    def authenticate(self, username: str, password: str) -> AccountInfo | None:
+    def get(self, username: str) -> AccountInfo:
+        """The account `username` (active or not). Raises NotFound."""
+        with self.db.read() as session:
+            account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+            if account is None:
+                raise NotFound(f"Không có tài khoản {username}")
+            return _info(account)
+
+    def all(self) -> list[AccountInfo]:
+        with self.db.read() as session:
+            return [_info(a) for a in session.scalars(select(Account).order_by(Account.role, Account.username))]
+
+    def update(self, username: str, *, full_name: str, role: str, division: str, active: bool) -> AccountInfo:
+        """Change an account's name, role, division and whether it may sign in. Raises ValidationError, NotFound."""
+        problems = _check(username=username, full_name=full_name, role=role, division=division)
+        if problems:
+            raise ValidationError("Không sửa được tài khoản: " + "; ".join(problems.values()), problems)
         with self.db.transaction() as session:
+            account = self._account(session, username)
+            account.full_name, account.role, account.division, account.active = full_name, role, division, active
+            return _info(account)
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password or "") < MIN_PASSWORD:
+            raise ValidationError(
+                f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", {"password": f"ít nhất {MIN_PASSWORD} ký tự"}
+            )
+        with self.db.transaction() as session:
+            self._account(session, username).password_hash = self._hasher.hash(password)
+
+    def _account(self, session, username: str) -> Account:
+        account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+        if account is None:
+            raise NotFound(f"Không có tài khoản {username}")
+        return account
+
+    # --- sign-in ----------------------------------------------------------------------------------------------
+    def authenticate(self, username: str, password: str, source: str = "") -> AccountInfo | None:
+        """The active account if the password is right, else None. Every attempt is recorded.
+
+        Raises TooManyAttempts (without checking the password) after too many recent failures for the account or
+        from `source`, until the oldest of them leaves the window.
+        """
+        now = self.clock.now()
+        since = now - ATTEMPT_WINDOW
+        with self.db.transaction() as session:
+            for column, value, limit in (
+                (SignInAttempt.username, username, MAX_FAILURES_PER_ACCOUNT),
+                (SignInAttempt.source, source, MAX_FAILURES_PER_SOURCE),
+            ):
+                if not value:
+                    continue
+                count, oldest = session.execute(
+                    select(func.count(), func.min(SignInAttempt.at)).where(
+                        column == value, SignInAttempt.at > since, SignInAttempt.succeeded.is_(False)
+                    )
+                ).one()
+                if count >= limit:
+                    wait = int((oldest + ATTEMPT_WINDOW - now).total_seconds()) + 1
+                    raise TooManyAttempts(
+                        f"Đăng nhập sai quá nhiều lần; thử lại sau {max(1, (wait + 59) // 60)} phút", wait
+                    )
             account = session.scalars(
                 select(Account).where(Account.username == username, Account.active.is_(True))
             ).one_or_none()
+            ok = False
             if account is None:
                 self._hasher.hash(password)  # same cost whether or not the account exists
+            else:
+                try:
+                    ok = self._hasher.verify(account.password_hash, password)
+                except VerificationError:
+                    ok = False
+            session.add(SignInAttempt(username=username[:100], source=source[:100], at=now, succeeded=ok))
+            return _info(account) if ok else None
+
+    # --- API tokens -------------------------------------------------------------------------------------------
+    def create_token(self, username: str, name: str) -> str:
+        """A new API token acting as `username`; the token itself is returned once and never stored."""
+        if not (name or "").strip():
+            raise ValidationError("Cần đặt tên cho mã truy cập (ví dụ: cổng dịch vụ công)", {"name": "bắt buộc"})
+        token = "mc_" + secrets.token_urlsafe(32)
+        with self.db.transaction() as session:
+            account = self._account(session, username)
+            session.add(
+                ApiToken(
+                    account_id=account.id, name=name.strip(), token_hash=_token_hash(token), created_at=self.clock.now()
+                )
+            )
+        return token
+
+    def token_account(self, token: str) -> AccountInfo | None:
+        """The active account a valid, unrevoked token acts as; None otherwise. Records when it was last used."""
+        if not token:
+            return None
+        with self.db.transaction() as session:
+            found = session.execute(
+                select(ApiToken, Account)
+                .join(Account, ApiToken.account_id == Account.id)
+                .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
+            ).first()
+            if found is None or not found.Account.active:
                 return None
-            try:
-                self._hasher.verify(account.password_hash, password)
-            except VerificationError:
-                return None
-            return AccountInfo(account.username, account.full_name, account.role, account.division)
+            found.ApiToken.last_used_at = self.clock.now()
+            return _info(found.Account)
+
+    def tokens(self) -> list[TokenInfo]:
+        with self.db.read() as session:
+            rows = session.execute(
+                select(ApiToken, Account.username)
+                .join(Account, ApiToken.account_id == Account.id)
+                .order_by(ApiToken.id)
+            )
+            return [
+                TokenInfo(t.id, username, t.name, t.created_at, t.last_used_at, t.revoked_at is not None)
+                for t, username in rows
+            ]
+
+    def revoke_token(self, token_id: int) -> None:
+        with self.db.transaction() as session:
+            token = session.get(ApiToken, token_id)
+            if token is None:
+                raise NotFound(f"Không có mã truy cập số {token_id}")
+            if token.revoked_at is None:
+                token.revoked_at = self.clock.now()
+
+
+def _check(*, username: str, full_name: str, role: str, division: str) -> dict[str, str]:
+    problems = {}
+    if not (username or "").strip():
+        problems["username"] = "cần tên đăng nhập"
+    elif not username.replace(".", "").replace("_", "").replace("-", "").isalnum() or len(username) > 100:
+        problems["username"] = "tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang (tối đa 100 ký tự)"
+    if not (full_name or "").strip():
+        problems["full_name"] = "cần họ và tên"
+    if role not in ROLES:
+        problems["role"] = f"vai trò không hợp lệ; chọn một trong: {', '.join(ROLES)}"
+    if not (division or "").strip():
+        problems["division"] = "cần đơn vị (phòng, ban)"
+    return problems
 
 
 DEMO_ACCOUNTS = [

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.domain.calendar import WorkingCalendar, parse_allotment
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
-from engine.persistence.models import Dossier, HistoryEvent, Instance
+from engine.persistence.models import Dossier, HistoryEvent, Instance, UserTask
 from engine.services.effects import Effect
 from engine.services.history import Chain
 
@@ -63,6 +63,7 @@ class DossierRow:
     """The dossier of the instance a step runs, as the step's effects change it; written back with one UPDATE."""
 
     id: int
+    instance_id: int
     appointment: datetime
     status: int
     supplement_count: int
@@ -95,6 +96,11 @@ class DossierRow:
         if self.changes:
             table = Dossier.__table__
             session.connection().execute(update(table).where(table.c.id == self.id).values(**self.changes))
+        if "appointment" in self.changes:  # the task list shows the dossier's appointment
+            tasks = UserTask.__table__
+            session.connection().execute(
+                update(tasks).where(tasks.c.instance_id == self.instance_id).values(appointment=self.appointment)
+            )
 
 
 def _iso(moment: datetime | None) -> str | None:

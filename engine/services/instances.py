@@ -42,6 +42,10 @@ class TaskRow:
     ready_at: datetime
     due_at: datetime | None
     properties: dict
+    procedure_code: str | None = None
+    applicant_name: str | None = None
+    appointment: datetime | None = None
+    portal_status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class EventRow:
     hash: str
 
 
-_TASK_COLUMNS = (
+TASK_COLUMNS = (
     "task_id",
     "instance_code",
     "process_id",
@@ -66,6 +70,10 @@ _TASK_COLUMNS = (
     "ready_at",
     "due_at",
     "properties",
+    "procedure_code",
+    "applicant_name",
+    "appointment",
+    "portal_status",
 )
 
 
@@ -286,7 +294,7 @@ class InstanceService:
         offset: int = 0,
     ) -> list[TaskRow]:
         """Open user tasks from the projection, soonest deadline first."""
-        query = select(*(UserTask.__table__.c[name] for name in _TASK_COLUMNS))
+        query = select(*(UserTask.__table__.c[name] for name in TASK_COLUMNS))
         if code:
             query = query.where(UserTask.instance_code == code)
         if lane:

@@ -24,6 +24,9 @@ class Settings:
     worker_batch: int = 100
     worker_interval: float = 5.0
     language: str = "vi"
+    # Session cookies are sent over HTTPS only (browsers also accept them from http://127.0.0.1 and localhost).
+    secure_cookies: bool = True
+    session_hours: float = 10  # a signed-in session lasts a working day
     # The header of the forms (Mẫu 01-06): the agency under its parent, its name in running text, the place line;
     # the one-stop unit named on Mẫu 01-03; who signs Mẫu 04 (the head of the agency).
     agency_name: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -51,6 +54,7 @@ class Settings:
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
+            secure_cookies=env.get("MOTCUA_SECURE_COOKIES", "1").strip().lower() not in ("0", "false", "no", "off"),
             agency_name=env.get("MOTCUA_AGENCY_NAME", base.agency_name),
             agency_parent=env.get("MOTCUA_AGENCY_PARENT", base.agency_parent),
             agency_title=env.get("MOTCUA_AGENCY_TITLE", base.agency_title),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.domain.calendar import WorkingCalendar, parse_allotment
 from engine.domain.errors import Conflict
-from engine.persistence.models import Instance, OutboxMessage, Timer, UserTask
+from engine.persistence.models import Dossier, Instance, OutboxMessage, Timer, UserTask
 from engine.services.dossier_effects import outbox_row, record_effects
 from engine.services.effects import Effect
 from engine.services.history import Chain
@@ -125,6 +125,7 @@ def save_step(
             if task_id not in explained:
                 chain.append("dossier:task:withdrawn", now, actor, {"task": projected[task_id]}, task_id)
     new_tasks = []
+    dossier = _dossier_facts(db, instance.id) if any(t not in projected for t in tasks) else {}
     for task_id, view in tasks.items():
         if task_id in projected:
             continue
@@ -142,6 +143,8 @@ def save_step(
                 "properties": view.properties,
                 "ready_at": now,
                 "due_at": due,
+                "portal_status": _int_or_none((view.properties or {}).get("portal_status")),
+                **dossier,
             }
         )
         payload = {
@@ -194,6 +197,29 @@ def save_step(
         chain.append("instance:completed", now, "system", {"data": workflow.data})
     chain.write(session)
     write_instance(session, instance, chain, now, state=runtime.dump(workflow), status=status)
+
+
+def _dossier_facts(db, instance_id: int) -> dict:
+    """What the task list shows of the dossier, copied onto its task rows (nothing for a bare instance)."""
+    table = Dossier.__table__
+    row = db.execute(
+        select(table.c.procedure_code, table.c.applicant, table.c.appointment).where(table.c.instance_id == instance_id)
+    ).first()
+    if row is None:
+        return {"procedure_code": None, "applicant_name": None, "appointment": None}
+    name = (row.applicant or {}).get("name")
+    return {
+        "procedure_code": row.procedure_code,
+        "applicant_name": str(name)[:300] if name else None,
+        "appointment": row.appointment,
+    }
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def write_instance(session: Session, instance: Instance, chain: Chain, now: datetime, **values) -> None:

@@ -3,8 +3,8 @@
 from tests.conftest import fixture_files
 
 
-def test_home_lists_deployed_processes_and_open_tasks(app, services):
-    client = app.test_client()
+def test_home_lists_deployed_processes_and_open_tasks(services, sign_in):
+    client = sign_in("designer")
 
     empty = client.get("/")
     assert empty.status_code == 200
@@ -22,6 +22,12 @@ def test_home_lists_deployed_processes_and_open_tasks(app, services):
     assert "<code>three_steps</code>" in page
     assert "Chưa có quy trình nào" not in page
     assert "HS-HOME-1" in page and "Tiếp nhận" in page  # the open task of the new dossier
+
+
+def test_home_needs_a_signed_in_account(app):
+    response = app.test_client().get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/dang-nhap?next=/")
 
 
 def test_healthz(app):

@@ -2,10 +2,13 @@
 
 from flask import Blueprint, current_app, render_template
 
+from web.auth import require
+
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
+@require()
 def index():
     services = current_app.extensions["motcua"]
     versions = services.deploy.versions()
