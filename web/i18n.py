@@ -1,5 +1,5 @@
-"""Vietnamese first, English available. Templates write Vietnamese and wrap it in `_()`; English comes from
-web/translations/en.json (a test checks that every wrapped string has its English)."""
+"""Vietnamese first, English available. Templates write Vietnamese and wrap it in `_()`; English comes from the
+files web/translations/en/*.json, one per part of the application (a test checks every wrapped string has one)."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,16 @@ from pathlib import Path
 from flask import Flask, session
 
 LANGUAGES = ("vi", "en")
-_TRANSLATIONS = {"en": json.loads((Path(__file__).parent / "translations" / "en.json").read_text("utf-8"))}
+
+
+def _load(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((Path(__file__).parent / "translations" / lang).glob("*.json")):
+        merged.update(json.loads(path.read_text("utf-8")))
+    return merged
+
+
+_TRANSLATIONS = {"en": _load("en")}
 
 
 def language() -> str:
