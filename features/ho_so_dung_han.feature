@@ -11,6 +11,9 @@ Tính năng: Hồ sơ được giải quyết đúng hạn khi mỗi bước là
   Mẫu 04, ngày hẹn trả giữ nguyên.
   Hồ sơ nộp tại quầy đã được kiểm tra trước khi đăng ký nên được cấp Mẫu 01 ngay khi tiếp nhận, quy trình bắt đầu
   từ bước sau bước "Tiếp nhận, kiểm tra hồ sơ"; hồ sơ nộp trực tuyến hoặc qua bưu chính đi qua bước đó.
+  Thủ tục tính theo ngày lịch: thời hạn của thủ tục hết vào ngày nghỉ thì lùi sang ngày làm việc tiếp theo (Bộ luật
+  Dân sự Điều 148), còn hạn của từng bước hết vào ngày nghỉ thì lùi về cuối ngày làm việc liền trước, để các bước
+  làm đúng hạn không đẩy hồ sơ quá ngày hẹn trả.
 
   Bối cảnh:
     Biết các quy trình nội bộ của danh mục thủ tục đã được triển khai
@@ -42,7 +45,6 @@ Tính năng: Hồ sơ được giải quyết đúng hạn khi mỗi bước là
       | 1.003172.000.00.00.H56 | nộp trực tuyến | gần hết  | 08:00 Thứ Hai 23/03/2026 | đã được đóng là không cần     |
       | 1.000047.000.00.00.H56 | nộp trực tuyến | gần hết  | 08:00 Thứ Hai 09/03/2026 | đã được đóng là không cần     |
 
-    @loi_han_buoc_theo_ngay_lich
-    Dữ liệu: Thủ tục tính theo ngày: các bước làm xong sát hạn của bước
+    Dữ liệu: Thủ tục tính theo ngày lịch: hạn của bước rơi vào ngày nghỉ thì lùi về ngày làm việc liền trước, nên các bước làm sát hạn vẫn xong trước việc nhắc xin lỗi
       | thủ tục                | kênh           | phần     | hẹn trả                  | nhắc xin lỗi                  |
-      | 1.002251.000.00.00.H56 | qua bưu chính  | gần hết  | 17:00 Thứ Hai 04/05/2026 | đã được đóng là không cần     |
+      | 1.002251.000.00.00.H56 | qua bưu chính  | gần hết  | 17:00 Thứ Hai 04/05/2026 | không xuất hiện               |

@@ -29,10 +29,6 @@ PROCESSING_END = {9, 10, 8, 3}
 # Known engine defects, by the tag a scenario or a `Dữ liệu` table carries: those examples are expected to fail
 # (strictly: they fail the run as soon as the engine is fixed, so the tag is then removed).
 KNOWN_DEFECTS = {
-    "loi_han_buoc_theo_ngay_lich": (
-        "step deadlines in calendar days each roll over weekends and holidays, so a dossier whose every step is "
-        "on time ends after its 60-day appointment"
-    ),
 }
 
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

@@ -236,6 +236,29 @@ class WorkingCalendar:
             last = self._nth_working_day(last, 1, step)
         return self._sessions(last)[-1][1]
 
+    def step_deadline(self, start: datetime, amount: float, unit: Unit) -> datetime:
+        """The deadline of an internal step of `amount` `unit`s that starts at `start`: as `add`, except that a period
+        in calendar days whose last day is off ends at the last close of the working day BEFORE it (never earlier
+        than `start`; then the next working day's close, as `add`).
+
+        Why: the law's rollover to the next working day (Civil Code art. 148) applies to the procedure's time limit,
+        which `add` computes for the appointment. Applied to every step as well, each weekend a step ends on would
+        push the next step later, so a dossier whose every step is on time could end after its appointment; rolling
+        step ends back keeps the steps inside the time limit they share.
+        """
+        if unit != "d":
+            return self.add(start, amount, unit)
+        moment, n = self._local(start), _amount(amount)
+        if not float(n).is_integer():
+            raise ValueError(f"calendar days must be a whole number, got {n!r}; use working hours for parts of a day")
+        if n == 0:
+            return moment
+        last = moment.date() + timedelta(days=int(n))
+        if not self.is_working_day(last):
+            last = self._nth_working_day(last, 1, -1)
+        end = self._sessions(last)[-1][1]
+        return end if end >= moment else self.add_calendar_days(moment, n)
+
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Office time elapsed from `start` to `end`; negative when `end` is earlier."""
         start, end = self._local(start), self._local(end)

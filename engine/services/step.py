@@ -35,7 +35,7 @@ def step_deadline(calendar: WorkingCalendar, ready_at: datetime, properties: dic
     if not allotment:
         return None
     amount, unit = parse_allotment(str(allotment))
-    return calendar.add(ready_at, amount, unit)
+    return calendar.step_deadline(ready_at, amount, unit)
 
 
 def save_step(

@@ -187,6 +187,33 @@ def test_named_helpers_match_add(cal):
     assert cal.add_calendar_days(start, 3) == cal.add(start, 3, "d")
 
 
+STEP_DEADLINES = [
+    # start, amount, unit, expected, why
+    (at(2026, 3, 2, 9), 3, "d", at(2026, 3, 5, 17), "Thursday is worked: its close, as add()"),
+    (at(2026, 3, 2, 9), 5, "d", at(2026, 3, 6, 17), "Saturday 7/3 is off: back to Friday's close"),
+    (at(2026, 3, 2, 9), 6, "d", at(2026, 3, 6, 17), "Sunday 8/3 is off: back to Friday's close"),
+    (at(2026, 4, 24, 10), 6, "d", at(2026, 4, 29, 17), "Thu 30/4 is a holiday: back to Wednesday 29/4"),
+    (at(2026, 4, 27, 10), 4, "d", at(2026, 4, 29, 17), "Fri 1/5 is off and so is Thu 30/4: back to Wed 29/4"),
+    (at(2026, 3, 7, 10), 0, "d", at(2026, 3, 7, 10), "0 days: the start"),
+    (at(2026, 3, 2, 9), 2, "wd", at(2026, 3, 4, 9), "working days: as add()"),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "amount", "unit", "expected", "why"), STEP_DEADLINES, ids=[r[4] for r in STEP_DEADLINES]
+)
+def test_step_deadline_rolls_calendar_days_back_to_a_working_day(cal, start, amount, unit, expected, why):
+    assert cal.step_deadline(start, amount, unit) == expected, why
+    if unit == "d" and amount:
+        assert cal.step_deadline(start, amount, unit) <= cal.add(start, amount, unit)
+
+
+def test_a_step_deadline_is_never_before_its_start(cal):
+    # Saturday 9:00 + 1 calendar day is Sunday, off; the working day before it (Friday) is before the start.
+    start = at(2026, 3, 7, 9)
+    assert cal.step_deadline(start, 1, "d") == cal.add(start, 1, "d") == at(2026, 3, 9, 17)
+
+
 def test_moments_in_other_time_zones_are_read_and_returned_in_vietnam_time(cal):
     start = datetime(2026, 2, 13, 9, 55, tzinfo=UTC)  # 16:55 in Hà Nội
     assert cal.add(start, 1, "wh").isoformat() == "2026-02-23T08:25:00+07:00"
