@@ -12,6 +12,7 @@ from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
 from web.cli_documents import dossier_form, register, report
+from web.cli_demo import demo_dossiers
 from web.cli_dossier import dossier
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
@@ -231,6 +232,7 @@ def calendar_override_remove(ctx, day):
 
 
 main.add_command(dossier)
+main.add_command(demo_dossiers)
 dossier.add_command(dossier_form)
 main.add_command(register)
 main.add_command(report)
