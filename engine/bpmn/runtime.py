@@ -191,6 +191,22 @@ class BpmnRuntime:
         self.advance(workflow)
         return view
 
+    def rearm(self, workflow: Workflow, values: dict) -> list[TimerView]:
+        """Put `values` into the data of the tasks that are waiting or ready (e.g. a moved `appointment`) and
+        evaluate the date timers that are waiting again with it; return the waiting timers, with their new due
+        moments. Nothing fires here: the next `advance` (or a worker) fires what is due."""
+        wf = workflow._wf
+        with mapped_errors():
+            for task in wf.get_tasks(state=TaskState.WAITING | TaskState.READY):
+                task.data.update(values)
+                definition = getattr(task.task_spec, "event_definition", None)
+                if task.state == TaskState.WAITING and isinstance(definition, ClockTimeDateEvent):
+                    task.internal_data.pop("event_value", None)
+                    task.internal_data.pop("event_fired", None)
+                    definition.has_fired(task)
+        workflow._changed()
+        return workflow.waiting_timers()
+
     def cancel(self, workflow: Workflow) -> None:
         workflow._wf.cancel()
         workflow._changed()

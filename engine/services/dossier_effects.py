@@ -114,6 +114,7 @@ class _Effects:
         self.session, self.instance, self.chain = session, instance, chain
         self.calendar, self.now, self.dossier = calendar, now, dossier
         self.outbox: list[dict] = []
+        self.rearm_at: datetime | None = None
 
     def note(self, tag: str, payload: dict) -> int:
         return self.chain.append(tag, self.now, "system", payload)
@@ -229,6 +230,10 @@ class _Effects:
         moved = {"from": _iso(self.dossier.appointment), "to": _iso(to), "rule": rule, **extra}
         self.notify_one_stop(self.note("dossier:appointment:moved", moved), "appointment_moved", moved)
         self.dossier.set(appointment=to)
+        if rule.startswith("supplement-"):
+            # The workflow's timers at (or counted back from) the appointment follow it; an extension moves only the
+            # return date promised in Mẫu 04, not the due date lateness is judged by, so its timers stay.
+            self.rearm_at = to
 
     def mark_late(self, rule: str, extra: dict) -> None:
         self.dossier.set(late=True)
@@ -260,6 +265,15 @@ _HANDLERS = {
 }
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What `record_effects` leaves to its caller: outbox rows to insert, and the appointment the workflow's timers
+    must be re-armed for when a supplementation moved it (None otherwise)."""
+
+    outbox: list[dict]
+    rearm_at: datetime | None = None
+
+
 def record_effects(
     session: Session,
     instance: Instance,
@@ -267,12 +281,12 @@ def record_effects(
     effects: list[Effect],
     calendar: WorkingCalendar,
     now: datetime,
-) -> list[dict]:
-    """Record `effects` in order: history events on `chain`, changes to the instance's dossier (written here); return
-    the outbox rows for the caller to insert. Raises ValidationError when an effect breaks a rule (see above)."""
+) -> Recorded:
+    """Record `effects` in order: history events on `chain`, changes to the instance's dossier (written here).
+    Raises ValidationError when an effect breaks a rule (see above)."""
     applied = _Effects(session, instance, chain, calendar, now, DossierRow.load(session, instance.id))
     for effect in effects:
         _HANDLERS[effect.kind](applied, effect.payload)
     if applied.dossier is not None:
         applied.dossier.write(session)
-    return applied.outbox
+    return Recorded(applied.outbox, applied.rearm_at)

@@ -299,7 +299,7 @@ class DossierService:
             chain = Chain.of(instance)
             chain.append(tag, now, actor, {"reason": reason})
             change = Effect("portal_status", {"status": status, "label": STATUS_LABELS[status], "note": reason})
-            outbox = record_effects(session, instance, chain, [change], self.calendars.current(), now)
+            outbox = record_effects(session, instance, chain, [change], self.calendars.current(), now).outbox
             session.connection().execute(insert(OutboxMessage.__table__), outbox)
             chain.write(session)
             write_instance(session, instance, chain, now)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.domain.calendar import WorkingCalendar, parse_allotment
+from engine.domain.clock import VN_TZ
 from engine.domain.errors import Conflict
 from engine.persistence.models import Dossier, Instance, OutboxMessage, Timer, UserTask
 from engine.services.dossier_effects import outbox_row, record_effects
@@ -188,7 +189,10 @@ def save_step(
         db.execute(insert(timer_table), new_timers)
 
     if effects:
-        outbox.extend(record_effects(session, instance, chain, effects, calendar, now))
+        recorded = record_effects(session, instance, chain, effects, calendar, now)
+        outbox.extend(recorded.outbox)
+        if recorded.rearm_at is not None and status == "running":
+            _rearm_timers(db, instance, workflow, runtime, chain, recorded.rearm_at, now)
     if outbox:
         db.execute(insert(OutboxMessage.__table__), outbox)
 
@@ -197,6 +201,27 @@ def save_step(
         chain.append("instance:completed", now, "system", {"data": workflow.data})
     chain.write(session)
     write_instance(session, instance, chain, now, state=runtime.dump(workflow), status=status)
+
+
+def _rearm_timers(db, instance, workflow, runtime, chain, appointment: datetime, now: datetime) -> None:
+    """The appointment moved (supplementation): give the workflow the new date and move its waiting timers."""
+    table = Timer.__table__
+    before = dict(
+        db.execute(
+            select(table.c.task_id, table.c.due_at).where(table.c.instance_id == instance.id, table.c.state == "waiting")
+        ).all()
+    )
+    for timer in runtime.rearm(workflow, {"appointment": appointment.astimezone(VN_TZ).isoformat()}):
+        old = before.get(timer.task_id)
+        if old is None or old == timer.due_at:
+            continue
+        db.execute(
+            update(table)
+            .where(table.c.instance_id == instance.id, table.c.task_id == timer.task_id)
+            .values(due_at=timer.due_at, locked_by=None, locked_until=None)
+        )
+        payload = {"timer": timer.name, "from": old.isoformat(), "due_at": timer.due_at.isoformat()}
+        chain.append("instance:timer:rescheduled", now, "system", payload, timer.task_id)
 
 
 def _dossier_facts(db, instance_id: int) -> dict:

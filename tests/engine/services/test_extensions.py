@@ -2,7 +2,7 @@
 extension by apology letter (once, later only), late marking by the timer at the appointment and at the processing
 end, supplementation during appraisal (count; "restart" and "pause" policies), withdrawal (7) and stop (8)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -261,6 +261,11 @@ def test_restart_policy_counts_the_time_limit_again_from_the_complete_dossier(se
     assert events(services, code, "dossier:late") == [{"rule": "supplement-count", "supplement_count": 2}]
 
 
+def utc(*parts) -> str:
+    """The ISO form history uses for a timer's due moment (UTC) of a Vietnam-time moment."""
+    return vn(*parts).astimezone(UTC).isoformat()
+
+
 def test_pause_policy_moves_the_appointment_by_the_office_time_spent_waiting(services, clock):
     code = receive(services, HOP_QUY)  # 5 working days, pause
     assert services.dossiers.get(code).appointment == vn(2026, 3, 9, 8, 0)
@@ -281,22 +286,29 @@ def test_pause_policy_moves_the_appointment_by_the_office_time_spent_waiting(ser
         }
     ]
 
-    # The timer at the appointment was armed at reception's date: it fires, but the dossier is not due yet.
+    # The timers counted from the appointment follow it: the apology reminder (a working day before) and the late
+    # timer (at the appointment) wait for the new date; nothing fires at the old one.
+    waiting = {name: due for name, due, state in services.instances.timers(code) if state == "waiting"}
+    assert waiting == {"nhac_xin_loi": vn(2026, 3, 10, 8, 0), "qua_han": vn(2026, 3, 11, 8, 0)}
+    assert sorted(
+        (e["timer"], e["from"], e["due_at"]) for e in events(services, code, "instance:timer:rescheduled")
+    ) == [
+        ("nhac_xin_loi", utc(2026, 3, 6, 8, 0), utc(2026, 3, 10, 8, 0)),
+        ("qua_han", utc(2026, 3, 9, 8, 0), utc(2026, 3, 11, 8, 0)),
+    ]
     clock.set(vn(2026, 3, 9, 9, 0))
-    services.timers.run_pass("t", 100)
-    assert "qua_han" in [name for name, _due, state in services.instances.timers(code) if state == "fired"]
+    assert services.timers.run_pass("t", 100).fired == 0
     assert not services.dossiers.get(code).late
-    # Resolved after the moved appointment: late at the processing end.
-    clock.set(vn(2026, 3, 12, 9, 0))
-    finish(services, code)
-    dossier = services.dossiers.get(code)
-    assert (dossier.late, dossier.processing_end_at) == (True, vn(2026, 3, 12, 9, 0))
+    # Still open at the moved appointment: late, by the timer.
+    clock.set(vn(2026, 3, 11, 8, 0))
+    services.timers.run_pass("t", 100)
+    assert {name for name, _due, state in services.instances.timers(code) if state == "fired"} == {
+        "nhac_xin_loi",
+        "qua_han",
+    }
+    assert services.dossiers.get(code).late
     assert events(services, code, "dossier:late") == [
-        {
-            "rule": "processing-end",
-            "appointment": vn(2026, 3, 11, 8, 0).isoformat(),
-            "processing_end_at": vn(2026, 3, 12, 9, 0).isoformat(),
-        }
+        {"rule": "appointment", "appointment": vn(2026, 3, 11, 8, 0).isoformat()}
     ]
 
 
