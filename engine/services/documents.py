@@ -94,6 +94,23 @@ class DocumentService:
         name = f"{code}_{form}.{fmt}"
         return (forms.render_pdf(html), name) if fmt == "pdf" else (html, name)
 
+    def preview_mau_04(self, code: str, reason: str, new_appointment: datetime | None) -> str:
+        """The HTML of the apology letter (Mẫu 04) dossier `code` would get with a draft `reason` and new date, before
+        anything is decided or sent (the apology task's page shows it as the specialist writes). Raises NotFound."""
+        with self.db.read() as session:
+            loaded = self._load(session, code)
+        row = loaded.row
+        context = {
+            **self._base(loaded, self.clock.now()),
+            "received_at": row.received_at,
+            "appointment": row.appointment,
+            "reason": reason,
+            "new_appointment": new_appointment,
+            "signer": {"title": self.settings.signer_title, "name": self.settings.signer_name or ""},
+        }
+        basis = loaded.procedure.form_set if loaded.procedure else forms.DEFAULT_LEGAL_BASIS
+        return forms.render_html("mau_04", context, basis)
+
     def _load(self, session: Session, code: str) -> _Loaded:
         row = session.scalars(select(Dossier).where(Dossier.code == code)).one_or_none()
         if row is None:
@@ -207,6 +224,21 @@ class DocumentService:
         by_id = {step.task_id: step for step in found}
         applicant = (row.applicant or {}).get("name") or ""
         handovers = []
+        first = found[0] if found else None
+        if first is not None and first.lane != ONE_STOP_LANE:
+            # A counter dossier was checked before it was registered: its first handover is the one-stop section
+            # passing it on at reception, with no step of its own (so nothing to be late against).
+            handovers.append(
+                {
+                    "from_unit": ONE_STOP_LANE,
+                    "to_unit": first.lane,
+                    "at": first.ready_at,
+                    "giver": d.names.get(row.received_by, row.received_by),
+                    "receiver": d.names.get(first.actor or "", first.actor or ""),
+                    "result": "on_time",
+                    "note": "Tiếp nhận hồ sơ tại Bộ phận Một cửa",
+                }
+            )
         for step in found:
             if step.completed_at is None:
                 continue

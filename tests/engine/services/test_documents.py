@@ -103,6 +103,26 @@ def test_mau_05_has_one_handover_per_completed_step_judged_against_its_deadline(
     assert "Quá hạn" in html and "Trước hạn" in html and "Đúng hạn" in html
 
 
+def test_a_counter_dossier_s_mau_05_begins_with_the_one_stop_handover_at_reception(services, clock):
+    view = receive(services, channel=1)  # no reception step: checked at the counter before it was registered
+    drive(services, clock, view.code, PLAN[1:3])
+
+    handovers = services.documents.form_context(view.code, "mau_05")["handovers"]
+    first = handovers[0]
+    assert (first["from_unit"], first["to_unit"], first["at"]) == (
+        "Bộ phận Một cửa",
+        "Lãnh đạo phòng",
+        view.received_at,
+    )
+    assert (first["giver"], first["receiver"], first["result"]) == ("motcua1", "ldphong", "on_time")
+    assert [h["from_unit"] for h in handovers[1:]] == ["Lãnh đạo phòng", "Chuyên viên thụ lý"]
+    # An online dossier's reception is a step of its own: no extra row.
+    online = receive(services)
+    drive(services, clock, online.code, PLAN[:1])
+    rows = services.documents.form_context(online.code, "mau_05")["handovers"]
+    assert len(rows) == 1 and (rows[0]["from_unit"], rows[0]["giver"]) == ("Bộ phận Một cửa", "motcua1")
+
+
 def test_the_last_handover_returns_the_result_to_the_applicant(services, clock):
     view = receive(services)
     drive(services, clock, view.code)
