@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help install run test pytest lint bundle clean
 
 help:
-	@echo "make run     install, build the front end, migrate, deploy processes/, create demo users,"
+	@echo "make run     install, build the front end, migrate, deploy processes/, create demo users and dossiers,"
 	@echo "             then serve on http://$(HOST):$(PORT) (SQLite under instance/ unless MOTCUA_DATABASE_URL is set)"
 	@echo "make test    install, build the front end, then pytest (tests/ and features/), lint-imports and ruff"
 	@echo "             (PYTEST_ARGS='-k calendar' to narrow; MOTCUA_TEST_POSTGRES_URL for the PostgreSQL tests)"
@@ -64,6 +64,7 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	$(BIN)/motcua db upgrade
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
+	$(BIN)/motcua demo-dossiers
 	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------------------------
@@ -71,6 +72,8 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 test: pytest lint
 
 pytest: $(PIP_STAMP) $(BUNDLE_STAMP)
+	@command -v chromium >/dev/null || [ -n "$${MOTCUA_CHROMIUM:-}" ] || echo "No Chromium: the browser tests" \
+	    "(tests/browser/) will be skipped; install Debian's with: sudo apt-get install chromium (.ci/run does)"
 	@if [ -z "$${MOTCUA_TEST_POSTGRES_URL:-}" ]; then \
 	    if $(BIN)/python -c '$(LOCAL_POSTGRES_PROBE)' 2>/dev/null; then \
 	        echo "PostgreSQL answers on 127.0.0.1:5432: MOTCUA_TEST_POSTGRES_URL=$(LOCAL_POSTGRES_URL)"; \

@@ -28,8 +28,7 @@ APPLICANT = {
 PROCESSING_END = {9, 10, 8, 3}
 # Known engine defects, by the tag a scenario or a `Dữ liệu` table carries: those examples are expected to fail
 # (strictly: they fail the run as soon as the engine is fixed, so the tag is then removed).
-KNOWN_DEFECTS = {
-}
+KNOWN_DEFECTS = {}
 
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _MOMENT = re.compile(

@@ -79,14 +79,23 @@ def test_bpmn_file_parses_and_validates(path):
         assert process.name
 
 
+# A shared activity (processes/chung_*.bpmn) runs alone with what a procedure calling it passes on: the data of an
+# X-ray licence dossier, plus what the step before the call produced.
+SHARED_CALLER = "x_quang_y_te"
+SHARED_INPUT: dict[str, dict] = {
+    "chung_bo_sung": {"appraisal_result": "supplement", "missing_items": [{"item": "Đơn", "reason": "chưa ký"}]},
+    "chung_tu_choi": {"appraisal_result": "refuse", "opinion": "Không đủ điều kiện"},
+}
+
+
 def _start_data(process_id: str, services, channel: int) -> dict:
     """What a dossier of `process_id` brings at reception: for a catalogued procedure also its appointment, the
     reception moment plus the procedure's time limit on the working calendar, and its `channel` (1 counter: checked
     before registration, the workflow skips the reception check; 2 online, 3 postal: through the reception check).
     Add an entry when a process needs more."""
     now = services.clock.now()
-    data = {"received_at": now.isoformat(), "clock_start": now.isoformat()}
-    procedure = load_catalogue().by_process(process_id)
+    data = {"received_at": now.isoformat(), "clock_start": now.isoformat(), **SHARED_INPUT.get(process_id, {})}
+    procedure = load_catalogue().by_process(SHARED_CALLER if process_id.startswith("chung_") else process_id)
     if procedure is not None:
         amount, unit = procedure.time_limit
         data |= {

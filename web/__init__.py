@@ -27,8 +27,8 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
         SESSION_COOKIE_NAME="motcua_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=60 * 1024 * 1024,  # several scans of up to 20 MiB each (dossier_files refuses larger)
-        JSON_AS_ASCII=False,
     )
+    app.json.ensure_ascii = False  # Vietnamese stays readable in JSON answers
     services = build_services(settings, clock=clock, sender=sender)
     app.extensions["motcua"] = services
 

@@ -36,6 +36,7 @@ def sign_in(account: AccountInfo) -> None:
     lang = session.get("lang")
     session.clear()
     session["user"] = account.username
+    session["stamp"] = account.session_stamp
     if lang:
         session["lang"] = lang
     session.permanent = True
@@ -71,7 +72,8 @@ def _load_user() -> None:
             account = services.accounts.get(username)
         except Exception:  # deleted or renamed since the session began
             account = None
-        if account is None or not account.active:
+        # Locked, or the password was changed since this session began (an administrator's reset after a leak).
+        if account is None or not account.active or session.get("stamp") != account.session_stamp:
             sign_out()
         else:
             g.user = account
@@ -81,6 +83,8 @@ def _check_csrf() -> None:
     """Unsafe requests that ride on the session cookie must prove they come from our own pages."""
     if request.method not in UNSAFE_METHODS or g.get("by_token"):
         return
+    if _is_api() and g.get("user") is None:
+        return  # nobody to impersonate: `require` answers 401, which tells an API client what is missing
     sent = request.headers.get(CSRF_HEADER) or (request.form.get(CSRF_FIELD) if not _is_api() else None)
     expected = session.get(CSRF_FIELD)
     if not sent or not expected or not hmac.compare_digest(sent, expected):

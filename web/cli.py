@@ -11,8 +11,9 @@ from engine.services import Services
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
-from web.cli_documents import dossier_form, register, report
+from web.cli_admin import token
 from web.cli_demo import demo_dossiers
+from web.cli_documents import dossier_form, register, report
 from web.cli_dossier import dossier
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
@@ -236,6 +237,7 @@ main.add_command(demo_dossiers)
 dossier.add_command(dossier_form)
 main.add_command(register)
 main.add_command(report)
+main.add_command(token)
 
 if __name__ == "__main__":
     main()

@@ -44,7 +44,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if request.path.startswith("/api/"):
-            return jsonify(
-                {"error": {"code": error.name.lower().replace(" ", "_"), "message": error.description}}
-            ), error.code
+            # A 401 says how to authenticate (RFC 9110 §11.6.1): systems send a bearer token.
+            headers = {"WWW-Authenticate": 'Bearer realm="motcua"'} if error.code == 401 else {}
+            return (
+                jsonify({"error": {"code": error.name.lower().replace(" ", "_"), "message": error.description}}),
+                error.code,
+                headers,
+            )
         return render_template("error.html", status=error.code, message=error.description), error.code

@@ -25,7 +25,7 @@ def language() -> str:
     return chosen if chosen in LANGUAGES else "vi"
 
 
-def gettext(text: str, **values) -> str:
+def gettext(text: str, /, **values) -> str:
     """`text` (Vietnamese) in the current language, with `{name}` placeholders filled from `values`."""
     lang = language()
     translated = _TRANSLATIONS.get(lang, {}).get(text, text) if lang != "vi" else text

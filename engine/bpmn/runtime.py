@@ -12,6 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -87,6 +88,7 @@ class Workflow:
                 spec = task.task_spec
                 if task.state == TaskState.READY and isinstance(spec, UserTask):
                     props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+                    props.update(_called_with(task))
                     name = spec.bpmn_id or spec.name
                     ready.append(UserTaskView(str(task.id), name, spec.bpmn_name or spec.name, spec.lane, props))
                 elif isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, _CLOCK_TIMERS):
@@ -210,6 +212,19 @@ class BpmnRuntime:
     def cancel(self, workflow: Workflow) -> None:
         workflow._wf.cancel()
         workflow._changed()
+
+
+def _called_with(task) -> dict:
+    """What a user task of a called process takes from the call activity that called it: the `allotment` (each
+    procedure gives the steps of a shared definition its own time; docs/PROCEDURES.md "Shared activities")."""
+    workflow = task.workflow
+    while workflow.parent_task_id is not None:
+        caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if isinstance(caller.task_spec, CallActivity):
+            allotment = ((getattr(caller.task_spec, "extensions", None) or {}).get("properties") or {}).get("allotment")
+            return {"allotment": allotment} if allotment else {}
+        workflow = caller.workflow  # an embedded sub-process: look further out
+    return {}
 
 
 @contextmanager

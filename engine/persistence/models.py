@@ -92,6 +92,12 @@ class UserTask(Base):
         Index("ix_user_task_instance", "instance_id"),
         Index("ix_user_task_process", "process_id", "due_at"),
         Index("ix_user_task_due", "due_at"),
+        # The task list (a role's lanes, then filters, a count and one sorted page) with 100,000 open tasks: the
+        # count of any filter reads only this index; each sort has its own lane-first index (bench/task_list.py).
+        Index("ix_user_task_filters", "lane", "procedure_code", "portal_status", "due_at", "assignee"),
+        Index("ix_user_task_lane_appointment", "lane", "appointment"),
+        Index("ix_user_task_lane_ready", "lane", "ready_at"),
+        Index("ix_user_task_lane_code", "lane", "instance_code"),
     )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -1,7 +1,7 @@
 """The engine's use cases, and `build_services`, which wires them for the composition root."""
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 
 from engine.bpmn.runtime import BpmnRuntime
@@ -16,11 +16,13 @@ from engine.services.calendars import CalendarService, CalendarSettings, script_
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
 from engine.services.dossier_files import DossierFileService
+from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.settings import Settings
+from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
 from engine.services.timers import TimerService
 
@@ -42,6 +44,13 @@ class Services:
     documents: DocumentService
     task_list: TaskListService
     access: AccessService
+    records: DossierRecordService | None = None  # what the dossier page shows beyond dossiers.get
+    task_forms: TaskFormService = field(init=False)  # built from the services above, in __post_init__
+
+    def __post_init__(self) -> None:
+        self.task_forms = TaskFormService(
+            self.task_list, self.instances, self.dossiers, self.calendars, self.documents, self.files
+        )
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -92,6 +101,7 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         DocumentService(db, clock, catalogue, calendars, settings),
         TaskListService(db, clock, calendars),
         AccessService(db),
+        records=DossierRecordService(db, clock, calendars),
     )
 
 

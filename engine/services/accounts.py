@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -29,6 +29,8 @@ class AccountInfo:
     role: str
     division: str
     active: bool = True
+    # Changes whenever the password does: a session remembers it, so a password reset ends the other sessions.
+    session_stamp: str = field(default="", compare=False, repr=False)
 
     @property
     def role_label(self) -> str:
@@ -46,7 +48,8 @@ class TokenInfo:
 
 
 def _info(account: Account) -> AccountInfo:
-    return AccountInfo(account.username, account.full_name, account.role, account.division, account.active)
+    stamp = hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
+    return AccountInfo(account.username, account.full_name, account.role, account.division, account.active, stamp)
 
 
 def _token_hash(token: str) -> str:
@@ -77,9 +80,9 @@ class AccountService:
                 return _info(existing)
             account = Account(
                 username=username,
-                full_name=full_name,
+                full_name=full_name.strip(),
                 role=role,
-                division=division,
+                division=division.strip(),
                 password_hash=self._hasher.hash(password),
                 active=True,
             )
@@ -105,7 +108,21 @@ class AccountService:
             raise ValidationError("Không sửa được tài khoản: " + "; ".join(problems.values()), problems)
         with self.db.transaction() as session:
             account = self._account(session, username)
-            account.full_name, account.role, account.division, account.active = full_name, role, division, active
+            if account.role == "admin" and account.active and (role != "admin" or not active):
+                # Nobody could manage accounts any more, and only the database could undo it.
+                others = session.scalar(
+                    select(func.count()).where(
+                        Account.role == "admin", Account.active.is_(True), Account.id != account.id
+                    )
+                )
+                if not others:
+                    which = "role" if role != "admin" else "active"
+                    raise ValidationError(
+                        "Phải còn ít nhất một quản trị viên đang hoạt động; tạo hoặc mở khoá quản trị viên khác trước",
+                        {which: "đây là quản trị viên đang hoạt động cuối cùng"},
+                    )
+            account.full_name, account.role, account.division = full_name.strip(), role, division.strip()
+            account.active = active
             return _info(account)
 
     def set_password(self, username: str, password: str) -> None:
@@ -129,6 +146,8 @@ class AccountService:
         Raises TooManyAttempts (without checking the password) after too many recent failures for the account or
         from `source`, until the oldest of them leaves the window.
         """
+        username = (username or "")[:100]  # as recorded below, so that long names are counted too
+        source = (source or "")[:100]
         now = self.clock.now()
         since = now - ATTEMPT_WINDOW
         with self.db.transaction() as session:
@@ -159,7 +178,7 @@ class AccountService:
                     ok = self._hasher.verify(account.password_hash, password)
                 except VerificationError:
                     ok = False
-            session.add(SignInAttempt(username=username[:100], source=source[:100], at=now, succeeded=ok))
+            session.add(SignInAttempt(username=username, source=source, at=now, succeeded=ok))
             return _info(account) if ok else None
 
     # --- API tokens -------------------------------------------------------------------------------------------
@@ -167,6 +186,8 @@ class AccountService:
         """A new API token acting as `username`; the token itself is returned once and never stored."""
         if not (name or "").strip():
             raise ValidationError("Cần đặt tên cho mã truy cập (ví dụ: cổng dịch vụ công)", {"name": "bắt buộc"})
+        if len(name.strip()) > 200:
+            raise ValidationError("Tên mã truy cập dài quá 200 ký tự", {"name": "tên mã truy cập dài quá 200 ký tự"})
         token = "mc_" + secrets.token_urlsafe(32)
         with self.db.transaction() as session:
             account = self._account(session, username)
@@ -221,10 +242,14 @@ def _check(*, username: str, full_name: str, role: str, division: str) -> dict[s
         problems["username"] = "tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang (tối đa 100 ký tự)"
     if not (full_name or "").strip():
         problems["full_name"] = "cần họ và tên"
+    elif len(full_name.strip()) > 200:
+        problems["full_name"] = "họ và tên dài quá 200 ký tự"
     if role not in ROLES:
         problems["role"] = f"vai trò không hợp lệ; chọn một trong: {', '.join(ROLES)}"
     if not (division or "").strip():
         problems["division"] = "cần đơn vị (phòng, ban)"
+    elif len(division.strip()) > 200:
+        problems["division"] = "tên đơn vị dài quá 200 ký tự"
     return problems
 
 

@@ -24,6 +24,17 @@ class CalendarSettings:
     reload_seconds: float = 60.0
 
 
+@dataclass(frozen=True)
+class OverrideRecord:
+    """An administrator's override as stored: the day, "off" | "work", the reason, who declared it and when."""
+
+    day: date
+    kind: str
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
 class CalendarService:
     """Builds the `WorkingCalendar` and keeps it fresh; other processes' overrides are seen within `reload_seconds`."""
 
@@ -68,6 +79,16 @@ class CalendarService:
                 row.kind, row.reason, row.created_at, row.created_by = kind, reason.strip(), self.clock.now(), actor
         self.invalidate()
         return Override(day, kind, reason.strip(), "admin")
+
+    def overrides(self, year: int) -> list[OverrideRecord]:
+        """The administrators' overrides in `year`, in date order, with who declared them and when."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(CalendarOverride)
+                .where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+                .order_by(CalendarOverride.day)
+            )
+            return [OverrideRecord(r.day, r.kind, r.reason, r.created_by, r.created_at) for r in rows]
 
     def remove_override(self, day: date) -> bool:
         with self.db.transaction() as session:

@@ -46,9 +46,19 @@ class DossierFileService:
     def __init__(self, db: Database, clock: Clock, catalogue: Catalogue, instances: InstanceService):
         self.db, self.clock, self.catalogue, self.instances = db, clock, catalogue, instances
 
-    def attach(self, code: str, document: str, filename: str, content: bytes, media_type: str, actor: str) -> FileView:
+    def attach(
+        self,
+        code: str,
+        document: str,
+        filename: str,
+        content: bytes,
+        media_type: str,
+        actor: str,
+        task_file: bool = False,
+    ) -> FileView:
         """Store a file of the dossier's `document` (a name of its procedure's list, case and spacing ignored) and mark
-        that document digitised; record `dossier:file:attached` {document, file, size, sha256} in its history. One
+        that document digitised (`task_file`: a file a task's form produced, e.g. a draft, named by `document` freely);
+        record `dossier:file:attached` {document, file, size, sha256} in its history. One
         transaction, with the instance locked. Size and SHA-256 are computed here. Raises NotFound for an unknown
         dossier, ValidationError naming every wrong field (nothing is written then)."""
         errors: dict[str, str] = {}
@@ -86,6 +96,8 @@ class DossierFileService:
             wanted = " ".join(document.split()).casefold() if isinstance(document, str) else None
             known = [d.name for d in procedure.documents] if procedure is not None else []
             matched = next((n for n in known if " ".join(n.split()).casefold() == wanted), None)
+            if matched is None and task_file and wanted:  # a file a task's form produced, not one of the list
+                matched = " ".join(document.split())
             if matched is None:
                 errors["document"] = (
                     f"'{document}' không có trong thành phần hồ sơ của thủ tục; các giấy tờ là: {'; '.join(known)}"

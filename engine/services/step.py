@@ -208,7 +208,9 @@ def _rearm_timers(db, instance, workflow, runtime, chain, appointment: datetime,
     table = Timer.__table__
     before = dict(
         db.execute(
-            select(table.c.task_id, table.c.due_at).where(table.c.instance_id == instance.id, table.c.state == "waiting")
+            select(table.c.task_id, table.c.due_at).where(
+                table.c.instance_id == instance.id, table.c.state == "waiting"
+            )
         ).all()
     )
     for timer in runtime.rearm(workflow, {"appointment": appointment.astimezone(VN_TZ).isoformat()}):

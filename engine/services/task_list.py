@@ -89,7 +89,9 @@ class TaskListService:
         elif query.deadline == "in_time":
             conditions.append(table.c.due_at > soon_limit)
         column = SORTS[query.sort]
-        order = [column.is_(None), column.desc() if query.descending else column, table.c.task_id]
+        # A missing date sorts as the latest one (PostgreSQL's own order): both databases then read the lane's index
+        # in order instead of sorting every task of the lane (bench/task_list.py).
+        order = [column.desc().nulls_first() if query.descending else column.asc().nulls_last(), table.c.task_id]
         rows_query = (
             select(*(table.c[name] for name in TASK_COLUMNS))
             .where(*conditions)

@@ -3,8 +3,8 @@
 from tests.conftest import fixture_files
 
 
-def test_home_lists_deployed_processes_and_open_tasks(services, sign_in):
-    client = sign_in("designer")
+def test_home_lists_deployed_processes_and_the_open_tasks_of_the_officer_s_role(services, sign_in):
+    client = sign_in("one_stop")
 
     empty = client.get("/")
     assert empty.status_code == 200
@@ -21,7 +21,10 @@ def test_home_lists_deployed_processes_and_open_tasks(services, sign_in):
     assert "Ba bước có hẹn giờ" in page
     assert "<code>three_steps</code>" in page
     assert "Chưa có quy trình nào" not in page
-    assert "HS-HOME-1" in page and "Tiếp nhận" in page  # the open task of the new dossier
+    assert "HS-HOME-1" in page and "Tiếp nhận" in page  # the open task of the new dossier, in the one-stop lane
+    # Not an officer: no task list; an officer of another lane: not this task.
+    assert "HS-HOME-1" not in sign_in("designer").get("/").get_data(as_text=True)
+    assert "HS-HOME-1" not in sign_in("director").get("/").get_data(as_text=True)
 
 
 def test_home_needs_a_signed_in_account(app):

@@ -26,12 +26,18 @@ LANDING = {
 }
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host, not protocol-relative) is followed after sign-in."""
-    if not target:
+def safe_next(target: str | None) -> str | None:
+    r"""Only a path on this site (no scheme, no host, not protocol-relative) is followed after sign-in.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\evil.example` and `/<tab>/evil.example`
+    would leave the site: any backslash, whitespace or control character refuses the target.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return None
     return target
 
@@ -53,13 +59,15 @@ def sign_in():
     try:
         account = services.accounts.authenticate(username, password, request.remote_addr or "")
     except TooManyAttempts as exc:
-        response = render_template("sign_in.html", next=request.form.get("next", ""), error=str(exc), username=username)
+        minutes = max(1, (exc.retry_after + 59) // 60)
+        error = _("Đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút", minutes=minutes)
+        response = render_template("sign_in.html", next=request.form.get("next", ""), error=error, username=username)
         return response, 429, {"Retry-After": str(exc.retry_after)}
     if account is None:
         error = _("Tên đăng nhập hoặc mật khẩu không đúng")
         return render_template("sign_in.html", next=request.form.get("next", ""), error=error, username=username), 401
     start_session(account)
-    return redirect(_safe_next(request.form.get("next")) or landing_url(account.role))
+    return redirect(safe_next(request.form.get("next")) or landing_url(account.role))
 
 
 @bp.post("/dang-xuat")
@@ -73,4 +81,4 @@ def sign_out():
 def set_language(lang: str):
     if lang in LANGUAGES:
         session["lang"] = lang
-    return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

@@ -2,7 +2,9 @@
 
 from flask import Blueprint, current_app, render_template
 
-from web.auth import require
+from engine.domain.permissions import allowed, lanes_of
+from engine.services.task_list import TaskQuery
+from web.auth import current_user, require
 
 bp = Blueprint("home", __name__)
 
@@ -15,11 +17,18 @@ def index():
     latest: dict[str, object] = {}
     for version in versions:
         latest[version.process_id] = version  # ordered by number: the last one wins
+    role = current_user().role
+    # Officers see the first tasks of their role's lanes; other roles have no tasks of their own.
+    tasks = (
+        services.task_list.page(TaskQuery(lanes=tuple(lanes_of(role)), limit=10)).rows
+        if allowed(role, "task.list")
+        else []
+    )
     return render_template(
         "home.html",
         processes=sorted(latest.values(), key=lambda v: v.name),
         version_count=len(versions),
-        open_tasks=services.instances.tasks(limit=10),
+        open_tasks=tasks,
     )
 
 

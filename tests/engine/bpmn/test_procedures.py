@@ -1,18 +1,21 @@
 """The shipped procedures (processes/*.bpmn) against the catalogue and the contract in docs/PROCEDURES.md: one file per
-catalogued procedure, allotments and portal statuses on every user task, a complete diagram, and dossiers run through
-the services on their main path, with a refusal, a supplementation and an apology letter."""
+catalogued procedure, allotments and portal statuses on every user task, a complete diagram, the shared activities
+(processes/chung_*.bpmn) defined once and called by every procedure, and dossiers run through the services on their
+main path, with a refusal, a supplementation and an apology letter."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from sqlalchemy import select
 
 from engine.bpmn.allotments import check_allotments, main_path_allotment
 from engine.bpmn.parsing import parse_files
 from engine.domain.calendar import parse_allotment
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import VN_TZ, FakeClock
+from engine.persistence.models import ProcessVersion
 from engine.services.deploy import read_files
 from tests.conftest import RecordingSender
 from tests.test_architecture import MAIN_PATH_DATA
@@ -56,6 +59,15 @@ DRAWN = {
     "association",
 }
 START = datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ)  # Monday 2 March 2026, 08:00
+# The shared activities (docs/PROCEDURES.md "Shared activities"): process id -> the call activity of each procedure.
+SHARED = {
+    "chung_tiep_nhan": "tiep_nhan",
+    "chung_bo_sung": "bo_sung_ho_so",
+    "chung_xin_loi": "xin_loi_hen_lai",
+    "chung_tu_choi": "tu_choi_giai_quyet",
+}
+SHARED_FILES = sorted(PROCESSES / f"{process_id}.bpmn" for process_id in SHARED)
+LANES = {"Bộ phận Một cửa", "Lãnh đạo phòng", "Chuyên viên thụ lý", "Lãnh đạo Sở", "Văn thư"}
 
 
 def _ids(procedure) -> str:
@@ -75,6 +87,12 @@ def _properties(element) -> dict[str, str]:
 
 def _local(element) -> str:
     return etree.QName(element).localname
+
+
+def _user_tasks(procedure) -> dict[str, etree._Element]:
+    """The user tasks a procedure runs, by id: its own and those of the shared activities it calls."""
+    roots = [_xml(procedure), *(etree.parse(str(path)).getroot() for path in SHARED_FILES)]
+    return {t.get("id"): t for root in roots for t in root.iterfind(".//bpmn:userTask", NS)}
 
 
 # --- the files ---------------------------------------------------------------------------------------------------
@@ -111,17 +129,20 @@ def test_the_main_path_adds_up_to_the_time_limit_and_has_the_portal_statuses_of_
     assert check_allotments(process, procedure.time_limit) == []
     path = [task_id.split("/")[-1] for task_id, _, _ in main_path_allotment(process.spec, process.subprocess_specs)]
     assert (path[0], path[-1]) == ("tiep_nhan", "tra_ket_qua")
-    statuses = {t.get("id"): _properties(t)["portal_status"] for t in _xml(procedure).iterfind(".//bpmn:userTask", NS)}
+    statuses = {task_id: _properties(task)["portal_status"] for task_id, task in _user_tasks(procedure).items()}
     assert [statuses[t] for t in path] == ["2"] + ["4"] * (len(path) - 2) + ["9"]
 
 
-@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
-def test_every_element_has_a_diagram_shape_or_edge_inside_its_lane(procedure):
-    root = _xml(procedure)
+@pytest.mark.parametrize(
+    "path", [PROCESSES / f"{p.process}.bpmn" for p in PROCEDURES] + SHARED_FILES, ids=lambda path: path.stem
+)
+def test_every_element_has_a_diagram_shape_or_edge_inside_its_lane(path):
+    root = etree.parse(str(path)).getroot()
     process = root.find("bpmn:process", NS)
     elements = {e.get("id"): e for e in process.iter(etree.Element) if _local(e) in DRAWN}
     participants = {p.get("id") for p in root.iterfind("bpmn:collaboration/bpmn:participant", NS)}
-    shapes = {s.get("bpmnElement"): s.find("dc:Bounds", NS) for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    shapes_di = {s.get("bpmnElement"): s for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    shapes = {element: s.find("dc:Bounds", NS) for element, s in shapes_di.items()}
     edges = {e.get("bpmnElement"): e.findall("di:waypoint", NS) for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
 
     flows = {i for i, e in elements.items() if _local(e) == "sequenceFlow"}
@@ -147,8 +168,50 @@ def test_every_element_has_a_diagram_shape_or_edge_inside_its_lane(procedure):
         for child in sub:
             if child.get("id") in shapes:
                 assert inside(child.get("id"), sub.get("id")), f"{child.get('id')} is drawn outside {sub.get('id')}"
+    for call in process.iter(f"{{{NS['bpmn']}}}callActivity"):  # drawn collapsed: the called file has the detail
+        assert shapes_di[call.get("id")].get("isExpanded") == "false", call.get("id")
     lane_names = {lane.get("name") for lane in process.iterfind("bpmn:laneSet/bpmn:lane", NS)}
-    assert lane_names == {"Bộ phận Một cửa", "Lãnh đạo phòng", "Chuyên viên thụ lý", "Lãnh đạo Sở", "Văn thư"}
+    if path.stem in SHARED:  # the lanes its steps need, named as the procedures name theirs
+        assert lane_names and lane_names <= LANES
+    else:
+        assert lane_names == LANES
+
+
+# --- the shared activities --------------------------------------------------------------------------------------
+def _task_ids(root) -> set[str]:
+    return {t.get("id") for kind in ("userTask", "scriptTask") for t in root.iterfind(f".//bpmn:{kind}", NS)}
+
+
+@pytest.mark.parametrize("shared", sorted(SHARED))
+def test_each_shared_activity_is_defined_once_and_called_by_every_procedure_instead_of_a_copy(shared):
+    declaring = [
+        path.name
+        for path in sorted(PROCESSES.glob("*.bpmn"))
+        if etree.parse(str(path)).getroot().find(f"bpmn:process[@id='{shared}']", NS) is not None
+    ]
+    assert declaring == [f"{shared}.bpmn"]
+    steps = _task_ids(etree.parse(str(PROCESSES / f"{shared}.bpmn")).getroot())
+    assert steps
+    for procedure in PROCEDURES:
+        root = _xml(procedure)
+        calls = root.findall(f".//bpmn:callActivity[@calledElement='{shared}']", NS)
+        assert [c.get("id") for c in calls] == [SHARED[shared]], procedure.process
+        assert not steps & _task_ids(root), f"{procedure.process} still has its own copy of {steps & _task_ids(root)}"
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_a_procedure_gives_the_steps_of_the_shared_activities_their_allotments(procedure):
+    """A shared activity's user tasks carry no allotment: each call activity gives its own, in the procedure's unit."""
+    root = _xml(procedure)
+    for shared, call_id in SHARED.items():
+        [call] = root.findall(f".//bpmn:callActivity[@id='{call_id}']", NS)
+        # only the reception is on the main path; supplementation, apology and refusal are side paths
+        assert _properties(call).get("main_path") == (None if call_id == "tiep_nhan" else "false"), call_id
+        tasks = etree.parse(str(PROCESSES / f"{shared}.bpmn")).getroot().findall(".//bpmn:userTask", NS)
+        assert all("allotment" not in _properties(t) for t in tasks), shared
+        if tasks:
+            _amount, unit = parse_allotment(_properties(call)["allotment"])
+            assert (unit == "d") == (procedure.time_limit[1] == "d"), (call_id, unit)  # calendar days with their kind
 
 
 # --- dossiers run through the services ---------------------------------------------------------------------------
@@ -264,6 +327,34 @@ def test_a_counter_dossier_gets_its_receipt_and_status_2_as_its_workflow_starts(
     assert services.instances.verify(code).intact
 
 
+def test_each_shared_activity_is_deployed_once_and_every_procedure_version_runs_that_file(services):
+    with services.db.read() as session:
+        versions = session.execute(select(ProcessVersion.process_id, ProcessVersion.sources)).all()
+    sources = dict(versions)
+    assert len(versions) == len(sources)  # one version each: deployed once
+    for shared in SHARED:
+        [(name, xml)] = sources[shared].items()
+        assert name == f"{shared}.bpmn"
+        for procedure in PROCEDURES:  # the same file, not a copy of it
+            assert sources[procedure.process][name] == xml, (procedure.process, shared)
+
+
+def _deadline(services, task) -> datetime:
+    amount, unit = parse_allotment(task.properties["allotment"])
+    return services.calendars.current().step_deadline(task.ready_at, amount, unit)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_the_reception_check_takes_the_allotment_its_procedure_gives_it(services, procedure):
+    start(services, procedure, f"H56-HAN-{procedure.process}", channel=3)
+
+    [task] = services.instances.tasks(code=f"H56-HAN-{procedure.process}")
+    [call] = _xml(procedure).findall(".//bpmn:callActivity[@id='tiep_nhan']", NS)
+    assert (task.name, task.properties["allotment"]) == ("tiep_nhan", _properties(call)["allotment"])
+    assert (task.properties["form"], task.properties["portal_status"]) == ("tiep_nhan", "2")
+    assert task.due_at == _deadline(services, task)
+
+
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
 @pytest.mark.parametrize("channel", [2, 3], ids=["online", "postal"])
 def test_an_online_or_postal_dossier_is_checked_at_reception_before_its_receipt(services, procedure, channel):
@@ -336,6 +427,8 @@ def test_a_supplementation_during_appraisal_returns_the_dossier_to_appraisal(ser
     assert [(t.name, t.lane, t.properties.get("main_path")) for t in supplement] == [
         ("nhan_bo_sung", "Chuyên viên thụ lý", "false")
     ]
+    assert supplement[0].properties["allotment"] == "0.5d"  # the procedure's, from its call activity
+    assert supplement[0].due_at == _deadline(services, supplement[0])
     complete(services, "H56-BS", "nhan_bo_sung", {})
     assert run_main_path(services, "H56-BS")[0] == "tham_dinh"
 
@@ -367,6 +460,8 @@ def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_o
     open_tasks = {t.name: t for t in services.instances.tasks(code="H56-XL")}
     assert set(open_tasks) == {"tham_dinh", "lap_phieu_xin_loi"}
     assert open_tasks["lap_phieu_xin_loi"].lane == "Chuyên viên thụ lý"
+    assert open_tasks["lap_phieu_xin_loi"].properties["allotment"] == "0.5d"
+    assert open_tasks["lap_phieu_xin_loi"].due_at == _deadline(services, open_tasks["lap_phieu_xin_loi"])
     new_appointment = calendar.add(datetime.fromisoformat(data["appointment"]), 3, "wd").isoformat()
     reason = "Chờ kết quả kiểm xạ bổ sung của đơn vị dịch vụ"
     complete(services, "H56-XL", "lap_phieu_xin_loi", {"delay_reason": reason, "new_appointment": new_appointment})

@@ -1,0 +1,297 @@
+"""What the dossier page shows beyond `DossierService.get`: the diagram of its process version with where it is and
+where it has been, its steps judged early / on time / late, its history with the officers' names, the letters
+issued, the forms that apply, and the outbox messages about it. Also the one-stop section's queues (open tasks of one
+name in one lane). Read-only: each method is one read transaction.
+
+Where the values come from:
+- the diagram: the BPMN file of the instance's process version that declares its process (the version it runs on,
+  not the latest); `current` are the element ids of its open user tasks (the projection table), `done` those of the
+  user tasks completed (history `dossier:task:completed`). SpiffWorkflow names a task spec after its element id.
+  A user task of a called process (a shared activity, processes/chung_*.bpmn) is not drawn there: its call
+  activity is marked instead.
+- steps: `engine.services.task_history.steps`, judged with the current calendar as Mẫu 05 does.
+- letters: history `dossier:letter:queued` {form, ...}; Mẫu 04 also applies after an extension
+  (`dossier:appointment:moved` rule "extension"), as `DocumentService` builds it then.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.parsing import read_xml
+from engine.domain.clock import VN_TZ, Clock
+from engine.domain.errors import NotFound
+from engine.persistence.db import Database
+from engine.persistence.models import Account, Dossier, HistoryEvent, Instance, OutboxMessage, ProcessVersion, UserTask
+from engine.services.calendars import CalendarService
+from engine.services.instances import TASK_COLUMNS, TaskRow
+from engine.services.task_history import COMPLETED, steps
+
+LETTER = "dossier:letter:queued"
+LETTER_FORMS = ("mau_01", "mau_02", "mau_03", "mau_04")
+_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+MAX_QUEUE = 500
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """The BPMN XML a dossier runs on and the element ids to mark (each once, in the order they happened)."""
+
+    process_id: str
+    version: int
+    xml: str
+    current: list[str]
+    done: list[str]
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One user task of the dossier. `result` is early / on_time / late once completed (None while open);
+    `overdue` says an open step's deadline has passed. Datetimes in Vietnam time."""
+
+    task_id: str
+    name: str
+    title: str
+    lane: str
+    ready_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    actor: str | None
+    actor_name: str
+    result: str | None
+    withdrawn: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """One history event; `actor_name` is the account's full name when the actor has one."""
+
+    seq: int
+    tag: str
+    at: datetime
+    actor: str
+    actor_name: str
+    task_id: str | None
+    payload: dict
+
+
+@dataclass(frozen=True)
+class Letter:
+    form: str
+    at: datetime
+    seq: int
+
+
+@dataclass(frozen=True)
+class Message:
+    """An outbox row about the dossier: `state` is pending, sent or failed."""
+
+    id: int
+    kind: str
+    state: str
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+    payload: dict
+
+
+@dataclass(frozen=True)
+class DossierRecord:
+    code: str
+    steps: list[StepLine] = field(default_factory=list)
+    events: list[EventLine] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # mau_01 ... mau_05 that can be rendered for it
+    outbox: list[Message] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # username -> full name, for everyone who acted on it
+
+
+def _vn(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(VN_TZ) if moment is not None else None
+
+
+class DossierRecordService:
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService):
+        self.db, self.clock, self.calendars = db, clock, calendars
+
+    def record(self, code: str) -> DossierRecord:
+        """Steps, history, letters, applicable forms and outbox messages of dossier `code`. Raises NotFound."""
+        with self.db.read() as session:
+            found = session.execute(
+                select(Dossier.instance_id, Dossier.received_by).where(Dossier.code == code)
+            ).first()
+            if found is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            instance_id = found.instance_id
+            if instance_id is None:  # registered, its workflow not started yet (or failed to start)
+                return DossierRecord(code, names=_names(session, [found.received_by]))
+            events = list(
+                session.execute(
+                    select(
+                        HistoryEvent.seq,
+                        HistoryEvent.tag,
+                        HistoryEvent.at,
+                        HistoryEvent.actor,
+                        HistoryEvent.task_id,
+                        HistoryEvent.payload,
+                    )
+                    .where(HistoryEvent.instance_id == instance_id)
+                    .order_by(HistoryEvent.seq)
+                )
+            )
+            names = _names(session, [found.received_by, *(e.actor for e in events)])
+            outbox = [
+                Message(m.id, m.kind, m.state, _vn(m.created_at), _vn(m.sent_at), m.attempts, m.last_error, m.payload)
+                for m in session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.instance_id == instance_id).order_by(OutboxMessage.id)
+                )
+            ]
+        now, calendar = self.clock.now(), self.calendars.current()
+        step_lines = [
+            StepLine(
+                s.task_id,
+                s.name,
+                s.title,
+                s.lane,
+                _vn(s.ready_at),
+                _vn(s.due_at),
+                _vn(s.completed_at),
+                s.actor,
+                names.get(s.actor or "", s.actor or ""),
+                s.result(calendar),
+                s.withdrawn,
+                s.completed_at is None and not s.withdrawn and s.due_at is not None and s.due_at < now,
+            )
+            for s in steps(events)
+        ]
+        letters = [Letter(e.payload.get("form", ""), _vn(e.at), e.seq) for e in events if e.tag == LETTER and e.payload]
+        issued = {letter.form for letter in letters}
+        if any(e.tag == "dossier:appointment:moved" and (e.payload or {}).get("rule") == "extension" for e in events):
+            issued.add("mau_04")
+        return DossierRecord(
+            code,
+            step_lines,
+            [
+                EventLine(e.seq, e.tag, _vn(e.at), e.actor, names.get(e.actor, e.actor), e.task_id, e.payload or {})
+                for e in events
+            ],
+            letters,
+            [form for form in LETTER_FORMS if form in issued] + ["mau_05"],
+            outbox,
+            names,
+        )
+
+    def diagram(self, code: str) -> Diagram:
+        """The diagram of dossier `code`'s process version with its marks. Raises NotFound for an unknown dossier,
+        one whose workflow has not started, or a version whose files no longer declare its process."""
+        with self.db.read() as session:
+            instance_id = self._instance_id(session, code)
+            if instance_id is None:
+                raise NotFound(f"Hồ sơ {code} chưa có quy trình đang chạy nên chưa có sơ đồ")
+            version = session.scalars(
+                select(ProcessVersion)
+                .join(Instance, Instance.process_version_id == ProcessVersion.id)
+                .where(Instance.id == instance_id)
+            ).one()
+            process_id, number, sources = version.process_id, version.number, dict(version.sources)
+            current = list(
+                session.scalars(
+                    select(UserTask.name).where(UserTask.instance_id == instance_id).order_by(UserTask.ready_at)
+                )
+            )
+            completed = session.scalars(
+                select(HistoryEvent.payload)
+                .where(HistoryEvent.instance_id == instance_id, HistoryEvent.tag == COMPLETED)
+                .order_by(HistoryEvent.seq)
+            )
+            done = [p.get("task") for p in completed if p and p.get("task")]
+        xml = _process_file(sources, process_id, code)
+        calls = _call_sites(sources, process_id)
+        return Diagram(
+            process_id,
+            number,
+            xml,
+            _once([site for name in current for site in calls.get(name, [name])]),
+            _once([site for name in done for site in calls.get(name, [name])]),
+        )
+
+    def queue(self, task_name: str, lane: str, limit: int = 100, offset: int = 0) -> tuple[list[TaskRow], int]:
+        """Open tasks named `task_name` (a BPMN element id such as `tiep_nhan`) in `lane`, oldest first, and how many
+        there are in all; `limit` at most 500."""
+        limit = max(1, min(int(limit), MAX_QUEUE))
+        table = UserTask.__table__
+        where = (table.c.name == task_name, table.c.lane == lane)
+        with self.db.read() as session:
+            rows = session.execute(
+                select(*(table.c[name] for name in TASK_COLUMNS))
+                .where(*where)
+                .order_by(table.c.ready_at, table.c.task_id)
+                .limit(limit)
+                .offset(max(0, int(offset)))
+            )
+            found = [TaskRow(*row) for row in rows]
+            total = session.scalar(select(func.count()).select_from(table).where(*where))
+        return found, total
+
+    @staticmethod
+    def _instance_id(session: Session, code: str) -> int | None:
+        found = session.execute(select(Dossier.id, Dossier.instance_id).where(Dossier.code == code)).first()
+        if found is None:
+            raise NotFound(f"không có hồ sơ {code}")
+        return found.instance_id
+
+
+def _process_file(sources: dict[str, str], process_id: str, code: str) -> str:
+    """The XML of the file that declares `process_id` (a version also stores the files it calls)."""
+    for name, xml in sorted(sources.items()):
+        root = read_xml(name, xml)
+        if any(p.get("id") == process_id for p in root.iter(f"{_BPMN}process")):
+            return xml
+    raise NotFound(f"Không tìm thấy tệp BPMN của quy trình '{process_id}' (hồ sơ {code}) trong phiên bản đã triển khai")
+
+
+def _call_sites(sources: dict[str, str], process_id: str) -> dict[str, list[str]]:
+    """Element id of a called process -> the call activities of `process_id` that run it (directly or through
+    further calls), for the elements that are not `process_id`'s own: a step of a shared activity
+    (processes/chung_*.bpmn) is marked on the collapsed call activity the dossier's diagram shows."""
+    processes: dict[str, tuple[set[str], list[tuple[str, str]]]] = {}
+    for name, xml in sorted(sources.items()):
+        for process in read_xml(name, xml).iter(f"{_BPMN}process"):
+            ids = {element.get("id") for element in process.iter() if element.get("id")}
+            calls = [(c.get("id"), c.get("calledElement")) for c in process.iter(f"{_BPMN}callActivity")]
+            processes.setdefault(process.get("id"), (ids, calls))
+    own = processes.get(process_id, (set(), []))[0]
+    sites: dict[str, list[str]] = {}
+    for call_id, called in processes.get(process_id, (set(), []))[1]:
+        pending, seen = [called], set()
+        while pending:
+            current = pending.pop()
+            if current in seen or current not in processes:
+                continue
+            seen.add(current)
+            ids, calls = processes[current]
+            for element in ids - own:
+                sites.setdefault(element, []).append(call_id)
+            pending.extend(target for _, target in calls)
+    return sites
+
+
+def _once(ids: list[Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for element in ids:
+        seen.setdefault(str(element), None)
+    return list(seen)
+
+
+def _names(session: Session, actors: list[str]) -> dict[str, str]:
+    """Username -> full name, for the actors that have an account."""
+    wanted = sorted({a for a in actors if a and a != "system"})
+    if not wanted:
+        return {}
+    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
+    return {username: full_name for username, full_name in rows if full_name}

@@ -1,0 +1,190 @@
+"""Completing a user task with its form: the form's JSON Schema, validation (schema and calendar rules), uploads.
+
+A user task names its form with the extension property `form` (`processes/forms/<form>.json`, see
+`engine.forms.schema` for what a form may contain); a task without one takes no data. Pages and the API both complete
+tasks here, so both get the same checks. Keywords of ours on a field, checked against the dossier and the calendar:
+- `x-after: "appointment"`: a date-time later than the dossier's current appointment;
+- `x-working-day: true`: a date or date-time on a working day of the calendar (Vietnam time).
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from engine.domain.clock import VN_TZ
+from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
+from engine.forms import schema as forms
+from engine.services.calendars import CalendarService
+from engine.services.documents import DocumentService
+from engine.services.dossier_files import DossierFileService
+from engine.services.dossiers import DossierService
+from engine.services.instances import InstanceService, TaskRow
+from engine.services.task_list import TaskListService
+
+FORMS_DIR = Path(__file__).resolve().parents[2] / "processes" / "forms"
+APOLOGY_TASK = "lap_phieu_xin_loi"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form: its name as the officer's computer had it, its bytes and media type."""
+
+    filename: str
+    content: bytes
+    media_type: str
+
+
+class TaskFormService:
+    def __init__(
+        self,
+        task_list: TaskListService,
+        instances: InstanceService,
+        dossiers: DossierService,
+        calendars: CalendarService,
+        documents: DocumentService,
+        files: DossierFileService,
+        forms_dir: Path = FORMS_DIR,
+    ):
+        self.task_list, self.instances, self.dossiers = task_list, instances, dossiers
+        self.calendars, self.documents, self.files = calendars, documents, files
+        self.forms_dir = Path(forms_dir)
+        self._cache: dict[str, dict] = {}
+
+    # --- the form ------------------------------------------------------------------------------------------------
+    def form(self, task: TaskRow) -> dict:
+        """The JSON Schema of `task`'s form; an object schema without fields when the task names none. Raises
+        ProcessDefinitionError when it names a form that does not exist or is not a valid form."""
+        name = (task.properties or {}).get("form")
+        return self.load(name) if name else dict(forms.EMPTY_SCHEMA)
+
+    def load(self, name: str) -> dict:
+        """The form `name` (processes/forms/<name>.json), read once. Raises ProcessDefinitionError."""
+        if name not in self._cache:
+            path = self.forms_dir / f"{name}.json"
+            if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+                raise ProcessDefinitionError(
+                    [(f"{name}.json", name, f"không có biểu mẫu '{name}' trong processes/forms")]
+                )
+            try:
+                schema = json.loads(path.read_text("utf-8"))
+                forms.check_schema(schema)
+            except ValueError as exc:
+                raise ProcessDefinitionError([(path.name, name, str(exc))]) from None
+            self._cache[name] = schema
+        return self._cache[name]
+
+    def initial(self, task: TaskRow) -> dict[str, list[str]]:
+        """What the page's inputs hold before the officer types: the form's defaults."""
+        schema = self.form(task)
+        return forms.to_form(schema, forms.with_defaults(schema, {}))
+
+    # --- checks --------------------------------------------------------------------------------------------------
+    def check(self, task: TaskRow, data: Mapping) -> dict[str, str]:
+        """The errors of `data` for `task`'s form (schema, then the calendar rules), by field path; {} when valid."""
+        schema = self.form(task)
+        errors = forms.validate(schema, data)
+        for name, prop in (schema.get("properties") or {}).items():
+            if name in errors or name not in data or not isinstance(data[name], str):
+                continue
+            message = self._calendar_error(task, prop, data[name])
+            if message:
+                errors[name] = message
+        return errors
+
+    def _calendar_error(self, task: TaskRow, prop: Mapping, value: str) -> str | None:
+        try:
+            moment = forms.parse_datetime(value) if prop.get("format") == "date-time" else None
+            day = moment.astimezone(VN_TZ).date() if moment else forms.parse_date(value)
+        except ValueError:
+            return None  # the schema already said what is wrong with it
+        if prop.get("x-after") == "appointment" and moment is not None:
+            current = self._appointment(task.code)
+            if current is not None and moment <= current:
+                return (
+                    f"phải sau ngày hẹn hiện tại {_stamp(current)}; chọn một ngày làm việc sau ngày đó "
+                    f"(đang chọn {_stamp(moment)})"
+                )
+        if prop.get("x-working-day"):
+            working, reason, _ = self.calendars.current().day_info(day)
+            if not working:
+                why = f" ({reason})" if reason else ""
+                return f"ngày {day:%d/%m/%Y} là ngày nghỉ{why}; chọn một ngày làm việc"
+        return None
+
+    def _appointment(self, code: str) -> datetime | None:
+        try:
+            return self.dossiers.get(code).appointment
+        except NotFound:  # an instance that is not a dossier (a process started by hand) has no appointment
+            return None
+
+    # --- completing ----------------------------------------------------------------------------------------------
+    def complete(self, task_id: str, data: dict, actor: str) -> None:
+        """Validate `data` with the task's form and complete the task with it (absent fields that have a default take
+        it). Raises NotFound (no such open task), Conflict (claimed by someone else, or completed meanwhile) before
+        looking at the data, then ValidationError(fields={path: Vietnamese message}) without changing anything."""
+        task = self._open(task_id, actor)
+        if not isinstance(data, Mapping):
+            raise ValidationError("Dữ liệu của việc phải là một đối tượng JSON", {"data": "cần một đối tượng"})
+        schema = self.form(task)
+        data = forms.with_defaults(schema, data)
+        errors = self.check(task, data)
+        if errors:
+            raise ValidationError(forms.summary(schema, errors), errors)
+        self.instances.complete(task_id, data, actor)
+
+    def submit(self, task_id: str, form: Mapping[str, list[str]], uploads: Mapping[str, Upload], actor: str) -> None:
+        """Complete the task from an HTML submission (`request.form.to_dict(flat=False)`) and the files chosen for
+        its file fields. Every error (conversion, schema, calendar) is reported at once, before anything is stored;
+        then each file is stored with the dossier (`files.attach`) and its {id, filename} becomes the field's value.
+        Raises like `complete`."""
+        task = self._open(task_id, actor)
+        schema = self.form(task)
+        data, errors = forms.convert(schema, form)
+        file_fields = {f.name: f for f in forms.fields(schema) if f.kind == "file"}
+        chosen = {name: up for name, up in uploads.items() if name in file_fields and up.content}
+        for name, upload in chosen.items():
+            data[name] = {"id": 0, "filename": upload.filename}  # checked now, stored below
+        data = forms.with_defaults(schema, data)
+        for path, message in self.check(task, data).items():
+            errors.setdefault(path, message)
+        if errors:
+            raise ValidationError(forms.summary(schema, errors), errors)
+        for name, upload in chosen.items():
+            document = f"{task.title}: {file_fields[name].title}"
+            try:
+                view = self.files.attach(
+                    task.code, document, upload.filename, upload.content, upload.media_type, actor, task_file=True
+                )
+            except ValidationError as exc:
+                raise ValidationError(str(exc), {name: "; ".join(exc.fields.values()) or str(exc)}) from None
+            data[name] = {"id": view.id, "filename": view.filename}
+        self.instances.complete(task_id, data, actor)
+
+    def _open(self, task_id: str, actor: str) -> TaskRow:
+        task = self.task_list.get(task_id)
+        if task.assignee and task.assignee != actor:
+            raise Conflict(
+                f"Việc '{task.title}' của hồ sơ {task.code} đang do {task.assignee} nhận xử lý; "
+                "chỉ người đã nhận việc mới hoàn thành được (hoặc chờ họ trả lại việc)"
+            )
+        return task
+
+    # --- the apology letter ----------------------------------------------------------------------------------------
+    def preview(self, task: TaskRow, reason: str, new_appointment: str) -> str:
+        """The HTML of Mẫu 04 as the draft of the apology task `task` would make it; a date that cannot be read is
+        left blank in the letter (the form says what is wrong with it). Raises NotFound for another kind of task."""
+        if task.name != APOLOGY_TASK:
+            raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi để xem trước")
+        try:
+            moment = forms.parse_datetime(new_appointment) if new_appointment.strip() else None
+        except ValueError:
+            moment = None
+        return self.documents.preview_mau_04(task.code, reason.strip(), moment)
+
+
+def _stamp(moment: datetime | date) -> str:
+    if isinstance(moment, datetime):
+        return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+    return moment.strftime("%d/%m/%Y")

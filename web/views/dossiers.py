@@ -1,0 +1,262 @@
+"""Dossier pages: the list with filters, and everything about one dossier (its data, documents and scans, status,
+appointment, diagram, steps and history, letters and forms, outbox messages), with withdrawal and stop.
+
+Who may read a dossier is decided by `web.auth.authorize_dossier` (the officers involved, auditors, administrators);
+the same check guards its diagram, forms and files.
+"""
+
+import io
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from engine.domain.errors import ValidationError
+from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
+from engine.domain.timeliness import LABELS as TIMELINESS
+from engine.services.documents import DOSSIER_FORMS
+from web import vn_datetime
+from web.auth import authorize_dossier, current_user, require
+from web.i18n import gettext as _
+
+bp = Blueprint("dossiers", __name__)
+
+PAGE_SIZE = 50
+FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+def _services():
+    return current_app.extensions["motcua"]
+
+
+@bp.get("/ho-so")
+@require("dossier.list")
+def index():
+    services, args, errors = _services(), request.args, {}
+    status = args.get("status", "").strip()
+    procedure = args.get("procedure", "").strip()
+    filters = {
+        "status": _number(status, "status", errors) if status else None,
+        "procedure_code": procedure or None,
+        "received_from": _day(args.get("received_from", ""), "received_from", errors),
+        "received_to": _day(args.get("received_to", ""), "received_to", errors),
+    }
+    page = _number(args.get("page", "1") or "1", "page", errors) or 1
+    if page < 1:
+        errors["page"] = _("trang bắt đầu từ 1")
+    rows, more = [], False
+    if not errors:
+        try:
+            rows = services.dossiers.list(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, **filters)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+        more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    query = {k: v for k, v in args.items() if k != "page" and v}
+    page_html = render_template(
+        "dossiers/index.html",
+        rows=rows,
+        errors=errors,
+        values=args,
+        page=page,
+        previous_url=url_for("dossiers.index", **query, page=page - 1) if page > 1 else None,
+        next_url=url_for("dossiers.index", **query, page=page + 1) if more else None,
+        statuses=STATUS_LABELS,
+        procedures=services.dossiers.catalogue.procedures,
+    )
+    return page_html, 422 if errors else 200
+
+
+@bp.get("/ho-so/<code>")
+@require("dossier.view")
+def show(code: str):
+    authorize_dossier(code)
+    return _show_page(code)
+
+
+def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
+    services = _services()
+    dossier = services.dossiers.get(code)
+    record = services.records.record(code)
+    files: dict[str, list] = {}
+    for stored in services.files.files(code):
+        files.setdefault(stored.document, []).append(stored)
+    page = render_template(
+        "dossiers/show.html",
+        dossier=dossier,
+        record=record,
+        files=files,
+        describe=describe,
+        just_received=bool(request.args.get("tiep-nhan")),
+        close_errors=close_errors or {},
+        values=request.form if close_errors else {},
+        applicant_types=APPLICANT_TYPES,
+        channel_labels=CHANNEL_LABELS,
+        delivery_labels=DELIVERY_LABELS,
+        timeliness=TIMELINESS,
+        open_dossier=dossier.processing_end_at is None and dossier.status in (1, 2, 4, 5, 6),
+    )
+    return page, status
+
+
+@bp.get("/ho-so/<code>/so-do")
+@require("dossier.view")
+def diagram(code: str):
+    """JSON {xml, current, done, process_id, version}: the BPMN the dossier runs on and the element ids to mark."""
+    authorize_dossier(code)
+    found = _services().records.diagram(code)
+    return jsonify(
+        {
+            "xml": found.xml,
+            "current": found.current,
+            "done": found.done,
+            "process_id": found.process_id,
+            "version": found.version,
+        }
+    )
+
+
+@bp.get("/ho-so/<code>/mau/<form>")
+@require("dossier.view")
+def form(code: str, form: str):
+    """Mẫu 01-05 of the dossier, as PDF (?dinh-dang=pdf) or HTML (the default)."""
+    authorize_dossier(code)
+    fmt = request.args.get("dinh-dang", "html")
+    if fmt not in FORMATS:
+        raise ValidationError(
+            _("Định dạng '{fmt}' không hỗ trợ; chọn pdf hoặc html", fmt=fmt), {"dinh-dang": "pdf|html"}
+        )
+    if form not in DOSSIER_FORMS:
+        raise ValidationError(
+            _("Không có biểu mẫu '{form}'; chọn một trong {forms}", form=form, forms=", ".join(DOSSIER_FORMS)),
+            {"form": "không có"},
+        )
+    content, name = _services().documents.render(code, form, fmt)
+    response = Response(content, mimetype=FORMATS[fmt].split(";")[0])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@bp.get("/ho-so/<code>/tep/<int:file_id>")
+@require("dossier.view")
+def file(code: str, file_id: int):
+    """A scan received with the dossier, checked against its SHA-256 before it is sent."""
+    authorize_dossier(code)
+    stored, content = _services().files.file_content(code, file_id)
+    response = send_file(
+        io.BytesIO(content), mimetype=stored.media_type, as_attachment=True, download_name=stored.filename
+    )
+    response.headers["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+@bp.post("/ho-so/<code>/rut")
+@require("dossier.withdraw")
+def withdraw(code: str):
+    """The applicant withdraws the dossier (status 7); a reason is required."""
+    return _close(code, "withdraw")
+
+
+@bp.post("/ho-so/<code>/dung")
+@require("dossier.stop")
+def stop(code: str):
+    """The Department stops processing the dossier (status 8); a reason is required."""
+    return _close(code, "stop")
+
+
+def _close(code: str, action: str):
+    authorize_dossier(code)
+    services, reason = _services(), request.form.get("reason", "").strip()
+    if not reason:
+        problem = _("Ghi lý do rút hồ sơ") if action == "withdraw" else _("Ghi lý do dừng xử lý hồ sơ")
+        return _show_page(code, {action: problem}, status=422)
+    close = services.dossiers.withdraw if action == "withdraw" else services.dossiers.stop
+    try:
+        close(code, reason, current_user().username)
+    except ValidationError as exc:
+        return _show_page(code, {action: "; ".join(exc.fields.values()) or str(exc)}, status=422)
+    flash(_("Đã rút hồ sơ {code}", code=code) if action == "withdraw" else _("Đã dừng xử lý hồ sơ {code}", code=code))
+    return redirect(url_for("dossiers.show", code=code))
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
+    text = (text or "").strip()
+    if text.isdigit():
+        return int(text)
+    errors[field] = _("'{value}' không phải một số", value=text)
+    return None
+
+
+def _day(text: str, field: str, errors: dict[str, str]) -> date | None:
+    """A day written dd/mm/yyyy (or yyyy-mm-dd, as date fields send it); empty: None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    errors[field] = _("ngày '{value}' không đọc được; ghi dạng dd/mm/yyyy, ví dụ 02/03/2026", value=text)
+    return None
+
+
+# What each history event says, in the officers' words; {placeholders} come from the event's payload.
+EVENT_TEXTS = {
+    "instance:started": "Bắt đầu quy trình (phiên bản {version})",
+    "instance:completed": "Kết thúc quy trình",
+    "instance:cancelled": "Hủy quy trình: {reason}",
+    "dossier:task:ready": "Chuyển đến bước: {title}",
+    "dossier:task:completed": "Hoàn thành bước: {title}",
+    "dossier:task:claimed": "Nhận xử lý bước {task}",
+    "dossier:task:released": "Trả lại bước {task}",
+    "dossier:task:withdrawn": "Bước {task} không còn cần làm",
+    "dossier:letter:queued": "Lập {form_text}",
+    "dossier:status:changed": "Trạng thái: {status} · {label}",
+    "dossier:appointment:moved": "Đổi ngày hẹn trả: {from_text} → {to_text}",
+    "dossier:file:attached": "Đính kèm bản quét: {file} ({document})",
+    "dossier:late": "Hồ sơ quá hạn",
+    "dossier:supplement:requested": "Yêu cầu bổ sung hồ sơ (lần {count})",
+    "dossier:supplement:received": "Đã nhận hồ sơ bổ sung",
+    "dossier:withdrawn": "Rút hồ sơ: {reason}",
+    "dossier:stopped": "Dừng xử lý: {reason}",
+    "instance:timer:scheduled": "Đặt hẹn giờ {timer} lúc {due_text}",
+    "instance:timer:fired": "Đến hẹn giờ {timer}",
+    "instance:timer:cancelled": "Bỏ hẹn giờ {timer}",
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def describe(event) -> str:
+    """One line saying what a history event means, in the current language; an unknown tag shows as itself."""
+    text = EVENT_TEXTS.get(event.tag)
+    if text is None:
+        return event.tag
+    payload = _Blank({k: v for k, v in (event.payload or {}).items() if isinstance(v, str | int | float)})
+    for key, name in (("from", "from_text"), ("to", "to_text"), ("due_at", "due_text")):
+        moment = (event.payload or {}).get(key)
+        try:
+            payload[name] = vn_datetime(datetime.fromisoformat(moment)) if moment else ""
+        except (TypeError, ValueError):
+            payload[name] = str(moment)
+    payload["form_text"] = form_label(str(payload.get("form", "")))
+    return _(text).format_map(payload)
+
+
+def form_label(form: str) -> str:
+    """ "mau_04" -> "Mẫu 04" (the forms' names in TT 01/2018)."""
+    return f"{_('Mẫu')} {form[4:]}" if form.startswith("mau_") else form
