@@ -1,7 +1,7 @@
 """The engine's use cases, and `build_services`, which wires them for the composition root."""
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 
 from engine.bpmn.runtime import BpmnRuntime
@@ -44,13 +44,8 @@ class Services:
     documents: DocumentService
     task_list: TaskListService
     access: AccessService
-    records: DossierRecordService | None = None  # what the dossier page shows beyond dossiers.get
-    task_forms: TaskFormService = field(init=False)  # built from the services above, in __post_init__
-
-    def __post_init__(self) -> None:
-        self.task_forms = TaskFormService(
-            self.task_list, self.instances, self.dossiers, self.calendars, self.documents, self.files
-        )
+    records: DossierRecordService  # what the dossier page shows beyond dossiers.get
+    task_forms: TaskFormService
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -85,6 +80,12 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
     instances = InstanceService(db, runtime, clock, calendars)
     sender = sender or load_object(settings.notification_sender)()
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else None
+    dossiers = DossierService(
+        db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)
+    )
+    files = DossierFileService(db, clock, catalogue, instances)
+    documents = DocumentService(db, clock, catalogue, calendars, settings)
+    task_list = TaskListService(db, clock, calendars)
     return Services(
         settings,
         clock,
@@ -96,12 +97,13 @@ def build_services(settings: Settings, clock: Clock | None = None, sender=None) 
         TimerService(db, clock, instances),
         OutboxService(db, clock, sender),
         AccountService(db, clock),
-        DossierService(db, clock, calendars, instances, catalogue, settings.agency_code, parse_cutoff(settings.cutoff)),
-        DossierFileService(db, clock, catalogue, instances),
-        DocumentService(db, clock, catalogue, calendars, settings),
-        TaskListService(db, clock, calendars),
+        dossiers,
+        files,
+        documents,
+        task_list,
         AccessService(db),
-        records=DossierRecordService(db, clock, calendars),
+        DossierRecordService(db, clock, calendars),
+        TaskFormService(task_list, instances, dossiers, calendars, documents, files),
     )
 
 

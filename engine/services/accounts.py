@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -232,6 +233,15 @@ class AccountService:
                 raise NotFound(f"Không có mã truy cập số {token_id}")
             if token.revoked_at is None:
                 token.revoked_at = self.clock.now()
+
+
+def full_names(session, actors: Iterable[str]) -> dict[str, str]:
+    """Username -> full name, for the actors (of history events, in `session`) that have an account."""
+    wanted = sorted({a for a in actors if a and a != "system"})
+    if not wanted:
+        return {}
+    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
+    return {username: full_name for username, full_name in rows if full_name}
 
 
 def _check(*, username: str, full_name: str, role: str, division: str) -> dict[str, str]:

@@ -28,7 +28,8 @@ from engine.domain.errors import NotFound, ValidationError
 from engine.domain.portal import status_label
 from engine.forms import render as forms
 from engine.persistence.db import Database
-from engine.persistence.models import Account, Dossier, HistoryEvent
+from engine.persistence.models import Dossier, HistoryEvent
+from engine.services.accounts import full_names
 from engine.services.calendars import CalendarService
 from engine.services.dossier_effects import ONE_STOP_LANE
 from engine.services.late_report import DossierFacts, LateDossier, late_dossier, late_report_csv
@@ -116,7 +117,7 @@ class DocumentService:
         if row is None:
             raise NotFound(f"không có hồ sơ {code}")
         events = _events(session, [row.instance_id]).get(row.instance_id, []) if row.instance_id else []
-        names = _names(session, [row.received_by, *(e.actor for e in events)])
+        names = full_names(session, [row.received_by, *(e.actor for e in events)])
         session.expunge(row)  # keep its loaded values: the read transaction's rollback would expire them
         return _Loaded(row, events, names, self.catalogue.get(row.procedure_code))
 
@@ -348,7 +349,7 @@ class DocumentService:
                 )
             )
             history = _events(session, [r.instance_id for r in rows if r.instance_id])
-            names = _names(session, [e.actor for events in history.values() for e in events])
+            names = full_names(session, [e.actor for events in history.values() for e in events])
             session.expunge_all()
         calendar, report = self.calendars.current(), []
         for row in rows:
@@ -407,15 +408,6 @@ def _events(session: Session, instance_ids: Iterable[int]) -> dict[int, list[Any
         for event in session.execute(query):  # plain rows: they outlive the read transaction
             found.setdefault(event.instance_id, []).append(event)
     return found
-
-
-def _names(session: Session, actors: Iterable[str]) -> dict[str, str]:
-    """Username -> full name, for the actors that have an account."""
-    wanted = sorted({a for a in actors if a and a != "system"})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
-    return {username: full_name for username, full_name in rows if full_name}
 
 
 def _moment(value: Any) -> datetime | None:

@@ -25,7 +25,8 @@ from engine.bpmn.parsing import read_xml
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound
 from engine.persistence.db import Database
-from engine.persistence.models import Account, Dossier, HistoryEvent, Instance, OutboxMessage, ProcessVersion, UserTask
+from engine.persistence.models import Dossier, HistoryEvent, Instance, OutboxMessage, ProcessVersion, UserTask
+from engine.services.accounts import full_names
 from engine.services.calendars import CalendarService
 from engine.services.instances import TASK_COLUMNS, TaskRow
 from engine.services.task_history import COMPLETED, steps
@@ -129,7 +130,7 @@ class DossierRecordService:
                 raise NotFound(f"không có hồ sơ {code}")
             instance_id = found.instance_id
             if instance_id is None:  # registered, its workflow not started yet (or failed to start)
-                return DossierRecord(code, names=_names(session, [found.received_by]))
+                return DossierRecord(code, names=full_names(session, [found.received_by]))
             events = list(
                 session.execute(
                     select(
@@ -144,7 +145,7 @@ class DossierRecordService:
                     .order_by(HistoryEvent.seq)
                 )
             )
-            names = _names(session, [found.received_by, *(e.actor for e in events)])
+            names = full_names(session, [found.received_by, *(e.actor for e in events)])
             outbox = [
                 Message(m.id, m.kind, m.state, _vn(m.created_at), _vn(m.sent_at), m.attempts, m.last_error, m.payload)
                 for m in session.scalars(
@@ -286,12 +287,3 @@ def _once(ids: list[Any]) -> list[str]:
     for element in ids:
         seen.setdefault(str(element), None)
     return list(seen)
-
-
-def _names(session: Session, actors: list[str]) -> dict[str, str]:
-    """Username -> full name, for the actors that have an account."""
-    wanted = sorted({a for a in actors if a and a != "system"})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
-    return {username: full_name for username, full_name in rows if full_name}

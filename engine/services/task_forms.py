@@ -28,6 +28,16 @@ APOLOGY_TASK = "lap_phieu_xin_loi"
 
 
 @dataclass(frozen=True)
+class SentBack:
+    """Why a task is open again: the review or signature that did not agree (`approved` no) and its comment."""
+
+    title: str
+    actor: str
+    at: datetime
+    comment: str
+
+
+@dataclass(frozen=True)
 class Upload:
     """A file sent with a form: its name as the officer's computer had it, its bytes and media type."""
 
@@ -170,6 +180,22 @@ class TaskFormService:
                 "chỉ người đã nhận việc mới hoàn thành được (hoặc chờ họ trả lại việc)"
             )
         return task
+
+    def sent_back(self, task: TaskRow) -> SentBack | None:
+        """The refusal that made `task` ready (the completion just before it became ready answered `approved` no),
+        so that the officer who redoes a step reads why; None for a task reached the ordinary way."""
+        events = self.instances.history(task.code)
+        ready = next((e for e in events if e.tag == "dossier:task:ready" and e.task_id == task.task_id), None)
+        if ready is None:
+            return None
+        before = [e for e in events if e.seq < ready.seq and e.tag == "dossier:task:completed"]
+        if not before:
+            return None
+        last = before[-1]
+        data = last.payload.get("data") or {}
+        if data.get("approved") is not False:
+            return None
+        return SentBack(last.payload.get("title", ""), last.actor, last.at, str(data.get("comment") or ""))
 
     # --- the apology letter ----------------------------------------------------------------------------------------
     def preview(self, task: TaskRow, reason: str, new_appointment: str) -> str:

@@ -52,7 +52,7 @@ def test_a_dossier_from_reception_to_return(open_page, live_server):
     work_on_task(open_page(), "director", code, "Ký giấy phép", sign, "13-ky-duyet")
     clock.advance(hours=3, minutes=30)  # Thu 14:00 (due Thu 16:00)
     work_on_task(open_page(), "clerk", code, "Vào sổ, đóng dấu, phát hành", issue, "14-ban-hanh")
-    clock.advance(hours=19)  # Fri 6 March 09:00, well before the appointment
+    clock.advance(hours=1)  # Thu 15:00 (due Fri 08:30), well before the appointment
     record_return(open_page(), code)
 
     audit(open_page(), code)
@@ -203,6 +203,8 @@ def audit(page, code: str) -> None:
     history = page.locator("#history").inner_text()
     for _name, title, _role in STEPS:
         assert f"Hoàn thành bước: {title}" in history
+    returned = steps.locator('tr[data-task="tra_ket_qua"]')
+    assert returned.locator(".timeliness-early, .timeliness-on_time").count() == 1, returned.inner_text()
     assert "Hoàn thành bước: Trả kết quả" in history
     assert "Trạng thái: 10" in history
     assert "Kết thúc quy trình" in history

@@ -260,3 +260,22 @@ def test_the_list_speaks_english_when_chosen(services, sign_in):
     officer.post("/ngon-ngu/en", {"next": "/viec"})
     body = text(officer.get("/viec"))
     assert "My role&#39;s tasks" in body and "Step deadline" in body and "Claim" in body
+
+
+def test_a_step_sent_back_shows_why_to_the_officer_who_redoes_it(services, sign_in):
+    code = receive(services, channel=1)
+    ensure_account(services, "division_head")  # truongphong, Lê Thị Hoa
+    forms = services.task_forms
+    forms.complete(open_task(services, code, "phan_cong").task_id, {}, "truongphong")
+    first = open_task(services, code, "tham_dinh")
+    specialist = sign_in("specialist")
+    assert "Trả lại từ bước" not in text(specialist.get(f"/viec/{first.task_id}"))
+    forms.complete(first.task_id, {"appraisal_result": "approve", "opinion": "Đủ điều kiện"}, "chuyenvien")
+    review = open_task(services, code, "xem_xet")
+    forms.complete(review.task_id, {"approved": False, "comment": "Thiếu kết quả kiểm định lại"}, "truongphong")
+
+    again = open_task(services, code, "tham_dinh")
+    assert again.task_id != first.task_id
+    page = text(specialist.get(f"/viec/{again.task_id}"))
+    assert "Trả lại từ bước “Xem xét, trình ký” (Lê Thị Hoa, 02/03/2026 08:00)" in page
+    assert "Thiếu kết quả kiểm định lại" in page

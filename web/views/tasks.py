@@ -104,6 +104,17 @@ def _task(task_id: str):
     return task
 
 
+def _sent_back(services, task):
+    """The refusal that reopened `task`, with the refusing officer's full name instead of the username."""
+    note = services.task_forms.sent_back(task)
+    if note is None:
+        return None
+    try:
+        return replace(note, actor=services.accounts.get(note.actor).full_name)
+    except NotFound:  # an account removed since: its username is all we have
+        return note
+
+
 def _show(task, values, errors=None, message=None, status=200):
     services = _services()
     try:
@@ -124,6 +135,7 @@ def _show(task, values, errors=None, message=None, status=200):
         message=message,
         attrs=attrs,
         apology=task.name == APOLOGY_TASK and dossier is not None,
+        sent_back=_sent_back(services, task) if dossier is not None else None,
         procedure=services.dossiers.catalogue.get(task.procedure_code or ""),
         state=_deadline_state(task.due_at),
     ), status
