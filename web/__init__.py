@@ -39,7 +39,6 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["vn_date"] = vn_date
-    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
     init_i18n(app)
     init_auth(app)
     register_error_handlers(app)

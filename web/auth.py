@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from engine.domain.errors import Forbidden
+from engine.domain.errors import Forbidden, NotFound
 from engine.domain.permissions import allowed, may_work_on
 from engine.services.accounts import AccountInfo
 
@@ -70,7 +70,7 @@ def _load_user() -> None:
     if username:
         try:
             account = services.accounts.get(username)
-        except Exception:  # deleted or renamed since the session began
+        except NotFound:  # deleted or renamed since the session began
             account = None
         # Locked, or the password was changed since this session began (an administrator's reset after a leak).
         if account is None or not account.active or session.get("stamp") != account.session_stamp:

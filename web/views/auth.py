@@ -13,7 +13,7 @@ from web.i18n import gettext as _
 
 bp = Blueprint("auth", __name__)
 
-# Where each role starts after signing in (the endpoints exist once their pages do; the home page otherwise).
+# Where each role starts after signing in.
 LANDING = {
     "one_stop": "counter.index",
     "specialist": "tasks.index",
@@ -43,8 +43,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def landing_url(role: str) -> str:
-    endpoint = LANDING.get(role, "home.index")
-    return url_for(endpoint if endpoint in current_app.view_functions else "home.index")
+    return url_for(LANDING.get(role, "home.index"))
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
