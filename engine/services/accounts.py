@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
@@ -21,6 +21,7 @@ ATTEMPT_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_SOURCE = 20
 MIN_PASSWORD = 8
+TOKEN_USE_PRECISION = timedelta(minutes=1)  # how finely a token's last use is recorded
 
 
 @dataclass(frozen=True)
@@ -200,19 +201,24 @@ class AccountService:
         return token
 
     def token_account(self, token: str) -> AccountInfo | None:
-        """The active account a valid, unrevoked token acts as; None otherwise. Records when it was last used."""
+        """The active account a valid, unrevoked token acts as; None otherwise. Records when it was last used, to
+        the minute (`TOKEN_USE_PRECISION`): a read-only API call does not take the write lock each time."""
         if not token:
             return None
-        with self.db.transaction() as session:
+        now = self.clock.now()
+        with self.db.read() as session:
             found = session.execute(
-                select(ApiToken, Account)
+                select(ApiToken.id, ApiToken.last_used_at, Account)
                 .join(Account, ApiToken.account_id == Account.id)
                 .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
             ).first()
             if found is None or not found.Account.active:
                 return None
-            found.ApiToken.last_used_at = self.clock.now()
-            return _info(found.Account)
+            account = _info(found.Account)
+        if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_PRECISION:
+            with self.db.transaction() as session:
+                session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+        return account
 
     def tokens(self) -> list[TokenInfo]:
         with self.db.read() as session:

@@ -88,3 +88,24 @@ def test_an_unknown_api_route_is_a_json_404(by_token):
 def test_a_wrong_method_is_a_json_405(by_token):
     response = by_token("admin").api("DELETE", "/api/v1/me")
     assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_token_s_last_use_is_recorded_to_the_minute(app, services, api_token, clock):
+    token = api_token("auditor")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def last_use():
+        [info] = [t for t in services.accounts.tokens() if t.username == "system-auditor"]
+        return info.last_used_at
+
+    assert last_use() is None
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    first = last_use()
+    assert first == clock.now()
+    clock.advance(seconds=30)  # within the minute: not written again
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_use() == first
+    clock.advance(seconds=40)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_use() == clock.now()
