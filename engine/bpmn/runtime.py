@@ -183,8 +183,8 @@ class BpmnRuntime:
         view = next((v for v in workflow.ready_user_tasks() if v.task_id == task_id), None)
         if view is None:
             raise InvalidTransition(
-                f"task '{task.task_spec.bpmn_name or task.task_spec.name}' is not ready "
-                f"(state {TaskState.get_name(task.state)})"
+                f"Việc '{task.task_spec.bpmn_name or task.task_spec.name}' chưa sẵn sàng để hoàn thành "
+                f"(trạng thái {TaskState.get_name(task.state)})"
             )
         with mapped_errors():
             task.data.update(data)

@@ -90,7 +90,7 @@ class InstanceService:
             query = query.with_for_update()
         instance = session.scalars(query).one_or_none()
         if instance is None:
-            raise NotFound(f"no dossier {where.get('code') or where.get('id')}")
+            raise NotFound(f"Không có hồ sơ {where.get('code') or where.get('id')}")
         return instance
 
     def _workflow(self, session: Session, instance: Instance) -> Workflow:
@@ -170,17 +170,17 @@ class InstanceService:
             select(HistoryEvent).where(HistoryEvent.task_id == task_id).order_by(HistoryEvent.id.desc()).limit(1)
         ).first()
         if last is None:
-            return NotFound(f"no task {task_id}")
+            return NotFound(f"Không có việc {task_id}")
         return Conflict(
-            f"task '{last.payload.get('task', task_id)}' is no longer open: {last.tag} by {last.actor} "
-            f"at {last.at.isoformat()}"
+            f"Việc '{last.payload.get('task', task_id)}' không còn mở: {last.tag} bởi {last.actor} "
+            f"lúc {last.at.isoformat()}"
         )
 
     # --- commands ---------------------------------------------------------------------------------------------
     def start(self, process_id: str, code: str, data: dict, actor: str) -> InstanceInfo:
         """Start the latest version of `process_id` as instance `code` with `data`."""
         if not code or len(code) > 100:
-            raise ValidationError("an instance code of 1-100 characters is required", {"code": "required"})
+            raise ValidationError("Cần mã hồ sơ dài từ 1 đến 100 ký tự", {"code": "bắt buộc, 1-100 ký tự"})
         now = self.clock.now()
         with self.step() as session:
             version = session.scalars(
@@ -190,9 +190,9 @@ class InstanceService:
                 .limit(1)
             ).first()
             if version is None:
-                raise NotFound(f"process '{process_id}' is not deployed")
+                raise NotFound(f"Quy trình '{process_id}' chưa được triển khai; triển khai bằng motcua deploy trước")
             if session.scalar(select(func.count()).select_from(Instance).where(Instance.code == code)):
-                raise Conflict(f"dossier {code} already exists")
+                raise Conflict(f"Hồ sơ {code} đã có")
             process = self.runtime.process(version.id, lambda: (version.process_id, version.sources))
             instance = Instance(
                 code=code,
@@ -221,11 +221,13 @@ class InstanceService:
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""
         if not isinstance(data, dict):
-            raise ValidationError("task data must be an object", {"data": "object expected"})
+            raise ValidationError(
+                "Dữ liệu của việc phải là một đối tượng (tên trường: giá trị)", {"data": "cần một đối tượng JSON"}
+            )
         with self.step() as session:
             instance, row = self._open_task(session, task_id)
             if row.assignee and row.assignee != actor:
-                raise Conflict(f"task '{row.title}' is claimed by {row.assignee}")
+                raise Conflict(f"Việc '{row.title}' đang do {row.assignee} nhận xử lý; chỉ người đó hoàn thành được")
             workflow = self._workflow(session, instance)
             try:
                 self.runtime.complete(workflow, task_id, data)
@@ -240,7 +242,7 @@ class InstanceService:
             if row.assignee == actor:
                 return
             if row.assignee:
-                raise Conflict(f"task '{row.title}' is already claimed by {row.assignee}")
+                raise Conflict(f"Việc '{row.title}' đã do {row.assignee} nhận trước")
             self.note(session, instance, "dossier:task:claimed", actor, {"task": row.name}, task_id)
             row.assignee = actor
 
@@ -248,17 +250,17 @@ class InstanceService:
         with self.db.transaction() as session:
             instance, row = self._open_task(session, task_id)
             if row.assignee != actor:
-                raise InvalidTransition(f"task '{row.title}' is not claimed by {actor}")
+                raise InvalidTransition(f"Việc '{row.title}' không do {actor} nhận nên {actor} không trả lại được")
             self.note(session, instance, "dossier:task:released", actor, {"task": row.name}, task_id)
             row.assignee = None
 
     def cancel(self, code: str, actor: str, reason: str) -> None:
         if not reason.strip():
-            raise ValidationError("a reason is required to cancel a dossier", {"reason": "required"})
+            raise ValidationError("Cần ghi lý do huỷ hồ sơ", {"reason": "bắt buộc"})
         with self.step() as session:
             instance = self._lock(session, code=code)
             if instance.status != "running":
-                raise InvalidTransition(f"dossier {code} is {instance.status}, not running")
+                raise InvalidTransition(f"Hồ sơ {code} không còn đang xử lý (quy trình: {instance.status})")
             workflow = self._workflow(session, instance)
             self.runtime.cancel(workflow)
             cancelled = Event("instance:cancelled", actor, {"reason": reason})
@@ -281,7 +283,7 @@ class InstanceService:
         with self.db.read() as session:
             instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
             if instance is None:
-                raise NotFound(f"no dossier {code}")
+                raise NotFound(f"Không có hồ sơ {code}")
             return self._info(instance, session.get(ProcessVersion, instance.process_version_id))
 
     def tasks(
@@ -321,7 +323,7 @@ class InstanceService:
         with self.db.read() as session:
             instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
             if instance is None:
-                raise NotFound(f"no dossier {code}")
+                raise NotFound(f"Không có hồ sơ {code}")
             events = session.scalars(
                 select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
             )
@@ -331,5 +333,5 @@ class InstanceService:
         with self.db.read() as session:
             instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
             if instance is None:
-                raise NotFound(f"no dossier {code}")
+                raise NotFound(f"Không có hồ sơ {code}")
             return chain.verify_chain(session, instance)

@@ -264,4 +264,4 @@ def write_instance(session: Session, instance: Instance, chain: Chain, now: date
         )
     )
     if result.rowcount != 1:
-        raise Conflict(f"dossier {instance.code} was changed by another command at the same time; try again")
+        raise Conflict(f"Hồ sơ {instance.code} vừa được một thao tác khác thay đổi cùng lúc; hãy thử lại")

@@ -254,7 +254,7 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
 def test_verify_an_unknown_dossier_is_an_error(cli):
     result = cli("verify", "KHONG-CO")
     assert result.exit_code == 1
-    assert "LỖI: no dossier KHONG-CO" in result.stderr
+    assert "LỖI: Không có hồ sơ KHONG-CO" in result.stderr
 
 
 # --- accounts, worker ------------------------------------------------------------------------------------------

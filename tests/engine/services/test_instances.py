@@ -77,7 +77,7 @@ def test_completing_a_task_that_is_not_open_is_refused(services):
     start(services)
     task = only_task(services)
     services.instances.complete(task.task_id, {}, "motcua")
-    with pytest.raises(Conflict, match="no longer open.*completed by motcua"):
+    with pytest.raises(Conflict, match="không còn mở.*completed bởi motcua"):
         services.instances.complete(task.task_id, {}, "someone")
     with pytest.raises(NotFound):
         services.instances.complete("00000000-0000-0000-0000-000000000000", {}, "someone")
@@ -114,11 +114,11 @@ def test_claim_and_release(services):
     task = only_task(services)
     services.instances.claim(task.task_id, "an")
     assert only_task(services).assignee == "an"
-    with pytest.raises(Conflict, match="claimed by an"):
+    with pytest.raises(Conflict, match="đã do an nhận trước"):
         services.instances.claim(task.task_id, "binh")
-    with pytest.raises(Conflict, match="claimed by an"):
+    with pytest.raises(Conflict, match="đang do an nhận xử lý"):
         services.instances.complete(task.task_id, {}, "binh")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="không do binh nhận"):
         services.instances.release(task.task_id, "binh")
     services.instances.release(task.task_id, "an")
     assert only_task(services).assignee is None
@@ -126,9 +126,9 @@ def test_claim_and_release(services):
 
 def test_duplicate_code_and_unknown_process_are_refused(services):
     start(services)
-    with pytest.raises(Conflict, match="already exists"):
+    with pytest.raises(Conflict, match="đã có"):
         start(services)
-    with pytest.raises(NotFound, match="not deployed"):
+    with pytest.raises(NotFound, match="chưa được triển khai"):
         services.instances.start("nope", "H2", {}, "motcua")
 
 
