@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from engine.domain.clock import VN_TZ, FakeClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PROCESSES = Path(__file__).resolve().parents[1] / "processes"  # the shipped procedures and shared activities
 PG_HELP = (
     "PostgreSQL tests skipped: set MOTCUA_TEST_POSTGRES_URL, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5432/postgres (make test does this when a local server answers)"
@@ -127,3 +128,11 @@ def services(app):
 
 def fixture_files(*names: str) -> dict[str, bytes]:
     return {name: (FIXTURES / name).read_bytes() for name in names}
+
+
+def deploy_shipped(services, actor: str = "designer"):
+    """Deploy everything in processes/ (the catalogue's procedures and the activities they share); return services."""
+    from engine.services.deploy import read_files
+
+    services.deploy.deploy(read_files([PROCESSES]), actor)
+    return services

@@ -3,7 +3,6 @@
 import re
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,11 +11,10 @@ from sqlalchemy import func, select, update
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.persistence.models import Account, HistoryEvent, Instance
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.conftest import FIXTURES, RecordingSender, fixture_files
+from tests.conftest import FIXTURES, PROCESSES, RecordingSender, fixture_files
 from web import create_app
 from web.cli import main
 
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 PASSWD_MARKER = "root:"  # what /etc/passwd would leak into the output if an entity were resolved
 
 

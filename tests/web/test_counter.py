@@ -9,8 +9,7 @@ from datetime import datetime
 import pytest
 
 from engine.domain.clock import VN_TZ
-from engine.services.deploy import read_files
-from tests.engine.bpmn.test_procedures import PROCESSES
+from tests.conftest import deploy_shipped
 from tests.test_architecture import MAIN_PATH_DATA
 
 X_RAY = "1.004454.000.00.00.H56"  # 11 working days; counter, online and postal; results by post
@@ -31,10 +30,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
-    return services
+def services(services):
+    return deploy_shipped(services)
 
 
 def reception_form(services, code=X_RAY, **overrides) -> dict:

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine.domain.clock import VN_TZ
-from engine.services.deploy import read_files
-from tests.engine.bpmn.test_procedures import PROCESSES
+from tests.conftest import deploy_shipped
 from tests.engine.services.test_documents import PLAN, drive
 from tests.web.test_counter import AGENCY, APPLICANT, X_RAY, drive_to, open_task, receive
 
@@ -22,10 +21,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
-    return services
+def services(services):
+    return deploy_shipped(services)
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import re
 
 import pytest
 
-from engine.services.deploy import read_files
-from tests.engine.bpmn.test_procedures import PROCESSES
+from tests.conftest import deploy_shipped
 from tests.engine.services.test_task_forms import to_apology
 from tests.web.conftest import Officer
 from tests.web.test_counter import AGENCY, PDF, X_RAY, drive_to, receive
@@ -107,8 +106,7 @@ def app_config():
 @pytest.fixture
 def world(app, clock):
     """The dossiers and tasks the matrix points at; every one of them received and moved on by other people."""
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
+    services = deploy_shipped(app.extensions["motcua"])
     found = {"x_ray": X_RAY}
 
     # First, as its timer moves the clock on: the specialists' dossier, with the apology task and the appraisal open.

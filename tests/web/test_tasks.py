@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.engine.services.test_task_forms import APPLICANT, PDF, PROCESSES, X_RAY, open_task, to_apology, vn
+from tests.conftest import deploy_shipped
+from tests.engine.services.test_task_forms import APPLICANT, PDF, X_RAY, open_task, to_apology, vn
 from tests.web.conftest import ensure_account
 
 HOP_QUY = "1.000047.000.00.00.H56"  # 5 working days
@@ -18,12 +19,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    from engine.services.deploy import read_files
-
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "designer")
-    return services
+def services(services):
+    return deploy_shipped(services)
 
 
 def receive(services, channel=2, procedure=X_RAY, name=None) -> str:

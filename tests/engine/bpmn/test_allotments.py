@@ -1,14 +1,12 @@
 """The deploy-time check that the allotments of a process's main path add up to its procedure's time limit."""
 
-from pathlib import Path
-
 import pytest
 
 from engine.bpmn.allotments import check_allotments, main_path_allotment
 from engine.bpmn.parsing import parse_files
 from engine.domain.errors import ProcessDefinitionError
+from tests.conftest import PROCESSES
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions '
     'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '

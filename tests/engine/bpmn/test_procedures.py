@@ -4,7 +4,6 @@ catalogued procedure, allotments and portal statuses on every user task, a compl
 main path, with a refusal, a supplementation and an apology letter."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -17,10 +16,9 @@ from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.persistence.models import ProcessVersion
 from engine.services.deploy import read_files
-from tests.conftest import RecordingSender
+from tests.conftest import PROCESSES, RecordingSender
 from tests.test_architecture import MAIN_PATH_DATA
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 CATALOGUE = load_catalogue()
 PROCEDURES = list(CATALOGUE)
 NS = {

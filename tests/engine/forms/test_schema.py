@@ -3,15 +3,14 @@ shipped form (processes/forms/) valid and named by the user tasks of processes/*
 
 import ast
 import json
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from engine.domain.errors import ValidationError
 from engine.forms import schema as forms
+from tests.conftest import PROCESSES
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 FORM_FILES = sorted((PROCESSES / "forms").glob("*.json"))
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 

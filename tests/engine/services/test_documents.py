@@ -9,8 +9,7 @@ import pytest
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import NotFound, ValidationError
-from engine.services.deploy import read_files
-from tests.engine.bpmn.test_procedures import PROCESSES
+from tests.conftest import deploy_shipped
 from tests.test_architecture import MAIN_PATH_DATA
 
 AGENCY = "H15.50.05.13"
@@ -41,9 +40,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
+def services(services):
+    deploy_shipped(services)
     services.accounts.create("chuyenvien", "Lã Thị Thu Hà", "specialist", "Phòng Quản lý chuyên ngành", "matkhau-123")
     return services
 

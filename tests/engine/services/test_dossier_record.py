@@ -8,6 +8,7 @@ import pytest
 
 from engine.domain.errors import NotFound
 from engine.services.deploy import read_files
+from tests.conftest import deploy_shipped
 from tests.engine.bpmn.test_procedures import PROCESSES
 from tests.engine.services.test_documents import AGENCY, PLAN, drive, receive
 from tests.test_architecture import MAIN_PATH_DATA
@@ -21,9 +22,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
+def services(services):
+    deploy_shipped(services)
     services.accounts.create("chuyenvien", "Lã Thị Thu Hà", "specialist", "Phòng Quản lý chuyên ngành", "matkhau-123")
     return services
 

@@ -3,7 +3,6 @@ extension by apology letter (once, later only), late marking by the timer at the
 end, supplementation during appraisal (count; "restart" and "pause" policies), withdrawal (7) and stop (8)."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -11,10 +10,9 @@ from sqlalchemy import select, update
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import InvalidTransition, ScriptError, ValidationError
 from engine.persistence.models import Dossier, Instance, OutboxMessage
-from engine.services.deploy import read_files
+from tests.conftest import deploy_shipped
 from tests.test_architecture import MAIN_PATH_DATA
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 AGENCY = "H15.50.05.13"
 X_RAY = "1.004454.000.00.00.H56"  # 11 working days, supplement_policy: restart
 HOP_QUY = "1.000047.000.00.00.H56"  # Đăng ký công bố hợp quy: 5 working days, supplement_policy: pause
@@ -39,10 +37,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files([PROCESSES]), "designer")
-    return services
+def services(services):
+    return deploy_shipped(services)
 
 
 def receive(services, procedure_code: str = X_RAY) -> str:

@@ -3,17 +3,15 @@ and the calendar rules are checked before anything changes, uploads are stored w
 letter can be previewed from a draft."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.forms.schema import EMPTY_SCHEMA
-from engine.services.deploy import read_files
 from engine.services.task_forms import Upload
+from tests.conftest import deploy_shipped
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 X_RAY = "1.004454.000.00.00.H56"  # 11 working days: received Monday 2 March 08:00, appointment Tuesday 17 March 08:00
 APPLICANT = {
     "type": 2,
@@ -35,10 +33,8 @@ def app_config():
 
 
 @pytest.fixture
-def services(app):
-    services = app.extensions["motcua"]
-    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "designer")
-    return services
+def services(services):
+    return deploy_shipped(services)
 
 
 def receive(services, channel: int = 2, procedure: str = X_RAY) -> str:

@@ -1,12 +1,9 @@
 """API fixtures: the shipped procedures deployed, callers by bearer token or by session cookie, a reception body."""
 
-from pathlib import Path
-
 import pytest
 
-from engine.services.deploy import read_files
+from tests.conftest import deploy_shipped
 
-PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 HOP_QUY = "1.000047.000.00.00.H56"  # Đăng ký công bố hợp quy: 5 working days, every channel, result by post
 APPLICANT = {
     "type": 2,
@@ -49,8 +46,7 @@ class Caller:
 @pytest.fixture
 def deployed(services):
     """The services with every shipped procedure deployed."""
-    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "test")
-    return services
+    return deploy_shipped(services, "test")
 
 
 @pytest.fixture
