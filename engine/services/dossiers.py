@@ -34,7 +34,6 @@ from engine.persistence.models import (
     Instance,
     OutboxMessage,
     ProcessVersion,
-    UserTask,
 )
 from engine.services.calendars import CalendarService
 from engine.services.dossier_effects import OPEN_STATUSES, record_effects
@@ -265,20 +264,6 @@ class DossierService:
             if changed is not None and changed.payload.get("status") in STATUS_LABELS:
                 values.update(status=changed.payload["status"], status_changed_at=changed.at)
             session.execute(update(Dossier).where(Dossier.code == code).values(**values))
-            # The first tasks were projected before the row had its instance: copy the dossier's facts onto them now.
-            row = session.execute(
-                select(Dossier.procedure_code, Dossier.applicant, Dossier.appointment).where(Dossier.code == code)
-            ).one()
-            name = (row.applicant or {}).get("name")
-            session.execute(
-                update(UserTask)
-                .where(UserTask.instance_id == instance_id)
-                .values(
-                    procedure_code=row.procedure_code,
-                    applicant_name=str(name)[:300] if name else None,
-                    appointment=row.appointment,
-                )
-            )
 
     # --- withdrawal and stop -------------------------------------------------------------------------------------
     def withdraw(self, code: str, reason: str, actor: str) -> DossierView:

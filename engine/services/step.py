@@ -126,7 +126,7 @@ def save_step(
             if task_id not in explained:
                 chain.append("dossier:task:withdrawn", now, actor, {"task": projected[task_id]}, task_id)
     new_tasks = []
-    dossier = _dossier_facts(db, instance.id) if any(t not in projected for t in tasks) else {}
+    dossier = _dossier_facts(db, instance.code) if any(t not in projected for t in tasks) else {}
     for task_id, view in tasks.items():
         if task_id in projected:
             continue
@@ -226,11 +226,12 @@ def _rearm_timers(db, instance, workflow, runtime, chain, appointment: datetime,
         chain.append("instance:timer:rescheduled", now, "system", payload, timer.task_id)
 
 
-def _dossier_facts(db, instance_id: int) -> dict:
-    """What the task list shows of the dossier, copied onto its task rows (nothing for a bare instance)."""
+def _dossier_facts(db, code: str) -> dict:
+    """What the task list shows of the dossier, copied onto its task rows (nothing for a bare instance). Found by
+    code: the dossier row exists before its workflow starts, but is linked to the instance only after the first step."""
     table = Dossier.__table__
     row = db.execute(
-        select(table.c.procedure_code, table.c.applicant, table.c.appointment).where(table.c.instance_id == instance_id)
+        select(table.c.procedure_code, table.c.applicant, table.c.appointment).where(table.c.code == code)
     ).first()
     if row is None:
         return {"procedure_code": None, "applicant_name": None, "appointment": None}
