@@ -3,7 +3,8 @@
     python bench/breakdown.py [--n 200] [--database-url URL]
 
 Wraps a few engine functions with timers in this process only (the engine code is not changed) and counts the SQL
-statements the database engine sends. Inner figures are included in outer ones (save_step includes runtime.dump).
+statements sent, through SQLAlchemy or the driver. Inner figures are included in outer ones (Stepper.step includes
+BpmnRuntime.complete). The step's writes on PostgreSQL go in one pipeline, counted here statement by statement.
 """
 
 import argparse
@@ -17,13 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
 
 from bench import approaches  # noqa: E402
 from engine.bpmn.runtime import BpmnRuntime, Workflow  # noqa: E402
-from engine.services import history  # noqa: E402
+from engine.domain import chain  # noqa: E402
+from engine.persistence import db as db_module  # noqa: E402
+from engine.persistence.sql import RawSql  # noqa: E402
+from engine.persistence.steps import StepStore  # noqa: E402
 from engine.services import instances as instances_module  # noqa: E402
-from engine.services import step as step_module  # noqa: E402
+from engine.services import step_record, stepping  # noqa: E402
 
 spent: collections.Counter = collections.Counter()
 calls: collections.Counter = collections.Counter()
@@ -50,17 +53,20 @@ def instrument() -> None:
     timed(service, "start", "InstanceService.start")
     timed(service, "complete", "InstanceService.complete")
     timed(service, "tasks", "InstanceService.tasks (task list read)")
-    timed(service, "_open_task", "  _open_task (find task, lock instance)")
-    timed(service, "_workflow", "  _workflow (version row + restore)")
-    timed(Session, "get", "    Session.get (process_version row)")
-    timed(BpmnRuntime, "restore", "    BpmnRuntime.restore (state -> Spiff)")
-    timed(BpmnRuntime, "complete", "  BpmnRuntime.complete (run + advance)")
-    timed(instances_module, "save_step", "  save_step")
-    timed(BpmnRuntime, "dump", "    BpmnRuntime.dump (Spiff -> state)")
-    timed(history.Chain, "append", "    Chain.append (hash an event)")
-    timed(step_module, "step_deadline", "    step_deadline (calendar)")
-    timed(Workflow, "ready_user_tasks", "    Workflow.ready_user_tasks")
-    timed(Session, "flush", "Session.flush (incl. autoflush)")
+    timed(service, "open_task", "  open_task (find task, lock instance)")
+    timed(service, "new_instance", "  new_instance (version, insert)")
+    timed(BpmnRuntime, "start", "  BpmnRuntime.start (new workflow + advance)")
+    timed(stepping.Stepper, "_finish", "  Stepper._finish (effects, scan, dump, record, write)")
+    timed(stepping.Stepper, "step", "  Stepper.step")
+    timed(StepStore, "load", "    StepStore.load (cache miss: projection, timers)")
+    timed(BpmnRuntime, "restore", "    BpmnRuntime.restore (cache miss: state -> Spiff)")
+    timed(BpmnRuntime, "complete", "    BpmnRuntime.complete (run + advance)")
+    timed(Workflow, "scan", "    Workflow.scan (one walk)")
+    timed(BpmnRuntime, "dump_text", "    BpmnRuntime.dump_text (Spiff -> state)")
+    timed(stepping, "build_record", "    build_record (pure)")
+    timed(chain.Chain, "append", "      Chain.append (hash an event)")
+    timed(StepStore, "write", "    StepStore.write")
+    timed(db_module.UnitOfWork, "committed", "  after commit (cache)")
 
 
 def main() -> None:
@@ -72,10 +78,22 @@ def main() -> None:
         services = approaches.motcua_app(args.database_url or f"sqlite:///{tmp}/motcua.db")
         statements: collections.Counter = collections.Counter()
 
-        @event.listens_for(services.db.engine, "before_cursor_execute")
-        def count(conn, cursor, statement, parameters, context, executemany):
+        def tally(statement: str) -> None:
             table = re.search(r"(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
             statements[f"{statement.split()[0]} {table.group(1) if table else ''}".strip()] += 1
+
+        @event.listens_for(services.db.engine, "before_cursor_execute")
+        def count(conn, cursor, statement, parameters, context, executemany):
+            tally(statement)
+
+        for method in ("one", "all", "run", "many"):
+            original = getattr(RawSql, method)
+
+            def counted(self, statement, *args, _original=original, **kwargs):
+                tally(statement)
+                return _original(self, statement, *args, **kwargs)
+
+            setattr(RawSql, method, counted)
 
         approaches.run_motcua(services, 5, "WARM")
         statements.clear()
@@ -89,7 +107,7 @@ def main() -> None:
         total = spent[label]
         print(
             f"{label:48s} {total / n * 1000:11.2f} {total / seconds:6.1%} {calls[label] / n:10.1f} "
-            f"{total / calls[label] * 1000:8.3f}"
+            f"{total / max(calls[label], 1) * 1000:8.3f}"
         )
     print(f"\nSQL statements per instance: {sum(statements.values()) / n:.1f}")
     for kind, count in statements.most_common():

@@ -73,7 +73,7 @@ def procedure_code(services, text: str) -> str:
 def receive(services, code: str, channel: int = 1, handover_at: datetime | None = None):
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(code).documents]
     delivery = "post" if channel == 3 else "counter"
-    return services.dossiers.receive(code, APPLICANT, channel, delivery, documents, "motcua1", handover_at=handover_at)
+    return services.reception.receive(code, APPLICANT, channel, delivery, documents, "motcua1", handover_at=handover_at)
 
 
 def letters(services, code: str) -> list[dict]:
@@ -127,7 +127,7 @@ def _(services, clock, dossier, code, channel, at):
     code = procedure_code(services, code)
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(code).documents]
     number, handover_at = (2, None) if channel == "nộp trực tuyến" else (3, moment(at))
-    view = services.dossiers.receive(code, APPLICANT, number, "counter", documents, "motcua1", handover_at=handover_at)
+    view = services.reception.receive(code, APPLICANT, number, "counter", documents, "motcua1", handover_at=handover_at)
     dossier["code"] = view.code
 
 

@@ -53,7 +53,7 @@ def _(services):
 
 def receive_postal(services, code, handover_at):
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(code).documents]
-    return services.dossiers.receive(code, APPLICANT_BY_POST, POSTAL, "post", documents, "motcua1", handover_at)
+    return services.reception.receive(code, APPLICANT_BY_POST, POSTAL, "post", documents, "motcua1", handover_at)
 
 
 APPLICANT_BY_POST = {

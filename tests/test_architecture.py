@@ -109,20 +109,22 @@ def _start_data(process_id: str, services, channel: int) -> dict:
     return data
 
 
-def _stored(services, code: str) -> tuple[dict, tuple[int, str, dict], list[str]]:
-    """The instance's stored state, its version (id, process id, sources) and its waiting timer rows."""
+def _stored(services, code: str) -> tuple[dict, tuple[int, str, dict], list[str], tuple[int, int]]:
+    """The instance's stored state, its version (id, process id, sources), its waiting timer rows, (id, revision)."""
     with services.db.read() as session:
         instance = session.scalars(select(Instance).where(Instance.code == code)).one()
         version = session.get(ProcessVersion, instance.process_version_id)
         waiting = session.scalars(
             select(Timer.task_id).where(Timer.instance_id == instance.id, Timer.state == "waiting")
         ).all()
-        return instance.state, (version.id, version.process_id, dict(version.sources)), sorted(waiting)
+        identity = (instance.id, instance.revision)
+        return instance.state, (version.id, version.process_id, dict(version.sources)), sorted(waiting), identity
 
 
 def _assert_survives_reload(services, code: str) -> None:
-    """The stored state restores to a workflow that dumps back to the same state and agrees with the projections."""
-    state, (version_id, process_id, sources), waiting_timer_rows = _stored(services, code)
+    """The stored state restores to a workflow that dumps back to the same state, equals the live workflow the cache
+    holds for that revision (the database alone restores the exact state), and agrees with the projections."""
+    state, (version_id, process_id, sources), waiting_timer_rows, (instance_id, revision) = _stored(services, code)
     runtime = services.runtime
     process = runtime.process(version_id, lambda: (process_id, sources))
 
@@ -130,8 +132,11 @@ def _assert_survives_reload(services, code: str) -> None:
 
     # The stored state went through JSON; compare like with like (tuples become lists there).
     assert json.loads(json.dumps(runtime.dump(restored))) == state
+    live = services.live.peek(instance_id)
+    assert live is not None and live[0] == revision, "the last step left its live workflow in the cache"
+    assert json.loads(json.dumps(runtime.dump(live[1]))) == state
     assert sorted(t.task_id for t in restored.ready_user_tasks()) == sorted(
-        t.task_id for t in services.instances.tasks(code=code, limit=1000)
+        t.task_id for t in services.instances.tasks(code=code)
     )
     assert sorted(t.task_id for t in restored.waiting_timers()) == waiting_timer_rows
 
@@ -147,7 +152,7 @@ def _run_to_completion(services, clock, process_id: str, code: str, channel: int
         _assert_survives_reload(services, code)
         if services.instances.get(code).status != "running":
             return steps
-        tasks = services.instances.tasks(code=code, limit=1000)
+        tasks = services.instances.tasks(code=code)
         clock.advance(days=1)
         if services.timers.run_pass("architecture-test", 1000).fired:
             steps.append("timer")

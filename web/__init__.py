@@ -1,5 +1,6 @@
 """The Flask application. `create_app` is the composition root: the CLI, workers and tests all build the app here."""
 
+import importlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -7,9 +8,9 @@ from datetime import timedelta
 
 from flask import Flask
 
-from engine.domain.clock import VN_TZ
-from engine.services import Services, build_services
+from engine.domain.dates import vn_date, vn_stamp
 from engine.services.settings import Settings
+from engine.services.wiring import Services, build_services
 
 
 def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender=None) -> Flask:
@@ -29,7 +30,8 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
         MAX_CONTENT_LENGTH=60 * 1024 * 1024,  # several scans of up to 20 MiB each (dossier_files refuses larger)
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON answers
-    services = build_services(settings, clock=clock, sender=sender)
+    sender = sender if sender is not None else load_object(settings.notification_sender)()
+    services = build_services(settings, sender, clock=clock)
     app.extensions["motcua"] = services
 
     from web.auth import init_auth
@@ -37,7 +39,7 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
     from web.i18n import init_i18n
     from web.views import register_views
 
-    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_datetime"] = vn_stamp  # pages show moments as 08/10/2026 08:05
     app.jinja_env.filters["vn_date"] = vn_date
     init_i18n(app)
     init_auth(app)
@@ -46,18 +48,10 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
     return app
 
 
-def vn_datetime(moment) -> str:
-    """dd/mm/yyyy HH:MM in Vietnam time ('' for None)."""
-    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
-def vn_date(moment) -> str:
-    """dd/mm/yyyy ('' for None); a datetime is taken in Vietnam time."""
-    if not moment:
-        return ""
-    if hasattr(moment, "astimezone") and hasattr(moment, "hour"):
-        moment = moment.astimezone(VN_TZ)
-    return moment.strftime("%d/%m/%Y")
+def load_object(path: str):
+    """Import `package.module:Name`: adapters are chosen by settings, never imported by name in the web layer."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def services_of(app: Flask) -> Services:

@@ -7,10 +7,10 @@ import click
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import MotcuaError, ProcessDefinitionError
-from engine.services import Services
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
+from engine.services.wiring import Services
 from web.cli_admin import token
 from web.cli_demo import demo_dossiers
 from web.cli_documents import dossier_form, register, report

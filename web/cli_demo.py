@@ -93,7 +93,7 @@ def demo_dossiers(ctx):
             delivery = "counter"
         documents = [{"name": d.name, "received": True, "digitised": False} for d in procedure.documents]
         handover = now - timedelta(hours=1) if channel == 3 else None
-        view = services.dossiers.receive(
+        view = services.reception.receive(
             procedure.code, applicant, channel, delivery, documents, "motcua", handover_at=handover
         )
         click.echo(f"  {view.code}  {procedure.name[:60]}  (kênh {channel})")

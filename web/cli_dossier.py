@@ -127,7 +127,7 @@ def receive(
     applicant = {"type": kind, "name": name, "id_number": id_number, "address": address, "phone": phone}
     if email:
         applicant["email"] = email
-    view = services.dossiers.receive(
+    view = services.reception.receive(
         procedure,
         applicant,
         channel,

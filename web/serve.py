@@ -3,7 +3,7 @@
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from engine.services import Services
+from engine.services.wiring import Services
 from web.worker import start_in_background
 
 

@@ -5,7 +5,7 @@ import os
 import socket
 import threading
 
-from engine.services import Services
+from engine.services.wiring import Services
 
 log = logging.getLogger("motcua.worker")
 

@@ -2,7 +2,7 @@
 
 Each step of an approved internal procedure (quy trình nội bộ) has a time allotment, and the allotments add up to the
 procedure's statutory time limit (DOMAIN.md, "Lifecycle" 4). In BPMN a task carries its allotment as an extension
-property, `<spiffworkflow:property name="allotment" value="6d" />` (read by `engine.domain.calendar.parse_allotment`:
+property, `<spiffworkflow:property name="allotment" value="6d" />` (read by `engine.domain.deadlines.parse_allotment`:
 "0.5d" working days, "4h" working hours, "30cd" calendar days).
 
 The main path is the one sequence of tasks a dossier takes when nothing goes wrong:
@@ -42,14 +42,13 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess, Su
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 
 from engine.bpmn.parsing import ParsedProcess
-from engine.domain.calendar import Unit, parse_allotment
-from engine.domain.catalogue import UNIT_NAMES, format_amount
+from engine.domain.calendar import Unit
+from engine.domain.deadlines import UNIT_NAMES, allotment_text, parse_allotment, time_limit_words
 from engine.domain.errors import ProcessDefinitionError
 
 HOURS_PER_DAY = 8.0
 TOLERANCE = 1e-9
 _ABNORMAL_ENDS = (ErrorEventDefinition, EscalationEventDefinition, CancelEventDefinition)
-_SHORT_UNITS = {"wd": "d", "wh": "h", "d": "cd"}
 
 Problem = tuple[str, str, str]
 Allotment = tuple[str, float, Unit]
@@ -91,20 +90,20 @@ def check_allotments(
                 (
                     file,
                     process_id,
-                    f"task '{task_id}' has an allotment of {format_amount(amount, task_unit)} but the procedure's "
-                    f"time limit is {format_amount(limit, unit)}: calendar days only add up with calendar days",
+                    f"task '{task_id}' has an allotment of {time_limit_words(amount, task_unit)} but the procedure's "
+                    f"time limit is {time_limit_words(limit, unit)}: calendar days only add up with calendar days",
                 )
             )
             continue
         total += converted
-        terms.append(f"{converted:g}" if task_unit == unit else f"{converted:g} ({amount:g}{_SHORT_UNITS[task_unit]})")
+        terms.append(f"{converted:g}" if task_unit == unit else f"{converted:g} ({allotment_text(amount, task_unit)})")
     if problems or abs(total - limit) <= TOLERANCE:
         return problems
     detail = " + ".join(terms) if terms else "no task on the main path carries an allotment"
     counted = f"; tasks counted: {', '.join(task_id for task_id, _, _ in allotments)}" if allotments else ""
     message = (
-        f"allotments on the main path add up to {format_amount(round(total, 9), unit)} ({detail}), "
-        f"but the procedure's time limit is {format_amount(limit, unit)}{counted}"
+        f"allotments on the main path add up to {time_limit_words(round(total, 9), unit)} ({detail}), "
+        f"but the procedure's time limit is {time_limit_words(limit, unit)}{counted}"
     )
     return [(file, process_id, message)]
 

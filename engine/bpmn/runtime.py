@@ -49,13 +49,23 @@ class TimerView:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What a step records of a workflow, from one walk of its task tree: the user tasks ready for a person, the
+    timers it waits on, and the timers that have fired (including one that was already due when reached)."""
+
+    ready: list[UserTaskView]
+    waiting: list[TimerView]
+    fired: list[TimerView]
+
+
 class Workflow:
-    """A running workflow held for the length of one step."""
+    """A live workflow: held for one step, or between steps in the services' cache of live workflows."""
 
     def __init__(self, process: ParsedProcess, spiff: BpmnWorkflow):
         self.process = process
         self._wf = spiff
-        self._scanned: tuple | None = None
+        self._scanned: Scan | None = None
 
     @property
     def data(self) -> dict:
@@ -67,24 +77,24 @@ class Workflow:
 
     def ready_user_tasks(self) -> list[UserTaskView]:
         """User tasks waiting for a person."""
-        return self._scan()[0]
+        return self.scan().ready
 
     def waiting_timers(self) -> list[TimerView]:
         """Timers the workflow waits on."""
-        return self._scan()[1]
+        return self.scan().waiting
 
     def fired_timers(self) -> list[TimerView]:
         """Timers that have fired (including one that was already due when it was reached)."""
-        return self._scan()[2]
+        return self.scan().fired
 
     def _changed(self) -> None:
         self._scanned = None
 
-    def _scan(self) -> tuple[list[UserTaskView], list[TimerView], list[TimerView]]:
+    def scan(self) -> Scan:
         """One walk of the task tree for everything a step records; kept until the workflow changes."""
         if self._scanned is None:
             ready, waiting, fired = [], [], []
-            for task in self._wf.get_tasks():
+            for task in self._all_tasks():
                 spec = task.task_spec
                 if task.state == TaskState.READY and isinstance(spec, UserTask):
                     props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
@@ -96,8 +106,16 @@ class Workflow:
                     if value is not None and task.state in (TaskState.WAITING, TaskState.COMPLETED):
                         timer = TimerView(str(task.id), spec.bpmn_id or spec.name, due_at(value))
                         (waiting if task.state == TaskState.WAITING else fired).append(timer)
-            self._scanned = (ready, waiting, fired)
+            self._scanned = Scan(ready, waiting, fired)
         return self._scanned
+
+    def _all_tasks(self):
+        """Every task of the workflow and of its sub-processes (call activities), as SpiffWorkflow holds them: a
+        plain walk of its task dictionaries, several times cheaper than its tree iterator."""
+        wf = self._wf
+        yield from wf.tasks.values()
+        for subprocess in wf.subprocesses.values():
+            yield from subprocess.tasks.values()
 
     def _task(self, task_id: str):
         try:
@@ -112,20 +130,22 @@ class Workflow:
 class BpmnRuntime:
     """Runs workflows with the engine's clock and the restricted script environment.
 
-    `helpers` are the functions scripts and timer expressions may call (calendar helpers and the like).
-    Parsed specs are cached per version key; only state is (de)serialised per step.
+    Its parts come through the constructor (the composition root builds them): the script engine (which carries the
+    clock that timers read), the state serializer, and the parser. Parsed specs are cached per version key; only
+    state is (de)serialised.
     """
 
     def __init__(
         self,
-        clock: Clock,
-        helpers: dict[str, Callable] | None = None,
-        script_timeout: float = 1.0,
+        script_engine: ScriptEngine,
+        serializer: StateSerializer,
+        parse: Callable[[dict[str, str]], dict[str, ParsedProcess]] = parse_files,
         cache_size: int = 256,
     ):
-        self.clock = clock
-        self.script_engine = ScriptEngine(clock=clock, helpers=dict(helpers or {}), timeout=script_timeout)
-        self._serializer = StateSerializer()
+        self.script_engine = script_engine
+        self.clock: Clock = script_engine.clock
+        self._serializer = serializer
+        self._parse = parse
         self._cache: OrderedDict[object, ParsedProcess] = OrderedDict()
         self._cache_size = cache_size
 
@@ -137,7 +157,7 @@ class BpmnRuntime:
             self._cache.move_to_end(key)
             return cached
         process_id, sources = load()
-        parsed = parse_files(sources)[process_id]
+        parsed = self._parse(sources)[process_id]
         self._cache[key] = parsed
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -162,26 +182,31 @@ class BpmnRuntime:
     def dump(self, workflow: Workflow) -> dict:
         return self._serializer.dump(workflow._wf)
 
-    def advance(self, workflow: Workflow) -> None:
-        """Run engine steps and due timers until the workflow waits for a person or a later time."""
-        wf = workflow._wf
-        with mapped_errors():
-            wf.do_engine_steps()
-            workflow._changed()
-            # Fire what is due and let the workflow settle: a fired timer may lead to another that is already due.
-            for _ in range(_MAX_PASSES):
-                waiting = {task.id for task in wf.get_tasks(state=TaskState.WAITING)}
-                wf.refresh_waiting_tasks()
-                wf.do_engine_steps()
-                workflow._changed()
-                if waiting == {task.id for task in wf.get_tasks(state=TaskState.WAITING)}:
-                    break
+    def dump_text(self, workflow: Workflow) -> str:
+        """The state as compact JSON text, as it is stored."""
+        return self._serializer.dump_text(workflow._wf)
 
-    def complete(self, workflow: Workflow, task_id: str, data: dict) -> UserTaskView:
+    def advance(self, workflow: Workflow) -> None:
+        """Run engine steps and due timers until the workflow waits for a person or a later time.
+
+        `do_engine_steps` ends by refreshing the timers, which makes a due one ready without running it; so run
+        again while a timer that was waiting before a round is ready after it (a fired timer may lead to another
+        that is already due). Watching the event manager's waiting tasks costs no walk of the task tree.
+        """
+        wf = workflow._wf
+        waiting_events = wf.event_manager.tasks
+        with mapped_errors():
+            for _ in range(_MAX_PASSES):
+                before = list(waiting_events.values())
+                wf.do_engine_steps()
+                if not any(task.state == TaskState.READY for task in before):
+                    break
+        workflow._changed()
+
+    def complete(self, workflow: Workflow, task_id: str, data: dict) -> None:
         """Complete the ready user task `task_id` with `data`; raise InvalidTransition if it is not ready."""
         task = workflow._task(task_id)
-        view = next((v for v in workflow.ready_user_tasks() if v.task_id == task_id), None)
-        if view is None:
+        if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise InvalidTransition(
                 f"Việc '{task.task_spec.bpmn_name or task.task_spec.name}' chưa sẵn sàng để hoàn thành "
                 f"(trạng thái {TaskState.get_name(task.state)})"
@@ -191,12 +216,11 @@ class BpmnRuntime:
             task.run()
         workflow._changed()
         self.advance(workflow)
-        return view
 
-    def rearm(self, workflow: Workflow, values: dict) -> list[TimerView]:
+    def rearm(self, workflow: Workflow, values: dict) -> None:
         """Put `values` into the data of the tasks that are waiting or ready (e.g. a moved `appointment`) and
-        evaluate the date timers that are waiting again with it; return the waiting timers, with their new due
-        moments. Nothing fires here: the next `advance` (or a worker) fires what is due."""
+        evaluate the date timers that are waiting again with it. Nothing fires here: the next `advance` (or a
+        worker) fires what is due."""
         wf = workflow._wf
         with mapped_errors():
             for task in wf.get_tasks(state=TaskState.WAITING | TaskState.READY):
@@ -207,7 +231,6 @@ class BpmnRuntime:
                     task.internal_data.pop("event_fired", None)
                     definition.has_fired(task)
         workflow._changed()
-        return workflow.waiting_timers()
 
     def cancel(self, workflow: Workflow) -> None:
         workflow._wf.cancel()

@@ -1,5 +1,6 @@
 """Serialise only a workflow's state: its spec comes from the per-version cache, never from the stored JSON."""
 
+import json
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
@@ -51,6 +52,11 @@ class StateSerializer:
         state = self._serializer.to_dict(workflow)
         state["format"] = STATE_FORMAT
         return state
+
+    def dump_text(self, workflow: BpmnWorkflow) -> str:
+        """The state as compact JSON text. Keys keep SpiffWorkflow's order: it rebuilds each task's data from its
+        parent's, so tasks must come parents first (sorting the keys would lose data on restore)."""
+        return json.dumps(self.dump(workflow), separators=(",", ":"), ensure_ascii=False)
 
     def load(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
         if state.get("format") != STATE_FORMAT:

@@ -14,7 +14,6 @@ Every datetime taken must be timezone-aware; results are in the office time zone
 """
 
 import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -371,23 +370,3 @@ def _amount(value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise ValueError(f"amount must be a finite number >= 0, got {value!r}; to count backwards pass before=True")
     return value
-
-
-_ALLOTMENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(cd|d|h)")
-_ALLOTMENT_UNITS: dict[str, Unit] = {"d": "wd", "h": "wh", "cd": "d"}
-
-
-def parse_allotment(text: str) -> tuple[float, Unit]:
-    """Read a time allotment: "6d" or "0.5d" working days -> (6.0, "wd"), "4h" working hours -> (4.0, "wh"),
-    "30cd" calendar days -> (30.0, "d"). Case and surrounding spaces are ignored; "0,5d" is read as 0.5 days.
-    Raises ValueError naming the accepted forms."""
-    match = _ALLOTMENT.fullmatch(text.strip().lower()) if isinstance(text, str) else None
-    if match is None:
-        raise ValueError(
-            f"invalid time allotment {text!r}: write working days as '6d' or '0.5d', "
-            "working hours as '4h', calendar days as '30cd'"
-        )
-    amount, unit = float(match[1].replace(",", ".")), _ALLOTMENT_UNITS[match[2]]
-    if unit == "d" and not amount.is_integer():
-        raise ValueError(f"invalid time allotment {text!r}: calendar days must be whole, e.g. '30cd'")
-    return amount, unit

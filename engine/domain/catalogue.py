@@ -13,18 +13,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from engine.domain.calendar import Unit
+from engine.domain.deadlines import UNIT_NAMES, time_limit_words
 
 Channel = Literal["counter", "online", "postal"]
 SupplementPolicy = Literal["restart", "pause"]
 
 CHANNELS: tuple[Channel, ...] = ("counter", "online", "postal")
 SUPPLEMENT_POLICIES: tuple[SupplementPolicy, ...] = ("restart", "pause")
-UNIT_NAMES: dict[str, tuple[str, str]] = {
-    "wd": ("working day", "working days"),
-    "wh": ("working hour", "working hours"),
-    "d": ("calendar day", "calendar days"),
-}
-
 # National TTHC database codes such as 1.003560.000.00.00.H56 (the last part names the province).
 CODE_PATTERN = re.compile(r"\d+\.\d{6}\.\d{3}\.\d{2}\.\d{2}\.H\d{2}")
 _PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -38,12 +33,6 @@ class CatalogueFieldError(ValueError):
     def __init__(self, field: str, problem: str, entry: int | None = None):
         self.field, self.problem, self.entry = field, problem, entry
         super().__init__(f"{field}: {problem}")
-
-
-def format_amount(amount: float, unit: str) -> str:
-    """ "11 working days", "0.5 working days", "1 working day", "60 calendar days"."""
-    singular, plural = UNIT_NAMES[unit]
-    return f"{amount:g} {singular if amount == 1 else plural}"
 
 
 @dataclass(frozen=True)
@@ -148,7 +137,7 @@ class Procedure:
     @property
     def time_limit_text(self) -> str:
         """The time limit in words, e.g. "11 working days"."""
-        return format_amount(*self.time_limit)
+        return time_limit_words(*self.time_limit)
 
 
 class Catalogue:

@@ -26,8 +26,8 @@ from typing import Any, NoReturn
 
 import yaml
 
-from engine.domain.calendar import parse_allotment
 from engine.domain.catalogue import Catalogue, CatalogueFieldError, Document, Procedure
+from engine.domain.deadlines import parse_allotment
 from engine.domain.errors import ValidationError
 
 # The catalogue shipped with motcua, in a source checkout; deployments may point settings at another file.

@@ -11,9 +11,10 @@ ROLES = {
     "admin": "Quản trị hệ thống",
 }
 
+ONE_STOP_LANE = "Bộ phận Một cửa"
 # The BPMN lanes (docs/PROCEDURES.md) and the role whose officers work the tasks in each.
 LANE_ROLES = {
-    "Bộ phận Một cửa": "one_stop",
+    ONE_STOP_LANE: "one_stop",
     "Chuyên viên thụ lý": "specialist",
     "Lãnh đạo phòng": "division_head",
     "Lãnh đạo Sở": "director",

@@ -18,7 +18,15 @@ STATUS_LABELS: dict[int, str] = {
     10: "Đã trả kết quả",
 }
 
-RECEIVED = 2
+NEW, RECEIVED, REFUSED, PROCESSING, SUPPLEMENTING, AWAITING_FEE = 1, 2, 3, 4, 5, 6
+WITHDRAWN, STOPPED, RESOLVED, RETURNED = 7, 8, 9, 10
+
+# Status groups. A dossier is being processed in one of OPEN_STATUSES. It leaves processing with one of
+# PROCESSING_END_STATUSES (processing_end_at is set then); the national indicators take the first of 9, 10, 8, 3
+# (QĐ 766, DOMAIN.md), so those are judged early / on time / late, while a withdrawal (7) ends processing unjudged.
+OPEN_STATUSES = frozenset({NEW, RECEIVED, PROCESSING, SUPPLEMENTING, AWAITING_FEE})
+PROCESSING_END_STATUSES = frozenset({REFUSED, WITHDRAWN, STOPPED, RESOLVED, RETURNED})
+JUDGED_END_STATUSES = frozenset({REFUSED, STOPPED, RESOLVED, RETURNED})
 
 # Submission channels (kênh): the portal's number -> the catalogue's name (`Procedure.channels`).
 CHANNELS: dict[int, Literal["counter", "online", "postal"]] = {1: "counter", 2: "online", 3: "postal"}

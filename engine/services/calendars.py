@@ -1,9 +1,9 @@
 """The working calendar in force: the holidays package, the shipped override file, and administrators' overrides."""
 
 import threading
-import time as _time
+import time as _monotonic
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ class CalendarSettings:
     shipped_overrides: Path | None = None
     office_hours: OfficeHours = OfficeHours()
     hours_per_day: float = 8
+    cutoff: time | None = None  # a dossier received at or after it starts counting the next working morning
     reload_seconds: float = 60.0
 
 
@@ -48,9 +49,9 @@ class CalendarService:
     def current(self) -> WorkingCalendar:
         """The calendar to compute with now."""
         with self._lock:
-            if self._cached is None or _time.monotonic() - self._loaded_at > self.settings.reload_seconds:
+            if self._cached is None or _monotonic.monotonic() - self._loaded_at > self.settings.reload_seconds:
                 self._cached = self._build()
-                self._loaded_at = _time.monotonic()
+                self._loaded_at = _monotonic.monotonic()
             return self._cached
 
     def _build(self) -> WorkingCalendar:
@@ -58,7 +59,9 @@ class CalendarService:
             admin = [Override(r.day, r.kind, r.reason, "admin") for r in session.scalars(select(CalendarOverride))]
         by_day = {o.day: o for o in self._shipped}
         by_day.update({o.day: o for o in admin})
-        return WorkingCalendar(by_day.values(), self.settings.office_hours, self.settings.hours_per_day)
+        return WorkingCalendar(
+            by_day.values(), self.settings.office_hours, self.settings.hours_per_day, cutoff=self.settings.cutoff
+        )
 
     def add_override(self, day: date, kind: str, reason: str, actor: str) -> Override:
         """Declare `day` off or worked. Raises ValidationError for a bad kind or an empty reason."""

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound, ValidationError
+from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import status_label
 from engine.forms import render as forms
 from engine.persistence.db import Database
 from engine.persistence.models import Dossier, HistoryEvent
 from engine.services.accounts import full_names
 from engine.services.calendars import CalendarService
-from engine.services.dossier_effects import ONE_STOP_LANE
 from engine.services.late_report import DossierFacts, LateDossier, late_dossier, late_report_csv
 from engine.services.settings import Settings
 from engine.services.task_history import actor_before, first_at, last_of, steps

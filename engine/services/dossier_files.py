@@ -1,18 +1,22 @@
-"""Scans of a dossier's documents (bản số hoá): stored with their size and SHA-256, checked when read back."""
+"""Scans of a dossier's documents (bản số hoá): stored with their size and SHA-256, checked when read back.
+
+A file is checked (`check`) before anything is written, then stored inside the unit of work of the use case that
+received it (`store_in`): a reception with its scans, a task completed with its files, or a file attached alone.
+"""
 
 import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import MotcuaError, NotFound, ValidationError
 from engine.persistence.db import Database
-from engine.persistence.models import Dossier, DossierFile
+from engine.persistence.files import FileRow
+from engine.persistence.unit_of_work import UnitOfWork
 from engine.services.instances import InstanceService
+from engine.services.step_record import Event
 
 log = logging.getLogger("motcua.files")
 
@@ -36,15 +40,104 @@ class FileView:
     uploaded_by: str
 
 
+@dataclass(frozen=True)
+class Scan:
+    """A file to store with a dossier: the document it is a scan of, its name, bytes and media type."""
+
+    document: str
+    filename: str
+    content: bytes
+    media_type: str
+
+
 class FileTampered(MotcuaError):
     """A stored file no longer matches the SHA-256 computed when it was received."""
 
     code = "file_tampered"
 
 
+def view_of(row: FileRow, code: str) -> FileView:
+    return FileView(
+        row.id,
+        code,
+        row.document,
+        row.filename,
+        row.media_type,
+        row.size,
+        row.sha256,
+        row.uploaded_at.astimezone(VN_TZ),
+        row.uploaded_by,
+    )
+
+
 class DossierFileService:
     def __init__(self, db: Database, clock: Clock, catalogue: Catalogue, instances: InstanceService):
         self.db, self.clock, self.catalogue, self.instances = db, clock, catalogue, instances
+
+    # --- checks ---------------------------------------------------------------------------------------------------
+    def check(self, procedure_code: str, scan: Scan, actor: str, task_file: bool = False) -> tuple[str | None, dict]:
+        """(the procedure's name of the document, errors by field) for `scan`. `task_file`: a file a task's form
+        produced (a draft, say), named freely rather than from the procedure's list."""
+        errors: dict[str, str] = {}
+        content = scan.content
+        if not isinstance(content, bytes | bytearray) or not content:
+            errors["content"] = "tệp rỗng; chọn lại tệp đã quét"
+        elif len(content) > MAX_FILE_SIZE:
+            errors["content"] = (
+                f"tệp {len(content):,} byte, vượt quá giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MiB; "
+                "chia nhỏ tệp hoặc quét với độ phân giải thấp hơn"
+            ).replace(",", ".")
+        name = scan.filename.strip() if isinstance(scan.filename, str) else ""
+        if not name:
+            errors["filename"] = "cần tên tệp"
+        elif _unsafe_filename(name):
+            errors["filename"] = (
+                f"tên tệp '{name[:100]}' không hợp lệ: chỉ ghi tên tệp (không có đường dẫn, dấu / \\ :, "
+                f"ký tự điều khiển), tối đa {MAX_FILENAME} ký tự"
+            )
+        kind = scan.media_type.strip().lower() if isinstance(scan.media_type, str) else ""
+        if kind not in FILE_MEDIA_TYPES:
+            allowed = ", ".join(f"{v} ({k})" for k, v in FILE_MEDIA_TYPES.items())
+            errors["media_type"] = f"không nhận tệp loại '{scan.media_type}'; chỉ nhận {allowed}"
+        if not (actor.strip() if isinstance(actor, str) else ""):
+            errors["actor"] = "cần người tải tệp lên"
+        procedure = self.catalogue.get(procedure_code)
+        wanted = " ".join(scan.document.split()).casefold() if isinstance(scan.document, str) else None
+        known = [d.name for d in procedure.documents] if procedure is not None else []
+        matched = next((n for n in known if " ".join(n.split()).casefold() == wanted), None)
+        if matched is None and task_file and wanted:
+            matched = " ".join(scan.document.split())
+        if matched is None:
+            errors["document"] = (
+                f"'{scan.document}' không có trong thành phần hồ sơ của thủ tục; các giấy tờ là: {'; '.join(known)}"
+            )
+        return matched, errors
+
+    # --- storing ----------------------------------------------------------------------------------------------------
+    def store_in(
+        self, uow: UnitOfWork, dossier_id: int, code: str, document: str, scan: Scan, actor: str, documents: dict
+    ) -> tuple[FileView, Event]:
+        """Store `scan` (checked) as a file of dossier `code`'s `document` and mark that document digitised in
+        `documents` (the dossier's documents column, updated in place; the caller writes it). Returns the file and
+        the history event `dossier:file:attached` {document, file, size, sha256} for the caller's step."""
+        content = bytes(scan.content)
+        digest = hashlib.sha256(content).hexdigest()
+        name = scan.filename.strip()
+        row = uow.files.add(
+            dossier_id,
+            document,
+            name,
+            scan.media_type.strip().lower(),
+            digest,
+            content,
+            self.clock.now(),
+            actor.strip(),
+        )
+        for item in documents.get("items", []):
+            if item.get("name") == document:
+                item["digitised"] = True
+        payload = {"document": document, "file": name, "size": len(content), "sha256": digest}
+        return view_of(row, code), Event("dossier:file:attached", actor.strip(), payload)
 
     def attach(
         self,
@@ -56,104 +149,45 @@ class DossierFileService:
         actor: str,
         task_file: bool = False,
     ) -> FileView:
-        """Store a file of the dossier's `document` (a name of its procedure's list, case and spacing ignored) and mark
-        that document digitised (`task_file`: a file a task's form produced, e.g. a draft, named by `document` freely);
-        record `dossier:file:attached` {document, file, size, sha256} in its history. One
-        transaction, with the instance locked. Size and SHA-256 are computed here. Raises NotFound for an unknown
-        dossier, ValidationError naming every wrong field (nothing is written then)."""
-        errors: dict[str, str] = {}
-        if not isinstance(content, bytes | bytearray) or not content:
-            errors["content"] = "tệp rỗng; chọn lại tệp đã quét"
-        elif len(content) > MAX_FILE_SIZE:
-            errors["content"] = (
-                f"tệp {len(content):,} byte, vượt quá giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MiB; "
-                "chia nhỏ tệp hoặc quét với độ phân giải thấp hơn"
-            ).replace(",", ".")
-        name = filename.strip() if isinstance(filename, str) else ""
-        if not name:
-            errors["filename"] = "cần tên tệp"
-        elif _unsafe_filename(name):
-            errors["filename"] = (
-                f"tên tệp '{name[:100]}' không hợp lệ: chỉ ghi tên tệp (không có đường dẫn, dấu / \\ :, "
-                f"ký tự điều khiển), tối đa {MAX_FILENAME} ký tự"
-            )
-        kind = media_type.strip().lower() if isinstance(media_type, str) else ""
-        if kind not in FILE_MEDIA_TYPES:
-            allowed = ", ".join(f"{v} ({k})" for k, v in FILE_MEDIA_TYPES.items())
-            errors["media_type"] = f"không nhận tệp loại '{media_type}'; chỉ nhận {allowed}"
-        actor = actor.strip() if isinstance(actor, str) else ""
-        if not actor:
-            errors["actor"] = "cần người tải tệp lên"
-        with self.db.transaction() as session:
-            row = session.scalars(select(Dossier).where(Dossier.code == code)).one_or_none()
+        """Store a file of the dossier's `document` (a name of its procedure's list, case and spacing ignored) and
+        mark that document digitised; record `dossier:file:attached` in its history. One unit of work, with the
+        instance locked. Raises NotFound for an unknown dossier, ValidationError naming every wrong field (nothing is
+        written then)."""
+        scan = Scan(document, filename, content, media_type)
+        with self.db.unit_of_work() as uow:
+            row = uow.dossiers.row(code)
             if row is None:
                 raise NotFound(f"không có hồ sơ {code}")
-            instance = self.instances._lock(session, id=row.instance_id) if row.instance_id is not None else None
-            row = session.scalars(
-                select(Dossier).where(Dossier.code == code).execution_options(populate_existing=True)
-            ).one()  # again, under the instance lock
-            procedure = self.catalogue.get(row.procedure_code)
-            wanted = " ".join(document.split()).casefold() if isinstance(document, str) else None
-            known = [d.name for d in procedure.documents] if procedure is not None else []
-            matched = next((n for n in known if " ".join(n.split()).casefold() == wanted), None)
-            if matched is None and task_file and wanted:  # a file a task's form produced, not one of the list
-                matched = " ".join(document.split())
-            if matched is None:
-                errors["document"] = (
-                    f"'{document}' không có trong thành phần hồ sơ của thủ tục; các giấy tờ là: {'; '.join(known)}"
-                )
+            head = self.instances.lock(uow, code) if row.instance_id is not None else None
+            row = uow.dossiers.row(code)  # again, under the instance lock
+            assert row is not None
+            matched, errors = self.check(row.procedure_code, scan, actor, task_file)
             if errors:
                 raise ValidationError(f"Không nhận được tệp cho hồ sơ {code}: " + "; ".join(errors.values()), errors)
-            content = bytes(content)
-            now = self.clock.now()
-            digest = hashlib.sha256(content).hexdigest()
-            stored = DossierFile(
-                dossier_id=row.id,
-                document=matched,
-                filename=name,
-                media_type=kind,
-                size=len(content),
-                sha256=digest,
-                content=content,
-                uploaded_at=now,
-                uploaded_by=actor,
-            )
-            session.add(stored)
-            items = [dict(item) for item in (row.documents or {}).get("items", [])]
-            for item in items:
-                if item.get("name") == matched:
-                    item["digitised"] = True
-            row.documents = {**(row.documents or {}), "items": items}
-            if instance is not None:
-                payload = {"document": matched, "file": name, "size": len(content), "sha256": digest}
-                self.instances.note(session, instance, "dossier:file:attached", actor, payload, now=now)
-            session.flush()
-            return self._file_view(stored, row.code)
+            documents = {**(row.documents or {}), "items": [dict(i) for i in (row.documents or {}).get("items", [])]}
+            view, event = self.store_in(uow, row.id, code, matched, scan, actor, documents)
+            uow.dossiers.set_documents(row.id, documents)
+            if head is not None:
+                self.instances.note(uow, head, event.tag, event.actor, event.payload)
+            return view
 
+    # --- reads ------------------------------------------------------------------------------------------------------
     def files(self, code: str) -> list[FileView]:
         """The files of dossier `code`, in the order received (without their content). Raises NotFound."""
-        columns = [c for c in DossierFile.__table__.c if c.name != "content"]
-        with self.db.read() as session:
-            dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == code))
+        with self.db.reading() as uow:
+            dossier_id = uow.dossiers.id_of(code)
             if dossier_id is None:
                 raise NotFound(f"không có hồ sơ {code}")
-            rows = session.execute(
-                select(*columns).where(DossierFile.dossier_id == dossier_id).order_by(DossierFile.id)
-            ).all()
-            return [self._file_view(r, code) for r in rows]
+            return [view_of(row, code) for row in uow.files.of_dossier(dossier_id)]
 
     def file_content(self, code: str, file_id: int) -> tuple[FileView, bytes]:
         """File `file_id` of dossier `code` and its content, after checking the content against the stored size and
         SHA-256. Raises NotFound, or FileTampered when the stored content no longer matches."""
-        with self.db.read() as session:
-            found = session.execute(
-                select(DossierFile)
-                .join(Dossier, DossierFile.dossier_id == Dossier.id)
-                .where(Dossier.code == code, DossierFile.id == file_id)
-            ).scalar_one_or_none()
-            if found is None:
-                raise NotFound(f"hồ sơ {code} không có tệp số {file_id}")
-            view, content = self._file_view(found, code), bytes(found.content)
+        with self.db.reading() as uow:
+            found = uow.files.with_content(code, file_id)
+        if found is None:
+            raise NotFound(f"hồ sơ {code} không có tệp số {file_id}")
+        view, content = view_of(found[0], code), found[1]
         if len(content) != view.size or hashlib.sha256(content).hexdigest() != view.sha256:
             log.error("stored file %s of dossier %s does not match its SHA-256", file_id, code)
             raise FileTampered(
@@ -161,22 +195,6 @@ class DossierFileService:
                 "báo quản trị hệ thống"
             )
         return view, content
-
-    @staticmethod
-    def _file_view(row, code: str) -> FileView:
-        return FileView(
-            id=row.id,
-            dossier_code=code,
-            document=row.document,
-            filename=row.filename,
-            media_type=row.media_type,
-            size=row.size,
-            sha256=row.sha256,
-            uploaded_at=row.uploaded_at.astimezone(VN_TZ),
-            uploaded_by=row.uploaded_by,
-        )
-
-    # --- queries ----------------------------------------------------------------------------------------------
 
 
 def _unsafe_filename(name: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.parsing import read_xml
@@ -26,9 +26,9 @@ from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound
 from engine.persistence.db import Database
 from engine.persistence.models import Dossier, HistoryEvent, Instance, OutboxMessage, ProcessVersion, UserTask
+from engine.persistence.tasks import TaskFilter, TaskRow
 from engine.services.accounts import full_names
 from engine.services.calendars import CalendarService
-from engine.services.instances import TASK_COLUMNS, TaskRow
 from engine.services.task_history import COMPLETED, steps
 
 LETTER = "dossier:letter:queued"
@@ -225,19 +225,10 @@ class DossierRecordService:
         """Open tasks named `task_name` (a BPMN element id such as `tiep_nhan`) in `lane`, oldest first, and how many
         there are in all; `limit` at most 500."""
         limit = max(1, min(int(limit), MAX_QUEUE))
-        table = UserTask.__table__
-        where = (table.c.name == task_name, table.c.lane == lane)
-        with self.db.read() as session:
-            rows = session.execute(
-                select(*(table.c[name] for name in TASK_COLUMNS))
-                .where(*where)
-                .order_by(table.c.ready_at, table.c.task_id)
-                .limit(limit)
-                .offset(max(0, int(offset)))
+        with self.db.reading() as uow:
+            return uow.tasks.page(
+                TaskFilter(lanes=(lane,), name=task_name), "ready_at", False, limit, max(0, int(offset))
             )
-            found = [TaskRow(*row) for row in rows]
-            total = session.scalar(select(func.count()).select_from(table).where(*where))
-        return found, total
 
     @staticmethod
     def _instance_id(session: Session, code: str) -> int | None:

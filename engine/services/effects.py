@@ -11,12 +11,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.domain.calendar import parse_allotment
-from engine.domain.catalogue import UNIT_NAMES
+from engine.domain import deadlines
 from engine.domain.errors import ValidationError
 from engine.domain.portal import STATUS_LABELS
-
-_ALLOTMENT_SUFFIX = {"wd": "d", "wh": "h", "d": "cd"}
 
 
 @dataclass(frozen=True)
@@ -103,16 +100,10 @@ def mark_late() -> bool:
 
 def _time_limit(text) -> str:
     """A time limit as an allotment ("11d", "8h", "60cd"), from that form or the catalogue's ("11 working days")."""
-    if isinstance(text, str):
-        amount, _, words = text.strip().partition(" ")
-        for unit, names in UNIT_NAMES.items():
-            if words in names:
-                text = f"{amount}{_ALLOTMENT_SUFFIX[unit]}"
     try:
-        amount, unit = parse_allotment(text)
+        return deadlines.allotment_text(*deadlines.parse_time_limit(text))
     except ValueError as exc:
         raise ValidationError(f"supplement_received: {exc} (pass time_limit)") from None
-    return f"{amount:g}{_ALLOTMENT_SUFFIX[unit]}"
 
 
 def _aware(value, name: str) -> datetime:

@@ -1,22 +1,25 @@
-"""Use cases on process instances: start, complete, claim, release, cancel, read. One transaction each."""
+"""Use cases on process instances: start, complete, claim, release, cancel, read.
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+Each command exists twice: `start_in(uow, ...)` works inside a unit of work its caller opened (a reception starts
+its workflow in the same transaction as the dossier row and the scans), and `start(...)` opens one of its own.
+"""
+
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from engine.bpmn.runtime import BpmnRuntime, Workflow
+from engine.domain import chain
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from engine.persistence.db import Database
-from engine.persistence.models import HistoryEvent, Instance, ProcessVersion, Timer, UserTask
-from engine.services import history as chain
-from engine.services.calendars import CalendarService
-from engine.services.effects import collecting
-from engine.services.step import Event, save_step, write_instance
+from engine.persistence.dossiers import DossierFacts
+from engine.persistence.history import EventRow
+from engine.persistence.instances import InstanceHead
+from engine.persistence.tasks import TaskRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.services.step_record import Event
+from engine.services.stepping import StepDone, Stepper
+
+__all__ = ["EventRow", "InstanceInfo", "InstanceService", "TaskRow"]
 
 
 @dataclass(frozen=True)
@@ -30,145 +33,29 @@ class InstanceInfo:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class TaskRow:
-    task_id: str
-    code: str
-    process_id: str
-    name: str
-    title: str
-    lane: str | None
-    assignee: str | None
-    ready_at: datetime
-    due_at: datetime | None
-    properties: dict
-    procedure_code: str | None = None
-    applicant_name: str | None = None
-    appointment: datetime | None = None
-    portal_status: int | None = None
-
-
-@dataclass(frozen=True)
-class EventRow:
-    seq: int
-    tag: str
-    at: datetime
-    actor: str
-    task_id: str | None
-    payload: dict
-    hash: str
-
-
-TASK_COLUMNS = (
-    "task_id",
-    "instance_code",
-    "process_id",
-    "name",
-    "title",
-    "lane",
-    "assignee",
-    "ready_at",
-    "due_at",
-    "properties",
-    "procedure_code",
-    "applicant_name",
-    "appointment",
-    "portal_status",
-)
-
-
 class InstanceService:
-    """Runs process instances. Every method is one unit of work with the instance row locked."""
+    """Runs process instances. Every command holds the instance row locked for its unit of work."""
 
-    def __init__(self, db: Database, runtime: BpmnRuntime, clock: Clock, calendars: CalendarService):
-        self.db, self.runtime, self.clock, self.calendars = db, runtime, clock, calendars
+    def __init__(self, db: Database, stepper: Stepper, clock: Clock):
+        self.db, self.stepper, self.clock = db, stepper, clock
 
-    # --- helpers shared by the commands ---------------------------------------------------------------------
-    def _lock(self, session: Session, **where) -> Instance:
-        query = select(Instance).filter_by(**where)
-        if self.db.dialect == "postgresql":
-            query = query.with_for_update()
-        instance = session.scalars(query).one_or_none()
-        if instance is None:
-            raise NotFound(f"Không có hồ sơ {where.get('code') or where.get('id')}")
-        return instance
+    # --- locking --------------------------------------------------------------------------------------------------
+    def lock(self, uow: UnitOfWork, code: str) -> InstanceHead:
+        head = uow.instances.lock_by_code(code)
+        if head is None:
+            raise NotFound(f"Không có hồ sơ {code}")
+        return head
 
-    def _workflow(self, session: Session, instance: Instance) -> Workflow:
-        def load_version():  # only on a cache miss: the sources are the largest column we have
-            version = session.get(ProcessVersion, instance.process_version_id)
-            return version.process_id, version.sources
-
-        process = self.runtime.process(instance.process_version_id, load_version)
-        return self.runtime.restore(process, instance.state)
-
-    @contextmanager
-    def step(self) -> Iterator[Session]:
-        """One unit of work that runs the workflow: a transaction, collecting the effects scripts ask for."""
-        with self.db.transaction() as session, collecting() as effects:
-            session.info["effects"] = effects
-            yield session
-
-    def _save(
-        self,
-        session: Session,
-        instance: Instance,
-        workflow: Workflow,
-        events: list[Event],
-        actor: str,
-        status: str | None = None,
-    ) -> None:
-        save_step(
-            session,
-            instance,
-            workflow,
-            self.runtime,
-            self.calendars.current(),
-            self.clock.now(),
-            events,
-            actor,
-            session.info.get("effects", []),
-            status,
-        )
-
-    def note(
-        self,
-        session: Session,
-        instance: Instance,
-        tag: str,
-        actor: str,
-        payload: dict,
-        task_id: str | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        """Record an event that changes no workflow state (claim, release, a file attached), in the caller's
-        transaction with `instance` locked; bumps the instance's revision like any step."""
-        now = now or self.clock.now()
-        events = chain.Chain.of(instance)
-        events.append(tag, now, actor, payload, task_id)
-        events.write(session)
-        write_instance(session, instance, events, now)
-
-    def _open_task(self, session: Session, task_id: str) -> tuple[Instance, UserTask]:
-        query = select(UserTask, Instance).join(Instance, UserTask.instance_id == Instance.id)
-        found = session.execute(query.where(UserTask.task_id == task_id)).first()
+    def open_task(self, uow: UnitOfWork, task_id: str) -> tuple[InstanceHead, TaskRow]:
+        """The open task `task_id` and its instance, locked. Raises NotFound, or Conflict saying what happened to a
+        task that is no longer open (completed by whom, when)."""
+        found = uow.instances.lock_for_task(task_id)
         if found is None:
-            raise self._gone(session, task_id)
-        row, instance = found
-        if self.db.dialect == "postgresql":
-            # Lock the instance, then read the task again: another command may have completed it while we waited.
-            # (SQLite needs neither: BEGIN IMMEDIATE already made this transaction the only writer.)
-            instance = self._lock(session, id=instance.id)
-            row = session.scalars(
-                select(UserTask).where(UserTask.task_id == task_id).execution_options(populate_existing=True)
-            ).one_or_none()
-            if row is None:
-                raise self._gone(session, task_id)
-        return instance, row
+            raise self._gone(uow, task_id)
+        return found
 
-    def _gone(self, session: Session, task_id: str) -> Exception:
-        last = session.scalars(
-            select(HistoryEvent).where(HistoryEvent.task_id == task_id).order_by(HistoryEvent.id.desc()).limit(1)
-        ).first()
+    def _gone(self, uow: UnitOfWork, task_id: str) -> Exception:
+        last = uow.history.last_of_task(task_id)
         if last is None:
             return NotFound(f"Không có việc {task_id}")
         return Conflict(
@@ -177,161 +64,160 @@ class InstanceService:
         )
 
     # --- commands ---------------------------------------------------------------------------------------------
-    def start(self, process_id: str, code: str, data: dict, actor: str) -> InstanceInfo:
-        """Start the latest version of `process_id` as instance `code` with `data`."""
+    def start_in(
+        self,
+        uow: UnitOfWork,
+        process_id: str,
+        code: str,
+        data: dict,
+        actor: str,
+        dossier: DossierFacts | None = None,
+    ) -> StepDone:
+        """Start the latest version of `process_id` as instance `code` with `data`, in `uow`. `dossier` is the
+        dossier the instance runs for (its row must carry the instance id: see `new_instance`)."""
+        head, version = self.new_instance(uow, process_id, code)
+        return self.run_start(uow, head, version, data, actor, dossier)
+
+    def new_instance(self, uow: UnitOfWork, process_id: str, code: str):
+        """Insert the row of a new instance of the latest version of `process_id`; return (head, version)."""
         if not code or len(code) > 100:
             raise ValidationError("Cần mã hồ sơ dài từ 1 đến 100 ký tự", {"code": "bắt buộc, 1-100 ký tự"})
-        now = self.clock.now()
-        with self.step() as session:
-            version = session.scalars(
-                select(ProcessVersion)
-                .where(ProcessVersion.process_id == process_id)
-                .order_by(ProcessVersion.number.desc())
-                .limit(1)
-            ).first()
-            if version is None:
-                raise NotFound(f"Quy trình '{process_id}' chưa được triển khai; triển khai bằng motcua deploy trước")
-            if session.scalar(select(func.count()).select_from(Instance).where(Instance.code == code)):
-                raise Conflict(f"Hồ sơ {code} đã có")
-            process = self.runtime.process(version.id, lambda: (version.process_id, version.sources))
-            instance = Instance(
-                code=code,
-                process_version_id=version.id,
-                status="running",
-                state={},
-                started_at=now,
-                updated_at=now,
-                last_event_hash="",
-                last_event_seq=0,
-            )
-            session.add(instance)
-            session.flush()
-            workflow = self.runtime.start(process, dict(data))
-            started = Event(
-                "instance:started",
-                actor,
-                {"process": process_id, "version": version.number, "version_hash": version.version_hash, "data": data},
-            )
-            self._save(session, instance, workflow, [started], actor)
-            status = "completed" if workflow.completed else "running"
-            return InstanceInfo(
-                code, process_id, version.number, status, workflow.data if workflow.completed else {}, now, now
-            )
+        version = uow.versions.latest(process_id)
+        if version is None:
+            raise NotFound(f"Quy trình '{process_id}' chưa được triển khai; triển khai bằng motcua deploy trước")
+        if uow.instances.code_taken(code):
+            raise Conflict(f"Hồ sơ {code} đã có")
+        return uow.instances.insert(code, version.id, self.clock.now()), version
 
-    def complete(self, task_id: str, data: dict, actor: str) -> None:
-        """Complete an open user task with `data`. Conflict if someone else completed it first."""
+    def run_start(
+        self, uow, head: InstanceHead, version, data: dict, actor: str, dossier=None, extra_events=()
+    ) -> StepDone:
+        """The first step of `head` (from `new_instance`); `extra_events` are recorded after `instance:started`
+        (the scans received with a dossier)."""
+        process = self.stepper.process(uow, version.id)
+        started = Event(
+            "instance:started",
+            actor,
+            {
+                "process": version.process_id,
+                "version": version.number,
+                "version_hash": version.version_hash,
+                "data": data,
+            },
+        )
+        return self.stepper.start(uow, head, process, data, [started, *extra_events], actor, dossier)
+
+    def start(self, process_id: str, code: str, data: dict, actor: str) -> InstanceInfo:
+        """Start the latest version of `process_id` as instance `code` with `data`."""
+        now = self.clock.now()
+        with self.db.unit_of_work() as uow:
+            head, version = self.new_instance(uow, process_id, code)
+            done = self.run_start(uow, head, version, data, actor)
+        status = done.record.status or "running"
+        data_out = done.workflow.data if status == "completed" else {}
+        return InstanceInfo(code, process_id, version.number, status, data_out, now, now)
+
+    def complete_in(
+        self,
+        uow: UnitOfWork,
+        task_id: str,
+        data: dict,
+        actor: str,
+        extra_events: list[Event] = (),  # type: ignore[assignment]
+        locked: tuple[InstanceHead, TaskRow] | None = None,
+    ) -> StepDone:
+        """Complete an open user task with `data` in `uow`; `extra_events` are recorded before the completion (the
+        files sent with it), `locked` is the task and instance if the caller locked them already (`open_task`).
+        Conflict if someone else holds or completed it."""
         if not isinstance(data, dict):
             raise ValidationError(
                 "Dữ liệu của việc phải là một đối tượng (tên trường: giá trị)", {"data": "cần một đối tượng JSON"}
             )
-        with self.step() as session:
-            instance, row = self._open_task(session, task_id)
-            if row.assignee and row.assignee != actor:
-                raise Conflict(f"Việc '{row.title}' đang do {row.assignee} nhận xử lý; chỉ người đó hoàn thành được")
-            workflow = self._workflow(session, instance)
+        head, row = locked or self.open_task(uow, task_id)
+        if row.assignee and row.assignee != actor:
+            raise Conflict(f"Việc '{row.title}' đang do {row.assignee} nhận xử lý; chỉ người đó hoàn thành được")
+
+        def complete(workflow):
             try:
-                self.runtime.complete(workflow, task_id, data)
+                self.stepper.runtime.complete(workflow, task_id, data)
             except InvalidTransition as exc:
-                raise Conflict(str(exc))
-            done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
-            self._save(session, instance, workflow, [done], actor)
+                raise Conflict(str(exc)) from None
+
+        done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
+        return self.stepper.step(uow, head, complete, [*extra_events, done], actor)
+
+    def complete(self, task_id: str, data: dict, actor: str) -> None:
+        """Complete an open user task with `data`. Conflict if someone else completed it first."""
+        with self.db.unit_of_work() as uow:
+            self.complete_in(uow, task_id, data, actor)
 
     def claim(self, task_id: str, actor: str) -> None:
-        with self.db.transaction() as session:
-            instance, row = self._open_task(session, task_id)
+        with self.db.unit_of_work() as uow:
+            head, row = self.open_task(uow, task_id)
             if row.assignee == actor:
                 return
             if row.assignee:
                 raise Conflict(f"Việc '{row.title}' đã do {row.assignee} nhận trước")
-            self.note(session, instance, "dossier:task:claimed", actor, {"task": row.name}, task_id)
-            row.assignee = actor
+            self.stepper.note(uow, head, "dossier:task:claimed", actor, {"task": row.name}, task_id)
+            uow.tasks.set_assignee(task_id, actor)
 
     def release(self, task_id: str, actor: str) -> None:
-        with self.db.transaction() as session:
-            instance, row = self._open_task(session, task_id)
+        with self.db.unit_of_work() as uow:
+            head, row = self.open_task(uow, task_id)
             if row.assignee != actor:
                 raise InvalidTransition(f"Việc '{row.title}' không do {actor} nhận nên {actor} không trả lại được")
-            self.note(session, instance, "dossier:task:released", actor, {"task": row.name}, task_id)
-            row.assignee = None
+            self.stepper.note(uow, head, "dossier:task:released", actor, {"task": row.name}, task_id)
+            uow.tasks.set_assignee(task_id, None)
+
+    def cancel_in(self, uow: UnitOfWork, head: InstanceHead, actor: str, reason: str) -> StepDone:
+        """Cancel the running instance `head` (locked in `uow`) for `reason`."""
+        if head.status != "running":
+            raise InvalidTransition(f"Hồ sơ {head.code} không còn đang xử lý (quy trình: {head.status})")
+        cancelled = Event("instance:cancelled", actor, {"reason": reason})
+        return self.stepper.step(uow, head, self.stepper.runtime.cancel, [cancelled], actor, cancel=True)
 
     def cancel(self, code: str, actor: str, reason: str) -> None:
         if not reason.strip():
             raise ValidationError("Cần ghi lý do huỷ hồ sơ", {"reason": "bắt buộc"})
-        with self.step() as session:
-            instance = self._lock(session, code=code)
-            if instance.status != "running":
-                raise InvalidTransition(f"Hồ sơ {code} không còn đang xử lý (quy trình: {instance.status})")
-            workflow = self._workflow(session, instance)
-            self.runtime.cancel(workflow)
-            cancelled = Event("instance:cancelled", actor, {"reason": reason})
-            self._save(session, instance, workflow, [cancelled], actor, status="cancelled")
+        with self.db.unit_of_work() as uow:
+            self.cancel_in(uow, self.lock(uow, code), actor, reason)
+
+    def note(self, uow: UnitOfWork, head: InstanceHead, tag: str, actor: str, payload: dict, task_id=None) -> None:
+        """Record an event that changes no workflow state (claim, release, a file attached), in `uow`, with `head`
+        locked; moves the instance's revision like any step."""
+        self.stepper.note(uow, head, tag, actor, payload, task_id)
 
     # --- queries ----------------------------------------------------------------------------------------------
-    def _info(self, instance: Instance, version: ProcessVersion) -> InstanceInfo:
-        data = instance.state.get("data", {}) if instance.status != "running" else {}
-        return InstanceInfo(
-            instance.code,
-            version.process_id,
-            version.number,
-            instance.status,
-            data,
-            instance.started_at,
-            instance.updated_at,
-        )
-
     def get(self, code: str) -> InstanceInfo:
-        with self.db.read() as session:
-            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
-            if instance is None:
-                raise NotFound(f"Không có hồ sơ {code}")
-            return self._info(instance, session.get(ProcessVersion, instance.process_version_id))
-
-    def tasks(
-        self,
-        *,
-        code: str | None = None,
-        lane: str | None = None,
-        assignee: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[TaskRow]:
-        """Open user tasks from the projection, soonest deadline first."""
-        query = select(*(UserTask.__table__.c[name] for name in TASK_COLUMNS))
-        if code:
-            query = query.where(UserTask.instance_code == code)
-        if lane:
-            query = query.where(UserTask.lane == lane)
-        if assignee:
-            query = query.where(UserTask.assignee == assignee)
-        query = (
-            query.order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.ready_at).limit(limit).offset(offset)
+        with self.db.reading() as uow:
+            found = uow.instances.summary(code)
+        if found is None:
+            raise NotFound(f"Không có hồ sơ {code}")
+        data = found.state.get("data", {}) if found.status != "running" else {}
+        return InstanceInfo(
+            found.code, found.process_id, found.version, found.status, data, found.started_at, found.updated_at
         )
-        with self.db.read() as session:
-            return [TaskRow(*row) for row in session.execute(query)]
+
+    def tasks(self, *, code: str) -> list[TaskRow]:
+        """The open user tasks of instance `code`, soonest deadline first."""
+        with self.db.reading() as uow:
+            return uow.tasks.of_instance(code)
 
     def timers(self, code: str) -> list[tuple[str, datetime, str]]:
-        with self.db.read() as session:
-            rows = session.execute(
-                select(Timer.name, Timer.due_at, Timer.state)
-                .join(Instance)
-                .where(Instance.code == code)
-                .order_by(Timer.id)
-            ).all()
-            return [tuple(r) for r in rows]
+        with self.db.reading() as uow:
+            return uow.timers.of_instance(code)
 
     def history(self, code: str) -> list[EventRow]:
-        with self.db.read() as session:
-            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
-            if instance is None:
-                raise NotFound(f"Không có hồ sơ {code}")
-            events = session.scalars(
-                select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
-            )
-            return [EventRow(e.seq, e.tag, e.at, e.actor, e.task_id, e.payload, e.hash) for e in events]
+        with self.db.reading() as uow:
+            events = uow.history.of_code(code)
+        if events is None:
+            raise NotFound(f"Không có hồ sơ {code}")
+        return events
 
     def verify(self, code: str) -> chain.ChainReport:
-        with self.db.read() as session:
-            instance = session.scalars(select(Instance).where(Instance.code == code)).one_or_none()
-            if instance is None:
+        with self.db.reading() as uow:
+            head = uow.instances.head_by_code(code)
+            if head is None:
                 raise NotFound(f"Không có hồ sơ {code}")
-            return chain.verify_chain(session, instance)
+            events = uow.history.events(head.id)
+        return chain.verify(code, events, head.last_event_seq, head.last_event_hash)

@@ -2,14 +2,12 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
-
 from engine.domain.backoff import compute_backoff
 from engine.domain.clock import Clock
 from engine.domain.errors import AdapterRejected, AdapterUnavailable
 from engine.domain.ports import NotificationSender
 from engine.persistence.db import Database
-from engine.persistence.models import OutboxMessage
+from engine.persistence.outbox import OutboxRow
 
 
 class OutboxService:
@@ -22,29 +20,11 @@ class OutboxService:
     def dispatch(self, batch: int = 50) -> int:
         """Send up to `batch` due messages; return how many were delivered."""
         now = self.clock.now()
-        with self.db.transaction() as session:
-            query = (
-                select(OutboxMessage)
-                .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at)
-                .limit(batch)
-            )
-            if self.db.skip_locked:
-                query = query.with_for_update(skip_locked=True)
-            messages = list(session.scalars(query))
-            # Push them out of reach of other dispatchers while we send (a crash makes them due again later).
-            if messages:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([m.id for m in messages]))
-                    .values(next_attempt_at=now + timedelta(seconds=self.lease_seconds))
-                )
-        sent = 0
-        for message in messages:
-            sent += self._deliver(message)
-        return sent
+        with self.db.unit_of_work() as uow:
+            messages = uow.outbox.lease_due(now, now + timedelta(seconds=self.lease_seconds), batch)
+        return sum(self._deliver(message) for message in messages)
 
-    def _deliver(self, message: OutboxMessage) -> bool:
+    def _deliver(self, message: OutboxRow) -> bool:
         error, permanent = None, False
         try:
             self.sender.send(message.kind, message.payload, message.idempotency_key)
@@ -53,22 +33,16 @@ class OutboxService:
         except AdapterUnavailable as exc:
             error = str(exc)
         now = self.clock.now()
-        with self.db.transaction() as session:
-            row = session.get(OutboxMessage, message.id)
-            row.attempts += 1
+        with self.db.unit_of_work() as uow:
+            attempts = uow.outbox.attempts(message.id) + 1
             if error is None:
-                row.state, row.sent_at, row.last_error = "sent", now, None
-            elif permanent or row.attempts >= self.max_attempts:
-                row.state, row.last_error = "failed", error
+                uow.outbox.mark_sent(message.id, now)
+            elif permanent or attempts >= self.max_attempts:
+                uow.outbox.mark_failed(message.id, error)
             else:
-                row.last_error, row.next_attempt_at = error, now + compute_backoff(row.attempts)
+                uow.outbox.retry_later(message.id, error, now + compute_backoff(attempts))
         return error is None
 
     def failed(self) -> list[tuple[int, str, str]]:
-        with self.db.transaction() as session:
-            return [
-                (m.id, m.kind, m.last_error or "")
-                for m in session.scalars(
-                    select(OutboxMessage).where(OutboxMessage.state == "failed").order_by(OutboxMessage.id)
-                )
-            ]
+        with self.db.reading() as uow:
+            return [(m.id, m.kind, m.last_error or "") for m in uow.outbox.failed()]

@@ -21,6 +21,7 @@ class Settings:
     cutoff: str = "17:00"
     hours_per_day: float = 8
     script_timeout: float = 1.0
+    live_workflows: int = 256  # live workflows kept between steps per process (0: restore every step)
     worker_batch: int = 100
     worker_interval: float = 5.0
     language: str = "vi"

@@ -16,9 +16,10 @@ from pathlib import Path
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.forms import schema as forms
+from engine.persistence.db import Database
 from engine.services.calendars import CalendarService
 from engine.services.documents import DocumentService
-from engine.services.dossier_files import DossierFileService
+from engine.services.dossier_files import DossierFileService, Scan
 from engine.services.dossiers import DossierService
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.task_list import TaskListService
@@ -49,6 +50,7 @@ class Upload:
 class TaskFormService:
     def __init__(
         self,
+        db: Database,
         task_list: TaskListService,
         instances: InstanceService,
         dossiers: DossierService,
@@ -57,7 +59,7 @@ class TaskFormService:
         files: DossierFileService,
         forms_dir: Path = FORMS_DIR,
     ):
-        self.task_list, self.instances, self.dossiers = task_list, instances, dossiers
+        self.db, self.task_list, self.instances, self.dossiers = db, task_list, instances, dossiers
         self.calendars, self.documents, self.files = calendars, documents, files
         self.forms_dir = Path(forms_dir)
         self._cache: dict[str, dict] = {}
@@ -146,31 +148,56 @@ class TaskFormService:
 
     def submit(self, task_id: str, form: Mapping[str, list[str]], uploads: Mapping[str, Upload], actor: str) -> None:
         """Complete the task from an HTML submission (`request.form.to_dict(flat=False)`) and the files chosen for
-        its file fields. Every error (conversion, schema, calendar) is reported at once, before anything is stored;
-        then each file is stored with the dossier (`files.attach`) and its {id, filename} becomes the field's value.
-        Raises like `complete`."""
+        its file fields. Every error (conversion, schema, calendar, the files themselves) is reported at once, before
+        anything is stored; then, in one unit of work, each file is stored with the dossier and its {id, filename}
+        becomes the field's value, and the task is completed. Raises like `complete`."""
         task = self._open(task_id, actor)
         schema = self.form(task)
         data, errors = forms.convert(schema, form)
         file_fields = {f.name: f for f in forms.fields(schema) if f.kind == "file"}
-        chosen = {name: up for name, up in uploads.items() if name in file_fields and up.content}
-        for name, upload in chosen.items():
-            data[name] = {"id": 0, "filename": upload.filename}  # checked now, stored below
+        chosen = {
+            name: Scan(f"{task.title}: {file_fields[name].title}", up.filename, up.content, up.media_type)
+            for name, up in uploads.items()
+            if name in file_fields and up.content
+        }
+        procedure_code = self._procedure_code(task)
+        documents: dict[str, str] = {}
+        for name, scan in chosen.items():
+            data[name] = {"id": 0, "filename": scan.filename}  # checked now, stored below
+            document, problems = self.files.check(procedure_code, scan, actor, task_file=True)
+            if problems:
+                errors.setdefault(name, "; ".join(problems.values()))
+            documents[name] = document or ""
         data = forms.with_defaults(schema, data)
         for path, message in self.check(task, data).items():
             errors.setdefault(path, message)
         if errors:
             raise ValidationError(forms.summary(schema, errors), errors)
-        for name, upload in chosen.items():
-            document = f"{task.title}: {file_fields[name].title}"
-            try:
-                view = self.files.attach(
-                    task.code, document, upload.filename, upload.content, upload.media_type, actor, task_file=True
-                )
-            except ValidationError as exc:
-                raise ValidationError(str(exc), {name: "; ".join(exc.fields.values()) or str(exc)}) from None
-            data[name] = {"id": view.id, "filename": view.filename}
-        self.instances.complete(task_id, data, actor)
+        with self.db.unit_of_work() as uow:
+            locked = self.instances.open_task(uow, task_id)
+            dossier = uow.dossiers.row(task.code)
+            events = []
+            if chosen and dossier is None:
+                raise NotFound(f"không có hồ sơ {task.code} để lưu tệp")
+            if dossier is not None and chosen:
+                column = {
+                    **(dossier.documents or {}),
+                    "items": [dict(i) for i in (dossier.documents or {}).get("items", [])],
+                }
+                for name, scan in chosen.items():
+                    view, event = self.files.store_in(uow, dossier.id, task.code, documents[name], scan, actor, column)
+                    data[name] = {"id": view.id, "filename": view.filename}
+                    events.append(event)
+                uow.dossiers.set_documents(dossier.id, column)
+            self.instances.complete_in(uow, task_id, data, actor, events, locked)
+
+    def _procedure_code(self, task: TaskRow) -> str:
+        if task.procedure_code:
+            return task.procedure_code
+        try:
+            return self.dossiers.get(task.code).procedure_code
+        except NotFound:
+            return ""
 
     def _open(self, task_id: str, actor: str) -> TaskRow:
         task = self.task_list.get(task_id)

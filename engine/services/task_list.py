@@ -3,24 +3,16 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from engine.domain.clock import Clock
+from engine.domain.deadlines import DEADLINE_STATES, deadline_state, soon_limit
 from engine.domain.errors import NotFound, ValidationError
 from engine.persistence.db import Database
-from engine.persistence.models import UserTask
+from engine.persistence.tasks import SORTS, TaskFilter, TaskRow
 from engine.services.calendars import CalendarService
-from engine.services.instances import TASK_COLUMNS, TaskRow
 
 MAX_PAGE = 200
-SOON_HOURS = 4  # a deadline within this many working hours shows as "due soon"
-DEADLINES = ("overdue", "soon", "in_time")
-SORTS = {
-    "due_at": UserTask.due_at,
-    "ready_at": UserTask.ready_at,
-    "appointment": UserTask.appointment,
-    "code": UserTask.instance_code,
-}
+DEADLINES = DEADLINE_STATES
+__all__ = ["DEADLINES", "MAX_PAGE", "SORTS", "TaskListService", "TaskPage", "TaskQuery"]
 
 
 @dataclass(frozen=True)
@@ -49,17 +41,6 @@ class TaskPage:
     states: dict[str, str] = field(default_factory=dict)  # task_id -> overdue | soon | in_time | none
 
 
-def deadline_state(due_at: datetime | None, now: datetime, soon_limit: datetime) -> str:
-    """The colour of a step deadline: overdue (passed), soon (within the next 4 working hours), in_time, none."""
-    if due_at is None:
-        return "none"
-    if due_at < now:
-        return "overdue"
-    if due_at <= soon_limit:
-        return "soon"
-    return "in_time"
-
-
 class TaskListService:
     def __init__(self, db: Database, clock: Clock, calendars: CalendarService):
         self.db, self.clock, self.calendars = db, clock, calendars
@@ -68,53 +49,35 @@ class TaskListService:
         """One page of open tasks and the number of all that match. Raises ValidationError for a bad filter."""
         _check(query)
         now = self.clock.now()
-        soon_limit = self.calendars.current().add(now, SOON_HOURS, "wh")
-        table = UserTask.__table__
-        conditions = []
-        if query.lanes:
-            conditions.append(table.c.lane.in_(query.lanes))
-        if query.assignee:
-            conditions.append(table.c.assignee == query.assignee)
-        if query.procedure_code:
-            conditions.append(table.c.procedure_code == query.procedure_code)
-        if query.portal_status is not None:
-            conditions.append(table.c.portal_status == query.portal_status)
-        if query.code:
-            conditions.append(table.c.instance_code == query.code)
-        if query.deadline == "overdue":
-            conditions.append(table.c.due_at < now)
-        elif query.deadline == "soon":
-            conditions.append(table.c.due_at >= now)
-            conditions.append(table.c.due_at <= soon_limit)
-        elif query.deadline == "in_time":
-            conditions.append(table.c.due_at > soon_limit)
-        column = SORTS[query.sort]
-        # A missing date sorts as the latest one (PostgreSQL's own order): both databases then read the lane's index
-        # in order instead of sorting every task of the lane (bench/task_list.py).
-        order = [column.desc().nulls_first() if query.descending else column.asc().nulls_last(), table.c.task_id]
-        rows_query = (
-            select(*(table.c[name] for name in TASK_COLUMNS))
-            .where(*conditions)
-            .order_by(*order)
-            .limit(query.limit)
-            .offset(query.offset)
+        soon = soon_limit(self.calendars.current(), now)
+        where = TaskFilter(
+            lanes=query.lanes,
+            assignee=query.assignee,
+            procedure_code=query.procedure_code,
+            portal_status=query.portal_status,
+            code=query.code,
+            due_before=now if query.deadline == "overdue" else None,
+            due_from=now if query.deadline == "soon" else None,
+            due_until=soon if query.deadline == "soon" else None,
+            due_after=soon if query.deadline == "in_time" else None,
         )
-        with self.db.read() as session:
-            rows = [TaskRow(*row) for row in session.execute(rows_query)]
-            total = session.scalar(select(func.count()).select_from(table).where(*conditions))
-        states = {row.task_id: deadline_state(row.due_at, now, soon_limit) for row in rows}
-        return TaskPage(rows, total, query, now, soon_limit, states)
+        with self.db.reading() as uow:
+            rows, total = uow.tasks.page(where, query.sort, query.descending, query.limit, query.offset)
+        states = {row.task_id: deadline_state(row.due_at, now, soon) for row in rows}
+        return TaskPage(rows, total, query, now, soon, states)
+
+    def deadline_state(self, due_at: datetime | None) -> str:
+        """The colour of one step deadline now (see `engine.domain.deadlines.deadline_state`)."""
+        now = self.clock.now()
+        return deadline_state(due_at, now, soon_limit(self.calendars.current(), now))
 
     def get(self, task_id: str) -> TaskRow:
         """One open task. Raises NotFound when it is not open (completed, withdrawn or never existed)."""
-        table = UserTask.__table__
-        with self.db.read() as session:
-            row = session.execute(
-                select(*(table.c[name] for name in TASK_COLUMNS)).where(table.c.task_id == task_id)
-            ).first()
+        with self.db.reading() as uow:
+            row = uow.tasks.get(task_id)
         if row is None:
             raise NotFound(f"Không có việc {task_id} đang mở (đã xử lý xong hoặc không tồn tại)")
-        return TaskRow(*row)
+        return row
 
 
 def _check(query: TaskQuery) -> None:

@@ -4,13 +4,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-
 from engine.domain.clock import Clock
 from engine.domain.errors import MotcuaError
 from engine.persistence.db import Database
-from engine.persistence.models import Timer
-from engine.services.instances import InstanceService
+from engine.services.stepping import Stepper
 
 log = logging.getLogger("motcua.timers")
 
@@ -25,61 +22,32 @@ class TimerPass:
 
 
 class TimerService:
-    def __init__(self, db: Database, clock: Clock, instances: InstanceService, lease_seconds: float = 300):
-        self.db, self.clock, self.instances = db, clock, instances
+    def __init__(self, db: Database, clock: Clock, stepper: Stepper, lease_seconds: float = 300):
+        self.db, self.clock, self.stepper = db, clock, stepper
         self.lease = timedelta(seconds=lease_seconds)
 
     def lease_due(self, worker_id: str, batch: int = 100) -> list[int]:
-        """Take up to `batch` due timers for `worker_id`: rows no other worker holds a live lease on.
-
-        Uses the (state, due_at) index, so its cost follows the number of due timers, not of waiting ones.
-        """
+        """Take up to `batch` due timers for `worker_id`: rows no other worker holds a live lease on."""
         now = self.clock.now()
-        with self.db.transaction() as session:
-            query = (
-                select(Timer.id)
-                .where(
-                    Timer.state == "waiting",
-                    Timer.due_at <= now,
-                    or_(Timer.locked_until.is_(None), Timer.locked_until < now),
-                )
-                .order_by(Timer.due_at)
-                .limit(batch)
-            )
-            if self.db.skip_locked:
-                query = query.with_for_update(skip_locked=True)
-            ids = list(session.scalars(query))
-            if ids:
-                session.execute(
-                    update(Timer).where(Timer.id.in_(ids)).values(locked_by=worker_id, locked_until=now + self.lease)
-                )
-            return ids
+        with self.db.unit_of_work() as uow:
+            return uow.timers.lease_due(worker_id, now, now + self.lease, batch)
 
     def fire(self, timer_id: int) -> bool:
         """Fire one timer in its own unit of work. A timer already fired, cancelled or held elsewhere is a no-op."""
-        with self.instances.step() as session:
+        with self.db.unit_of_work() as uow:
             # Lock the instance before the timer row: every writer of an instance's timers holds its instance lock
             # first, so two workers firing two timers of one instance cannot deadlock.
-            instance_id = session.scalar(
-                select(Timer.instance_id).where(Timer.id == timer_id, Timer.state == "waiting")
-            )
-            if instance_id is None:
+            found = uow.timers.waiting(timer_id)
+            if found is None:
                 return False
-            instance = self.instances._lock(session, id=instance_id)
-            timer = session.scalars(
-                select(Timer)
-                .where(Timer.id == timer_id, Timer.state == "waiting")
-                .execution_options(populate_existing=True)
-            ).one_or_none()
-            if timer is None:
+            head = uow.instances.lock(found[0])
+            if head is None or uow.timers.waiting(timer_id) is None:  # fired meanwhile, under the lock
                 return False
-            if instance.status != "running":
-                timer.state = "cancelled"
+            if head.status != "running":
+                uow.timers.cancel(timer_id, self.clock.now())
                 return False
-            workflow = self.instances._workflow(session, instance)
-            self.instances.runtime.advance(workflow)
-            self.instances._save(session, instance, workflow, [], "system")
-            return session.scalar(select(Timer.state).where(Timer.id == timer_id)) == "fired"
+            done = self.stepper.step(uow, head, self.stepper.runtime.advance, [], "system")
+            return (found[1], "fired") in done.record.timers_ended
 
     def run_pass(self, worker_id: str, batch: int = 100) -> TimerPass:
         """Lease one batch of due timers and fire each in its own unit of work.

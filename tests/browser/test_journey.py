@@ -35,7 +35,7 @@ STEPS = [
 
 def test_a_dossier_from_reception_to_return(open_page, live_server):
     procedure = live_server.services.dossiers.catalogue.by_process(PROCESS)
-    _clock_start, appointment = live_server.services.dossiers.preview_appointment(procedure.code, 1)
+    _clock_start, appointment = live_server.services.reception.preview_appointment(procedure.code, 1)
 
     code = receive_at_counter(open_page(), procedure, vn_datetime(appointment))
 

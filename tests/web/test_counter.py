@@ -55,7 +55,7 @@ def reception_form(services, code=X_RAY, **overrides) -> dict:
 
 def receive(services, channel=1, code=X_RAY, actor="motcua1"):
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(code).documents if d.required]
-    return services.dossiers.receive(code, APPLICANT, channel, "counter", documents, actor)
+    return services.reception.receive(code, APPLICANT, channel, "counter", documents, actor)
 
 
 def open_task(services, code, name):
@@ -122,7 +122,7 @@ def test_preview_json_is_what_reception_would_store(services, sign_in, clock):
 
     # a postal dossier counts from the handover; a time without an offset is Vietnam time
     postal = officer.get(f"/mot-cua/hen-tra?procedure={X_RAY}&channel=3&handover_at=2026-02-27T10:00").get_json()
-    expected = services.dossiers.preview_appointment(X_RAY, 3, datetime(2026, 2, 27, 10, 0, tzinfo=VN_TZ))
+    expected = services.reception.preview_appointment(X_RAY, 3, datetime(2026, 2, 27, 10, 0, tzinfo=VN_TZ))
     assert datetime.fromisoformat(postal["appointment"]) == expected[1]
 
     missing = officer.get(f"/mot-cua/hen-tra?procedure={X_RAY}&channel=3")
@@ -143,7 +143,7 @@ def test_the_preview_button_works_without_javascript_and_saves_nothing(services,
     response = officer.post("/mot-cua/tiep-nhan", data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    _, appointment = services.dossiers.preview_appointment(X_RAY, 3, datetime(2026, 2, 27, 10, 0, tzinfo=VN_TZ))
+    _, appointment = services.reception.preview_appointment(X_RAY, 3, datetime(2026, 2, 27, 10, 0, tzinfo=VN_TZ))
     assert appointment.strftime("%d/%m/%Y %H:%M") in page
     assert APPLICANT["address"] in page  # the input is kept
     assert services.dossiers.list() == []

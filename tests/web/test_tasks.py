@@ -26,7 +26,7 @@ def services(services):
 def receive(services, channel=2, procedure=X_RAY, name=None) -> str:
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(procedure).documents if d.required]
     applicant = {**APPLICANT, "name": name or APPLICANT["name"]}
-    return services.dossiers.receive(procedure, applicant, channel, "counter", documents, "motcua1").code
+    return services.reception.receive(procedure, applicant, channel, "counter", documents, "motcua1").code
 
 
 def text(response) -> str:

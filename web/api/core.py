@@ -15,7 +15,7 @@ import marshmallow
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from engine.domain.errors import ValidationError
-from engine.services import Services
+from engine.services.wiring import Services
 from web.api.base import ApiSchema, field_errors
 from web.auth import require
 

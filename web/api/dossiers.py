@@ -123,7 +123,7 @@ class DossierListSchema(ApiSchema):
     status=201,
 )
 def receive_dossier(body):
-    view = services().dossiers.receive(
+    view = services().reception.receive(
         body["procedure_code"],
         _without_none(body["applicant"]),
         body["channel"],

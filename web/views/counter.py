@@ -4,8 +4,8 @@ dossiers waiting for their reception check and the results ready for return, and
 Reception is one form for one procedure: the checklist of its documents (received, digitised, a scan each), the
 applicant, the channel and the result delivery. The appointment is shown before saving: counter.js asks
 /mot-cua/hen-tra as the officer types, and the "Xem ngày hẹn" button re-renders the page with it (no script needed).
-Nothing is saved while any field is wrong (422, the errors next to their fields, the input kept); the scans are
-checked before the dossier is registered and stored after it, each with its size and SHA-256.
+Nothing is saved while any field is wrong (422, the errors next to their fields, the input kept); the dossier and
+its scans are one unit of work: all stored (each scan with its size and SHA-256) or none.
 """
 
 import mimetypes
@@ -15,19 +15,18 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 
 from engine.domain.catalogue import Procedure
 from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_stamp
+from engine.domain.deadlines import deadline_state, soon_limit, time_limit_vi
 from engine.domain.errors import ValidationError
+from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
 from engine.domain.reception import check_reception
-from engine.services.documents import time_limit_vi
-from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE
-from engine.services.task_list import SOON_HOURS, deadline_state
-from web import vn_datetime
+from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE, Scan
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
 
 bp = Blueprint("counter", __name__)
 
-ONE_STOP_LANE = "Bộ phận Một cửa"
 RECEPTION_TASK, RETURN_TASK = "tiep_nhan", "tra_ket_qua"
 APPLICANT_FIELDS = ("name", "id_number", "address", "phone", "email")
 QUEUE_SIZE = 100
@@ -49,7 +48,7 @@ def _index_page(return_errors: dict | None = None, status: int = 200):
     incoming, incoming_total = services.records.queue(RECEPTION_TASK, ONE_STOP_LANE, QUEUE_SIZE)
     ready, ready_total = services.records.queue(RETURN_TASK, ONE_STOP_LANE, QUEUE_SIZE)
     now = services.clock.now()
-    soon = services.calendars.current().add(now, SOON_HOURS, "wh")
+    soon = soon_limit(services.calendars.current(), now)
     page = render_template(
         "counter/index.html",
         incoming=incoming,
@@ -102,7 +101,7 @@ def preview():
     try:
         if errors:
             raise ValidationError(_("Chưa tính được ngày hẹn"), errors)
-        clock_start, appointment = services.dossiers.preview_appointment(code, channel, handover_at)
+        clock_start, appointment = services.reception.preview_appointment(code, channel, handover_at)
     except ValidationError as exc:
         fields = {**exc.fields, **errors}
         return jsonify({"error": {"code": exc.code, "message": str(exc), "fields": fields}}), 422
@@ -111,9 +110,9 @@ def preview():
         {
             "clock_start": clock_start.isoformat(),
             "appointment": appointment.isoformat(),
-            "clock_start_text": vn_datetime(clock_start),
-            "appointment_text": vn_datetime(appointment),
-            "time_limit": time_limit_vi(procedure.time_limit),
+            "clock_start_text": vn_stamp(clock_start),
+            "appointment_text": vn_stamp(appointment),
+            "time_limit": time_limit_vi(*procedure.time_limit),
         }
     )
 
@@ -143,15 +142,13 @@ def receive():
         errors = {**_other_errors(procedure, reception, actor), **errors}
         return _form_page(procedure, values, errors, status=422)
     try:
-        dossier = services.dossiers.receive(procedure.code, actor=actor, **reception)
+        dossier = services.reception.receive(
+            procedure.code, actor=actor, scans=[scan for _n, scan in files], **reception
+        )
     except ValidationError as exc:
-        return _form_page(procedure, values, exc.fields or {"procedure_code": str(exc)}, status=422)
-    for document, filename, content, media_type in files:
-        try:
-            services.files.attach(dossier.code, document, filename, content, media_type, actor)
-        except ValidationError as exc:
-            flash(_("Không lưu được tệp {file}: {problem}", file=filename, problem=str(exc)), "error")
-    flash(_("Đã tiếp nhận hồ sơ {code}; ngày hẹn trả {date}", code=dossier.code, date=vn_datetime(dossier.appointment)))
+        fields = {_scan_field(files, key): message for key, message in exc.fields.items()}
+        return _form_page(procedure, values, fields or {"procedure_code": str(exc)}, status=422)
+    flash(_("Đã tiếp nhận hồ sơ {code}; ngày hẹn trả {date}", code=dossier.code, date=vn_stamp(dossier.appointment)))
     return redirect(url_for("dossiers.show", code=dossier.code, **{"tiep-nhan": 1}))
 
 
@@ -163,7 +160,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
     appointment = None
     if not preview_errors:
         try:
-            appointment = _services().dossiers.preview_appointment(procedure.code, channel, handover_at)
+            appointment = _services().reception.preview_appointment(procedure.code, channel, handover_at)
         except ValidationError as exc:
             preview_errors = exc.fields
     shown = set(errors)
@@ -175,7 +172,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
         other_errors={k: v for k, v in errors.items() if not _shown_in_place(k)},
         preview_errors={k: v for k, v in preview_errors.items() if k not in shown},
         appointment=appointment,
-        time_limit=time_limit_vi(procedure.time_limit),
+        time_limit=time_limit_vi(*procedure.time_limit),
         applicant_types=APPLICANT_TYPES,
         channels={n: label for n, label in CHANNEL_LABELS.items() if CHANNELS[n] in procedure.channels},
         deliveries={k: v for k, v in DELIVERY_LABELS.items() if k != "post" or procedure.result_by_post},
@@ -227,8 +224,17 @@ def _other_errors(procedure: Procedure, reception: dict, actor: str) -> dict[str
     return {}
 
 
-def _read_files(procedure: Procedure, documents: list[dict], errors: dict[str, str]) -> list[tuple]:
-    """(document, file name, content, media type) of each scan sent; problems go into `errors` as `doc_<n>_file`."""
+def _scan_field(files: list[tuple[int, Scan]], key: str) -> str:
+    """The page's field for an error of reception: `scans[<i>].<field>` is the file input of that scan's document."""
+    if key.startswith("scans[") and "]" in key:
+        index = key[len("scans[") : key.index("]")]
+        if index.isdigit() and 1 <= int(index) <= len(files):
+            return f"doc_{files[int(index) - 1][0]}_file"
+    return key
+
+
+def _read_files(procedure: Procedure, documents: list[dict], errors: dict[str, str]) -> list[tuple[int, Scan]]:
+    """(document number, scan) of each scan sent; problems go into `errors` as `doc_<n>_file`."""
     files = []
     for n, (document, item) in enumerate(zip(procedure.documents, documents, strict=True), start=1):
         upload = request.files.get(f"doc_{n}_file")
@@ -249,7 +255,7 @@ def _read_files(procedure: Procedure, documents: list[dict], errors: dict[str, s
         elif len(content) > MAX_FILE_SIZE:
             errors[field] = _("tệp lớn hơn {mib} MiB; quét với độ phân giải thấp hơn", mib=MAX_FILE_SIZE // 1048576)
         else:
-            files.append((document.name, name, content, media_type))
+            files.append((n, Scan(document.name, name, content, media_type)))
     return files
 
 

@@ -21,11 +21,11 @@ from flask import (
     url_for,
 )
 
+from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
 from engine.domain.timeliness import LABELS as TIMELINESS
 from engine.services.documents import DOSSIER_FORMS
-from web import vn_datetime
 from web.auth import authorize_dossier, current_user, require
 from web.i18n import gettext as _
 
@@ -250,7 +250,7 @@ def describe(event) -> str:
     for key, name in (("from", "from_text"), ("to", "to_text"), ("due_at", "due_text")):
         moment = (event.payload or {}).get(key)
         try:
-            payload[name] = vn_datetime(datetime.fromisoformat(moment)) if moment else ""
+            payload[name] = vn_stamp(datetime.fromisoformat(moment)) if moment else ""
         except (TypeError, ValueError):
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))

@@ -5,7 +5,6 @@ The list reads only the projection (services.task_list); forms, their validation
 """
 
 from dataclasses import replace
-from datetime import datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
@@ -15,7 +14,7 @@ from engine.domain.permissions import lanes_of
 from engine.domain.portal import STATUS_LABELS
 from engine.forms import schema as forms
 from engine.services.task_forms import APOLOGY_TASK, Upload
-from engine.services.task_list import DEADLINES, SOON_HOURS, SORTS, TaskQuery, deadline_state
+from engine.services.task_list import DEADLINES, SORTS, TaskQuery
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
 from web.views.auth import safe_next
@@ -137,7 +136,7 @@ def _show(task, values, errors=None, message=None, status=200):
         apology=task.name == APOLOGY_TASK and dossier is not None,
         sent_back=_sent_back(services, task) if dossier is not None else None,
         procedure=services.dossiers.catalogue.get(task.procedure_code or ""),
-        state=_deadline_state(task.due_at),
+        state=_services().task_list.deadline_state(task.due_at),
     ), status
 
 
@@ -205,9 +204,3 @@ def preview(task_id: str):
         task, request.args.get("delay_reason", ""), request.args.get("new_appointment", "")
     )
     return Response(html, mimetype="text/html")
-
-
-def _deadline_state(due_at: datetime | None) -> str:
-    services = _services()
-    now = services.clock.now()
-    return deadline_state(due_at, now, services.calendars.current().add(now, SOON_HOURS, "wh"))

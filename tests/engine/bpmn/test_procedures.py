@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from engine.bpmn.allotments import check_allotments, main_path_allotment
 from engine.bpmn.parsing import parse_files
-from engine.domain.calendar import parse_allotment
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import VN_TZ, FakeClock
+from engine.domain.deadlines import parse_allotment
 from engine.persistence.models import ProcessVersion
 from engine.services.deploy import read_files
 from tests.conftest import PROCESSES, RecordingSender

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from engine.bpmn.parsing import parse_files
 from engine.bpmn.runtime import BpmnRuntime
+from engine.bpmn.scripts import ScriptEngine
+from engine.bpmn.state import StateSerializer
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.clock import VN_TZ, FakeClock
 from tests.conftest import fixture_files
@@ -20,7 +22,7 @@ def make_runtime(clock):
         "add_working_days": lambda m, n: shift(m, n, "wd"),
         "working_days_before": lambda m, n: shift(m, n, "wd", True),
     }
-    return BpmnRuntime(clock, helpers)
+    return BpmnRuntime(ScriptEngine(clock, helpers), StateSerializer())
 
 
 def roundtrip(runtime, workflow):

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from engine.domain.calendar import OfficeHours, Override, WorkingCalendar, parse_allotment
+from engine.domain.calendar import OfficeHours, Override, WorkingCalendar
 from engine.domain.calendar_data import SHIPPED_OVERRIDES_FILE, load_overrides
 from engine.domain.clock import VN_TZ
+from engine.domain.deadlines import parse_allotment
 from engine.domain.errors import ValidationError
 
 

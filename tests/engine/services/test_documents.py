@@ -50,7 +50,7 @@ def receive(services, channel=2):
     """An online dossier by default: its reception check is a step of the workflow (PLAN starts with it); a counter
     dossier (channel 1) was checked before it was registered and gets its Mẫu 01 at once."""
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(X_RAY).documents if d.required]
-    return services.dossiers.receive(X_RAY, APPLICANT, channel, "counter", documents, "motcua1")
+    return services.reception.receive(X_RAY, APPLICANT, channel, "counter", documents, "motcua1")
 
 
 def complete(services, code, name, actor):

@@ -9,9 +9,7 @@ from sqlalchemy import func, select
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import NotFound, ValidationError
 from engine.persistence.models import Dossier, Instance
-from engine.services.dossiers import DossierService
-from engine.services.sequences import last_number
-from tests.conftest import fixture_files
+from tests.conftest import RecordingSender, fixture_files
 
 AGENCY = "H15.50.05.13"
 HOP_QUY = "1.000047.000.00.00.H56"  # Đăng ký công bố hợp quy: 5 working days, all channels, result by post
@@ -46,7 +44,7 @@ def all_documents(services, code=HOP_QUY, **flags):
     return [{"name": d.name, **flags} for d in services.dossiers.catalogue.get(code).documents]
 
 
-def receive(services, dossiers=None, **overrides):
+def receive(services, reception=None, **overrides):
     args = {
         "procedure_code": HOP_QUY,
         "applicant": APPLICANT,
@@ -56,7 +54,7 @@ def receive(services, dossiers=None, **overrides):
         "actor": "motcua1",
     }
     args.update(overrides)
-    return (dossiers or services.dossiers).receive(**args)
+    return (reception or services.reception).receive(**args)
 
 
 def dossier_rows(services) -> int:
@@ -111,10 +109,12 @@ def test_before_the_cutoff_the_clock_starts_at_reception(services, clock):
 
 def test_after_an_earlier_cutoff_the_clock_starts_the_next_working_morning(services, clock):
     clock.set(vn(2026, 2, 13, 16, 55))
-    dossiers = DossierService(
-        services.db, clock, services.calendars, services.instances, services.dossiers.catalogue, AGENCY, time(15, 0)
-    )
-    view = receive(services, dossiers)
+    from web import create_app
+
+    settings = {"database_url": services.settings.database_url, "agency_code": AGENCY, "cutoff": "15:00"}
+    earlier = create_app(settings, clock=clock, sender=RecordingSender()).extensions["motcua"]
+    view = receive(services, earlier.reception)
+    earlier.close()
     assert view.code == f"{AGENCY}-260213-0001"  # numbered on the day received
     assert view.received_at == vn(2026, 2, 13, 16, 55)
     assert view.clock_start == vn(2026, 2, 23, 7, 30)  # Monday after Tết
@@ -132,19 +132,19 @@ def test_a_postal_dossier_counts_from_the_signing_of_the_handover_record(service
 
 def test_preview_shows_what_reception_stores(services, clock):
     clock.set(vn(2026, 3, 4, 17, 20))  # after office hours
-    preview = services.dossiers.preview_appointment(HOP_QUY, 1)
+    preview = services.reception.preview_appointment(HOP_QUY, 1)
     assert dossier_rows(services) == 0
     view = receive(services)
     assert preview == (view.clock_start, view.appointment) == (vn(2026, 3, 5, 7, 30), vn(2026, 3, 11, 17, 0))
     handover = vn(2026, 3, 4, 9, 0)
-    postal = services.dossiers.preview_appointment(HOP_QUY, 3, handover)
+    postal = services.reception.preview_appointment(HOP_QUY, 3, handover)
     view = receive(services, channel=3, handover_at=handover)
     assert postal == (view.clock_start, view.appointment) == (handover, vn(2026, 3, 11, 9, 0))
 
 
 def test_preview_refuses_what_reception_refuses(services):
     with pytest.raises(ValidationError) as error:
-        services.dossiers.preview_appointment("1.999999.000.00.00.H56", 3)
+        services.reception.preview_appointment("1.999999.000.00.00.H56", 3)
     assert set(error.value.fields) == {"procedure_code", "handover_at"}
 
 
@@ -218,8 +218,9 @@ def test_an_invalid_field_is_named_and_changes_nothing(services, field, change):
     assert error.value.fields[field] in str(error.value)
     assert str(error.value).startswith("Chưa tiếp nhận được hồ sơ")
     assert dossier_rows(services) == 0
+    with services.db.reading() as uow:
+        assert uow.dossiers.last_number(AGENCY, date(2026, 3, 2)) == 0
     with services.db.read() as session:
-        assert last_number(session, AGENCY, date(2026, 3, 2)) == 0
         assert session.scalar(select(func.count()).select_from(Instance)) == 0
     assert receive(services).code == f"{AGENCY}-260302-0001"
 
@@ -283,27 +284,45 @@ def test_a_failed_workflow_start_leaves_nothing_half_received(services, monkeypa
     def broken_start(*_args, **_kwargs):
         raise RuntimeError("engine down")
 
-    monkeypatch.setattr(services.instances, "start", broken_start)
+    monkeypatch.setattr(services.instances, "run_start", broken_start)
     with pytest.raises(RuntimeError, match="engine down"):
         receive(services)
     assert dossier_rows(services) == 0
+    with services.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 0
     monkeypatch.undo()
-    assert receive(services).code == f"{AGENCY}-260302-0001"  # the number was given back
+    assert receive(services).code == f"{AGENCY}-260302-0001"  # the number was never used
 
 
-def test_a_number_taken_meanwhile_is_not_given_back(services, monkeypatch, clock):
-    original = services.instances.start
+def test_a_reception_waits_for_one_that_fails_and_takes_the_number_it_leaves(services, monkeypatch):
+    """Reception is one transaction: a colleague's reception waits while ours holds the day's counter, and gets the
+    number ours gave back when it failed (no gap in the register, no number used twice)."""
+    import threading
 
-    def start_after_a_colleague(*args, **kwargs):
-        monkeypatch.setattr(services.instances, "start", original)
-        receive(services)  # a colleague's reception takes 0002 while ours is starting
-        raise RuntimeError("engine down")
+    original, holding, release = services.instances.run_start, threading.Event(), threading.Event()
 
-    monkeypatch.setattr(services.instances, "start", start_after_a_colleague)
+    def start_then_fail(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            holding.set()
+            release.wait(30)
+            raise RuntimeError("engine down")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services.instances, "run_start", start_then_fail)
+    codes = []
+
+    def colleague_receives():
+        holding.wait(30)  # ours holds the day's counter now
+        release.set()
+        codes.append(receive(services).code)
+
+    colleague = threading.Thread(target=colleague_receives)
+    colleague.start()
     with pytest.raises(RuntimeError):
         receive(services)
-    assert [v.code for v in services.dossiers.list()] == [f"{AGENCY}-260302-0002"]
-    assert receive(services).code == f"{AGENCY}-260302-0003"
+    colleague.join(60)
+    assert codes == [f"{AGENCY}-260302-0001"]
+    assert [v.code for v in services.dossiers.list()] == [f"{AGENCY}-260302-0001"]
 
 
 def test_get_and_list(services, clock):
@@ -349,7 +368,7 @@ def test_get_an_unknown_dossier(services):
 
 
 def test_a_bad_cutoff_setting_is_refused_with_an_example():
-    from engine.services import parse_cutoff
+    from engine.services.wiring import parse_cutoff
 
     assert parse_cutoff("15:00") == time(15, 0)
     assert parse_cutoff("") is None

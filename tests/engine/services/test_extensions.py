@@ -43,7 +43,7 @@ def services(services):
 
 def receive(services, procedure_code: str = X_RAY) -> str:
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(procedure_code).documents]
-    view = services.dossiers.receive(procedure_code, APPLICANT, 1, "counter", documents, "motcua1")
+    view = services.reception.receive(procedure_code, APPLICANT, 1, "counter", documents, "motcua1")
     return view.code
 
 

@@ -40,7 +40,7 @@ def services(services):
 def receive(services, channel: int = 2, procedure: str = X_RAY) -> str:
     """An online dossier by default (its first task is the reception check)."""
     documents = [{"name": d.name} for d in services.dossiers.catalogue.get(procedure).documents if d.required]
-    return services.dossiers.receive(procedure, APPLICANT, channel, "counter", documents, "motcua1").code
+    return services.reception.receive(procedure, APPLICANT, channel, "counter", documents, "motcua1").code
 
 
 def open_task(services, code: str, name: str):

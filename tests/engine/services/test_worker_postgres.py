@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.persistence.models import Base, HistoryEvent, Instance, Timer
-from engine.services.history import GENESIS
+from engine.domain.chain import GENESIS
 from tests.conftest import RecordingSender, fixture_files
 from web import create_app
 

@@ -91,8 +91,8 @@ def situation(deployed):
     def _build(one_stop_username: str):
         body = reception(deployed)
         args = (body["procedure_code"], body["applicant"], body["channel"], body["result_delivery"], body["documents"])
-        a = deployed.dossiers.receive(*args, one_stop_username).code
-        b = deployed.dossiers.receive(*args, "motcua2").code
+        a = deployed.reception.receive(*args, one_stop_username).code
+        b = deployed.reception.receive(*args, "motcua2").code
         advance(deployed, a, "tham_dinh", OTHERS)
         advance(deployed, b, "ky_duyet", OTHERS)
         [task_a], [task_b] = deployed.instances.tasks(code=a), deployed.instances.tasks(code=b)

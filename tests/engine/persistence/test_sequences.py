@@ -3,12 +3,10 @@
 import threading
 from datetime import date
 
-from engine.services.sequences import next_dossier_code
-
 
 def take(services, agency, day):
-    with services.db.transaction() as session:
-        return next_dossier_code(session, agency, day)
+    with services.db.unit_of_work() as uow:
+        return uow.dossiers.next_code(agency, day)
 
 
 def test_numbers_follow_each_other_and_restart_each_day(services):
@@ -25,8 +23,8 @@ def test_numbers_follow_each_other_and_restart_each_day(services):
 def test_a_rolled_back_reception_gives_its_number_back(services):
     day = date(2026, 10, 8)
     try:
-        with services.db.transaction() as session:
-            next_dossier_code(session, "H15", day)
+        with services.db.unit_of_work() as uow:
+            uow.dossiers.next_code("H15", day)
             raise RuntimeError("reception failed")
     except RuntimeError:
         pass

@@ -1,0 +1,223 @@
+"""Dossier rows, their daily numbering, and the facts a step reads and changes."""
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+
+from engine.domain.dossier_code import format_code
+from engine.persistence.models import Dossier
+
+if TYPE_CHECKING:
+    from engine.persistence.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """A dossier row as stored (datetimes in UTC)."""
+
+    id: int
+    code: str
+    instance_id: int | None
+    procedure_code: str
+    applicant: dict
+    channel: int
+    result_delivery: str
+    documents: dict
+    fee: int
+    fee_paid: bool
+    received_at: datetime
+    clock_start: datetime
+    appointment: datetime
+    original_appointment: datetime
+    status: int
+    status_changed_at: datetime
+    supplement_count: int
+    extension_count: int
+    processing_end_at: datetime | None
+    returned_at: datetime | None
+    received_by: str
+    late: bool
+    supplement_requested_at: datetime | None
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(DossierRow))
+_TABLE = Dossier.__table__
+_COLUMNS = [_TABLE.c[name] for name in _ROW_FIELDS]
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """What a step's effects read and change of the dossier of its instance. `judged_due` is the date lateness is
+    judged by when an extension moved the appointment away from it (None: the appointment itself)."""
+
+    id: int
+    code: str
+    procedure_code: str
+    applicant_name: str | None
+    appointment: datetime
+    status: int
+    supplement_count: int
+    extension_count: int
+    processing_end_at: datetime | None
+    returned_at: datetime | None
+    late: bool
+    supplement_requested_at: datetime | None
+    status_changed_at: datetime | None = None
+    judged_due: datetime | None = None
+
+
+_FACTS = (
+    "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
+    "returned_at, late, supplement_requested_at, status_changed_at"
+)
+# The columns a step may change, and how each is stored.
+_DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"}
+CHANGEABLE = _DATETIMES | {"status", "supplement_count", "extension_count", "late"}
+
+
+class DossierStore:
+    def __init__(self, uow: "UnitOfWork"):
+        self.uow = uow
+
+    # --- numbering ----------------------------------------------------------------------------------------------
+    def next_code(self, agency: str, day: date) -> str:
+        """Take the next number of `agency` on `day`: the counter row is created if missing (ON CONFLICT DO NOTHING,
+        so two first receptions of a day do not clash) and incremented under its row lock, so concurrent units of
+        work get consecutive, distinct numbers (TT 01/2018 Điều 19)."""
+        raw = self.uow.raw
+        raw.run(
+            "INSERT INTO dossier_sequence (agency_code, day, last) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+            (agency, day.isoformat() if not raw.postgres else day),
+        )
+        (number,) = raw.one(
+            "UPDATE dossier_sequence SET last = last + 1 WHERE agency_code = ? AND day = ? RETURNING last",
+            (agency, day.isoformat() if not raw.postgres else day),
+        )
+        return format_code(agency, day, number)
+
+    def last_number(self, agency: str, day: date) -> int:
+        raw = self.uow.raw
+        row = raw.one(
+            "SELECT last FROM dossier_sequence WHERE agency_code = ? AND day = ?",
+            (agency, day.isoformat() if not raw.postgres else day),
+        )
+        return row[0] if row else 0
+
+    # --- writes -------------------------------------------------------------------------------------------------
+    def insert(self, **values) -> int:
+        """Insert a dossier row (every column of DossierRow but `id`); return its id."""
+        raw = self.uow.raw
+        names = [name for name in _ROW_FIELDS if name != "id"]
+        encoded = []
+        for name in names:
+            value = values[name]
+            if isinstance(value, datetime) or (value is None and name in _DATETIMES):
+                value = raw.dt(value)
+            elif isinstance(value, dict):
+                value = raw.json(value)
+            elif isinstance(value, bool):
+                value = raw.flag(value)
+            encoded.append(value)
+        (new_id,) = raw.one(
+            f"INSERT INTO dossier ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id", encoded
+        )
+        return new_id
+
+    def change(self, dossier_id: int, changes: dict) -> None:
+        """Write a step's changes to the columns in CHANGEABLE."""
+        if not changes:
+            return
+        raw = self.uow.raw
+        names = sorted(changes)
+        values = [
+            raw.dt(changes[n]) if n in _DATETIMES else raw.flag(changes[n]) if n == "late" else changes[n]
+            for n in names
+        ]
+        raw.run(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
+
+    def set_documents(self, dossier_id: int, documents: dict) -> None:
+        raw = self.uow.raw
+        raw.run("UPDATE dossier SET documents = ? WHERE id = ?", (raw.json(documents), dossier_id))
+
+    # --- reads --------------------------------------------------------------------------------------------------
+    def facts(self, instance_id: int) -> DossierFacts | None:
+        """The dossier of instance `instance_id` as its steps see it; None for a bare instance."""
+        raw = self.uow.raw
+        row = raw.one(f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?", (instance_id,))
+        if row is None:
+            return None
+        applicant = raw.from_json(row[3]) or {}
+        name = applicant.get("name") if isinstance(applicant, dict) else None
+        facts = DossierFacts(
+            id=row[0],
+            code=row[1],
+            procedure_code=row[2],
+            applicant_name=str(name)[:300] if name else None,
+            appointment=raw.from_dt(row[4]),
+            status=row[5],
+            supplement_count=row[6],
+            extension_count=row[7],
+            processing_end_at=raw.from_dt(row[8]),
+            returned_at=raw.from_dt(row[9]),
+            late=bool(row[10]),
+            supplement_requested_at=raw.from_dt(row[11]),
+            status_changed_at=raw.from_dt(row[12]),
+        )
+        if facts.extension_count:
+            moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")
+            if moved and moved.get("rule") == "extension" and moved.get("from"):
+                return replace(facts, judged_due=datetime.fromisoformat(moved["from"]))
+        return facts
+
+    def row(self, code: str) -> DossierRow | None:
+        found = self.uow.connection.execute(select(*_COLUMNS).where(_TABLE.c.code == code)).first()
+        return DossierRow(*found) if found else None
+
+    def id_of(self, code: str) -> int | None:
+        row = self.uow.raw.one("SELECT id FROM dossier WHERE code = ?", (code,))
+        return row[0] if row else None
+
+    def received_by(self, code: str, username: str) -> bool:
+        return (
+            self.uow.raw.one("SELECT 1 FROM dossier WHERE code = ? AND received_by = ?", (code, username)) is not None
+        )
+
+    def rows(
+        self,
+        *,
+        status: int | None = None,
+        procedure_code: str | None = None,
+        received_from: datetime | None = None,
+        received_before: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[DossierRow]:
+        """Dossiers by reception time (newest first unless told otherwise), filtered."""
+        c = _TABLE.c
+        query = select(*_COLUMNS)
+        if status is not None:
+            query = query.where(c.status == status)
+        if procedure_code:
+            query = query.where(c.procedure_code == procedure_code)
+        if received_from is not None:
+            query = query.where(c.received_at >= received_from)
+        if received_before is not None:
+            query = query.where(c.received_at < received_before)
+        order = (c.received_at.desc(), c.id.desc()) if newest_first else (c.received_at, c.id)
+        query = query.order_by(*order).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [DossierRow(*row) for row in self.uow.connection.execute(query)]
+
+    def open_during(self, start: datetime, end: datetime) -> list[DossierRow]:
+        """Dossiers received before `end` whose processing had not ended before `start`, oldest first."""
+        c = _TABLE.c
+        query = (
+            select(*_COLUMNS)
+            .where(c.received_at < end, or_(c.processing_end_at.is_(None), c.processing_end_at >= start))
+            .order_by(c.received_at, c.id)
+        )
+        return [DossierRow(*row) for row in self.uow.connection.execute(query)]

@@ -1,0 +1,103 @@
+"""History events: append-only rows, hash-chained per instance (engine.domain.chain)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.persistence.unit_of_work import UnitOfWork
+
+_INSERT = (
+    "INSERT INTO history_event (instance_id, seq, tag, at, actor, task_id, payload, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    tag: str
+    at: datetime
+    actor: str
+    task_id: str | None
+    payload: dict
+    hash: str
+    prev_hash: str = ""
+
+
+class HistoryStore:
+    def __init__(self, uow: "UnitOfWork"):
+        self.uow = uow
+
+    def append(self, rows: list[dict]) -> None:
+        """Insert the rows of `Chain.rows` (the caller moves the instance's head in the same unit of work)."""
+        raw = self.uow.raw
+        raw.many(
+            _INSERT,
+            [
+                (
+                    r["instance_id"],
+                    r["seq"],
+                    r["tag"],
+                    raw.dt(r["at"]),
+                    r["actor"],
+                    r["task_id"],
+                    raw.json(r["payload"]),
+                    r["prev_hash"],
+                    r["hash"],
+                )
+                for r in rows
+            ],
+        )
+
+    def events(self, instance_id: int, tags: tuple[str, ...] = ()) -> list[EventRow]:
+        """The events of an instance in order (only those tagged `tags` when given)."""
+        raw = self.uow.raw
+        where, params = "instance_id = ?", [instance_id]
+        if tags:
+            where += f" AND tag IN ({', '.join('?' for _ in tags)})"
+            params += list(tags)
+        rows = raw.all(
+            f"SELECT seq, tag, at, actor, task_id, payload, hash, prev_hash FROM history_event WHERE {where} "
+            "ORDER BY seq",
+            params,
+        )
+        return [
+            EventRow(s, t, raw.from_dt(a), ac, ti, raw.from_json(p) or {}, h, ph) for s, t, a, ac, ti, p, h, ph in rows
+        ]
+
+    def of_code(self, code: str) -> list[EventRow] | None:
+        """The events of instance `code` in order; None when there is no such instance."""
+        instance_id = self.uow.instances.id_of(code)
+        return None if instance_id is None else self.events(instance_id)
+
+    def last_of_task(self, task_id: str) -> EventRow | None:
+        """The latest event about task `task_id` (to say what happened to a task that is no longer open)."""
+        raw = self.uow.raw
+        row = raw.one(
+            "SELECT seq, tag, at, actor, task_id, payload, hash, prev_hash FROM history_event WHERE task_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (task_id,),
+        )
+        if row is None:
+            return None
+        s, t, a, ac, ti, p, h, ph = row
+        return EventRow(s, t, raw.from_dt(a), ac, ti, raw.from_json(p) or {}, h, ph)
+
+    def last_payload(self, instance_id: int, tag: str) -> dict | None:
+        """The payload of the instance's latest event tagged `tag`."""
+        raw = self.uow.raw
+        row = raw.one(
+            "SELECT payload FROM history_event WHERE instance_id = ? AND tag = ? ORDER BY seq DESC LIMIT 1",
+            (instance_id, tag),
+        )
+        return raw.from_json(row[0]) if row else None
+
+    def acted(self, code: str, actor: str) -> bool:
+        """Whether `actor` appears in the history of instance `code`."""
+        row = self.uow.raw.one(
+            "SELECT 1 FROM history_event h JOIN instance i ON i.id = h.instance_id WHERE i.code = ? AND h.actor = ? "
+            "LIMIT 1",
+            (code, actor),
+        )
+        return row is not None

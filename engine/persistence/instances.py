@@ -1,0 +1,122 @@
+"""Process instance rows: finding and locking an instance, its stored state, and moving its head (revision, chain)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from engine.persistence.tasks import TASK_SELECT, TaskRow, task_row
+
+if TYPE_CHECKING:
+    from engine.persistence.unit_of_work import UnitOfWork
+
+_HEAD = "i.id, i.code, i.process_version_id, i.status, i.revision, i.last_event_seq, i.last_event_hash"
+
+
+@dataclass(frozen=True)
+class InstanceHead:
+    """An instance row without its state: what a step needs to lock, check and move it."""
+
+    id: int
+    code: str
+    process_version_id: int
+    status: str  # running | completed | cancelled
+    revision: int
+    last_event_seq: int
+    last_event_hash: str
+
+
+@dataclass(frozen=True)
+class InstanceSummary:
+    code: str
+    process_id: str
+    version: int
+    status: str
+    state: dict
+    started_at: datetime
+    updated_at: datetime
+
+
+def _head(row) -> InstanceHead:
+    return InstanceHead(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+
+
+class InstanceStore:
+    def __init__(self, uow: "UnitOfWork"):
+        self.uow, self.raw = uow, uow.raw
+        # PostgreSQL locks the row; on SQLite, BEGIN IMMEDIATE already made this transaction the only writer.
+        self._lock = " FOR UPDATE OF i" if uow.dialect == "postgresql" else ""
+
+    # --- locking ------------------------------------------------------------------------------------------------
+    def lock(self, instance_id: int) -> InstanceHead | None:
+        row = self.raw.one(f"SELECT {_HEAD} FROM instance i WHERE i.id = ?{self._lock}", (instance_id,))
+        return _head(row) if row else None
+
+    def lock_by_code(self, code: str) -> InstanceHead | None:
+        row = self.raw.one(f"SELECT {_HEAD} FROM instance i WHERE i.code = ?{self._lock}", (code,))
+        return _head(row) if row else None
+
+    def lock_for_task(self, task_id: str) -> tuple[InstanceHead, TaskRow] | None:
+        """The instance of open task `task_id`, locked, and the task as it is once the lock is held (None when the
+        task is not open). On PostgreSQL the task is read again after the lock: a command holding it may have
+        completed the task meanwhile."""
+        raw = self.raw
+        if not raw.postgres:
+            row = raw.one(
+                f"SELECT {_HEAD}, {TASK_SELECT} FROM user_task t JOIN instance i ON i.id = t.instance_id "
+                "WHERE t.task_id = ?",
+                (task_id,),
+            )
+            return (_head(row), task_row(row[7:], raw)) if row else None
+        with raw.pipeline():
+            locked = raw.connection.execute(
+                f"SELECT {_HEAD} FROM instance i WHERE i.id = (SELECT instance_id FROM user_task WHERE task_id = %s)"
+                " FOR UPDATE OF i",
+                (task_id,),
+            )
+            task = raw.connection.execute(f"SELECT {TASK_SELECT} FROM user_task t WHERE t.task_id = %s", (task_id,))
+        head, found = locked.fetchone(), task.fetchone()
+        if head is None or found is None:
+            return None
+        return _head(head), task_row(found, raw)
+
+    # --- state --------------------------------------------------------------------------------------------------
+    def state(self, instance_id: int) -> dict:
+        cast = "::text" if self.raw.postgres else ""
+        (text,) = self.raw.one(f"SELECT state{cast} FROM instance WHERE id = ?", (instance_id,))
+        return self.raw.from_json(text)
+
+    def code_taken(self, code: str) -> bool:
+        return self.raw.one("SELECT 1 FROM instance WHERE code = ?", (code,)) is not None
+
+    def insert(self, code: str, version_id: int, now: datetime) -> InstanceHead:
+        """A new running instance with an empty state and history, to be written by its first step."""
+        raw = self.raw
+        (new_id,) = raw.one(
+            "INSERT INTO instance (code, process_version_id, status, state, revision, started_at, updated_at, "
+            "last_event_hash, last_event_seq) VALUES (?, ?, 'running', ?, 0, ?, ?, '', 0) RETURNING id",
+            (code, version_id, raw.json({}), raw.dt(now), raw.dt(now)),
+        )
+        return InstanceHead(new_id, code, version_id, "running", 0, 0, "")
+
+    # --- reads --------------------------------------------------------------------------------------------------
+    def summary(self, code: str) -> InstanceSummary | None:
+        cast = "::text" if self.raw.postgres else ""
+        row = self.raw.one(
+            f"SELECT i.code, v.process_id, v.number, i.status, i.state{cast}, i.started_at, i.updated_at "
+            "FROM instance i JOIN process_version v ON v.id = i.process_version_id WHERE i.code = ?",
+            (code,),
+        )
+        if row is None:
+            return None
+        raw = self.raw
+        return InstanceSummary(
+            row[0], row[1], row[2], row[3], raw.from_json(row[4]), raw.from_dt(row[5]), raw.from_dt(row[6])
+        )
+
+    def head_by_code(self, code: str) -> InstanceHead | None:
+        row = self.raw.one(f"SELECT {_HEAD} FROM instance i WHERE i.code = ?", (code,))
+        return _head(row) if row else None
+
+    def id_of(self, code: str) -> int | None:
+        row = self.raw.one("SELECT id FROM instance WHERE code = ?", (code,))
+        return row[0] if row else None

@@ -1,0 +1,129 @@
+"""The unit of work: one transaction that a use case opens once and passes down.
+
+Everything a use case reads and writes goes through the stores it hands out, each named for the rows it keeps and
+with queries named for what they answer; no SQL lives outside `engine/persistence`. The stores share the unit's
+connection, so a reception (dossier row, code, workflow start, scans) or a completion with its files is written whole
+or not at all.
+"""
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from engine.persistence.sql import RawSql
+
+if TYPE_CHECKING:
+    from engine.persistence.accounts import AccountStore
+    from engine.persistence.calendar import CalendarStore
+    from engine.persistence.dossiers import DossierStore
+    from engine.persistence.files import FileStore
+    from engine.persistence.history import HistoryStore
+    from engine.persistence.instances import InstanceStore
+    from engine.persistence.outbox import OutboxStore
+    from engine.persistence.steps import StepStore
+    from engine.persistence.tasks import TaskStore
+    from engine.persistence.timers import TimerStore
+    from engine.persistence.versions import VersionStore
+
+
+class UnitOfWork:
+    """A transaction and the stores that read and write in it. Built by `Database.unit_of_work()` (commits at the
+    end of the block, rolls back on an exception) and `Database.reading()` (read-only, always rolled back)."""
+
+    def __init__(self, connection: Connection, dialect: str, readonly: bool = False):
+        self.connection = connection
+        self.dialect = dialect
+        self.readonly = readonly
+        self._after_commit: list[Callable[[], None]] = []
+
+    @cached_property
+    def raw(self) -> RawSql:
+        """The driver's connection, for the statements of the hot path (see `engine.persistence.sql`)."""
+        return RawSql(self.connection.connection.driver_connection, self.dialect)
+
+    @cached_property
+    def session(self) -> Session:
+        """An ORM session in this transaction, for stores that load mapped rows."""
+        return Session(bind=self.connection, expire_on_commit=False, autoflush=True)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
+
+    def flush(self) -> None:
+        if "session" in self.__dict__:
+            self.session.flush()
+
+    def committed(self) -> None:
+        for callback in self._after_commit:
+            callback()
+
+    # --- stores ---------------------------------------------------------------------------------------------------
+    @cached_property
+    def instances(self) -> "InstanceStore":
+        from engine.persistence.instances import InstanceStore
+
+        return InstanceStore(self)
+
+    @cached_property
+    def steps(self) -> "StepStore":
+        from engine.persistence.steps import StepStore
+
+        return StepStore(self)
+
+    @cached_property
+    def versions(self) -> "VersionStore":
+        from engine.persistence.versions import VersionStore
+
+        return VersionStore(self)
+
+    @cached_property
+    def tasks(self) -> "TaskStore":
+        from engine.persistence.tasks import TaskStore
+
+        return TaskStore(self)
+
+    @cached_property
+    def timers(self) -> "TimerStore":
+        from engine.persistence.timers import TimerStore
+
+        return TimerStore(self)
+
+    @cached_property
+    def history(self) -> "HistoryStore":
+        from engine.persistence.history import HistoryStore
+
+        return HistoryStore(self)
+
+    @cached_property
+    def outbox(self) -> "OutboxStore":
+        from engine.persistence.outbox import OutboxStore
+
+        return OutboxStore(self)
+
+    @cached_property
+    def dossiers(self) -> "DossierStore":
+        from engine.persistence.dossiers import DossierStore
+
+        return DossierStore(self)
+
+    @cached_property
+    def files(self) -> "FileStore":
+        from engine.persistence.files import FileStore
+
+        return FileStore(self)
+
+    @cached_property
+    def accounts(self) -> "AccountStore":
+        from engine.persistence.accounts import AccountStore
+
+        return AccountStore(self)
+
+    @cached_property
+    def calendar(self) -> "CalendarStore":
+        from engine.persistence.calendar import CalendarStore
+
+        return CalendarStore(self)

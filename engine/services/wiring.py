@@ -1,0 +1,124 @@
+"""How the engine's parts are put together: settings -> database -> runtime (parser, serializer, script engine) ->
+services, with the adapters the composition root (`web.create_app`) chose. Nothing else constructs services."""
+
+from dataclasses import dataclass
+from datetime import time
+
+from engine.bpmn.parsing import parse_files
+from engine.bpmn.runtime import BpmnRuntime
+from engine.bpmn.scripts import ScriptEngine
+from engine.bpmn.state import StateSerializer
+from engine.domain.calendar import parse_office_hours
+from engine.domain.catalogue import Catalogue
+from engine.domain.catalogue_data import load_catalogue
+from engine.domain.clock import Clock, SystemClock
+from engine.domain.ports import NotificationSender
+from engine.persistence.db import Database
+from engine.persistence.migrate import current_revision, upgrade
+from engine.services.access import AccessService
+from engine.services.accounts import AccountService
+from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
+from engine.services.deploy import DeployService
+from engine.services.documents import DocumentService
+from engine.services.dossier_files import DossierFileService
+from engine.services.dossier_record import DossierRecordService
+from engine.services.dossiers import DossierService
+from engine.services.effects import SCRIPT_EFFECT_HELPERS
+from engine.services.instances import InstanceService
+from engine.services.outbox import OutboxService
+from engine.services.reception import ReceptionService
+from engine.services.settings import Settings
+from engine.services.stepping import LiveWorkflows, Stepper
+from engine.services.task_forms import TaskFormService
+from engine.services.task_list import TaskListService
+from engine.services.timers import TimerService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    calendars: CalendarService
+    runtime: BpmnRuntime
+    live: LiveWorkflows  # the cache of live workflows (an optimisation only; see engine.services.stepping)
+    deploy: DeployService
+    instances: InstanceService
+    timers: TimerService
+    outbox: OutboxService
+    accounts: AccountService
+    reception: ReceptionService
+    dossiers: DossierService
+    files: DossierFileService
+    documents: DocumentService
+    task_list: TaskListService
+    access: AccessService
+    records: DossierRecordService  # what the dossier page shows beyond dossiers.get
+    task_forms: TaskFormService
+
+    def migrate(self) -> None:
+        """Create or upgrade the database schema."""
+        upgrade(self.settings.database_url)
+
+    def schema_revision(self) -> str:
+        """The Alembic revision the database is at."""
+        return current_revision(self.settings.database_url)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_services(settings: Settings, sender: NotificationSender, clock: Clock | None = None) -> Services:
+    """Every service, wired for `settings`, delivering notifications through `sender`."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    calendar_settings = CalendarSettings(
+        shipped_overrides=settings.calendar_overrides,
+        office_hours=parse_office_hours(settings.office_hours),
+        hours_per_day=settings.hours_per_day,
+        cutoff=parse_cutoff(settings.cutoff),
+    )
+    calendars = CalendarService(db, clock, calendar_settings)
+    helpers = {**script_helpers(calendars, clock), **SCRIPT_EFFECT_HELPERS}
+    script_engine = ScriptEngine(clock=clock, helpers=helpers, timeout=settings.script_timeout)
+    runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
+    live = LiveWorkflows(settings.live_workflows)
+    stepper = Stepper(runtime, calendars, clock, live)
+    instances = InstanceService(db, stepper, clock)
+    catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
+    dossiers = DossierService(db, clock, instances, catalogue)
+    files = DossierFileService(db, clock, catalogue, instances)
+    reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
+    documents = DocumentService(db, clock, catalogue, calendars, settings)
+    task_list = TaskListService(db, clock, calendars)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        calendars=calendars,
+        runtime=runtime,
+        live=live,
+        deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
+        instances=instances,
+        timers=TimerService(db, clock, stepper),
+        outbox=OutboxService(db, clock, sender),
+        accounts=AccountService(db, clock),
+        reception=reception,
+        dossiers=dossiers,
+        files=files,
+        documents=documents,
+        task_list=task_list,
+        access=AccessService(db),
+        records=DossierRecordService(db, clock, calendars),
+        task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
+    )
+
+
+def parse_cutoff(text: str) -> time | None:
+    """The reception cut-off from a setting such as `17:00`; empty means none. Raises ValueError saying what to do."""
+    if not text or not text.strip():
+        return None
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"cutoff '{text}' not understood; write a time of day such as 17:00 or 15:00 (MOTCUA_CUTOFF)")
