@@ -26,7 +26,7 @@ from engine.persistence import db as db_module  # noqa: E402
 from engine.persistence.sql import RawSql  # noqa: E402
 from engine.persistence.steps import StepStore  # noqa: E402
 from engine.services import instances as instances_module  # noqa: E402
-from engine.services import step_record, stepping  # noqa: E402
+from engine.services import stepping  # noqa: E402
 
 spent: collections.Counter = collections.Counter()
 calls: collections.Counter = collections.Counter()

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import aliased
 
+from engine.domain.chain import GENESIS
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.persistence.models import Base, HistoryEvent, Instance, Timer
-from engine.domain.chain import GENESIS
 from tests.conftest import RecordingSender, fixture_files
 from web import create_app
 
