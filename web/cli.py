@@ -6,12 +6,11 @@ from datetime import date
 import click
 
 from engine.domain.clock import VN_TZ
-from engine.domain.errors import MotcuaError, ProcessDefinitionError
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
-from engine.services.wiring import Services
 from web.cli_admin import token
+from web.cli_base import Group, services_of
 from web.cli_demo import demo_dossiers
 from web.cli_documents import dossier_form, register, report
 from web.cli_dossier import dossier
@@ -19,40 +18,12 @@ from web.cli_dossier import dossier
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
 
 
-def _services(ctx: click.Context, migrate: bool = True) -> Services:
-    obj = ctx.ensure_object(dict)
-    if "services" not in obj:
-        from web import create_app
-
-        obj["app"] = create_app()
-        obj["services"] = obj["app"].extensions["motcua"]
-        ctx.call_on_close(obj["services"].close)
-        if migrate:
-            obj["services"].migrate()
-    return obj["services"]
-
-
-class _Group(click.Group):
-    """Prints domain errors as one clear line and exits 1 instead of a traceback."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except ProcessDefinitionError as exc:
-            for file, element, message in exc.problems:
-                click.echo(f"LỖI {file}: phần tử '{element or '-'}': {message}", err=True)
-            sys.exit(1)
-        except MotcuaError as exc:
-            click.echo(f"LỖI: {exc}", err=True)
-            sys.exit(1)
-
-
-@click.group(cls=_Group)
+@click.group(cls=Group)
 def main():
     """motcua: quy trình một cửa của Sở Khoa học và Công nghệ."""
 
 
-@main.group(cls=_Group)
+@main.group(cls=Group)
 def db():
     """Cơ sở dữ liệu."""
 
@@ -61,7 +32,7 @@ def db():
 @click.pass_context
 def db_upgrade(ctx):
     """Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu."""
-    services = _services(ctx)
+    services = services_of(ctx)
     click.echo(f"Cơ sở dữ liệu ở phiên bản lược đồ mới nhất ({services.schema_revision()}).")
 
 
@@ -70,7 +41,7 @@ def db_upgrade(ctx):
 @click.pass_context
 def check(ctx, files):
     """Kiểm tra các tệp BPMN mà không triển khai."""
-    for info in _services(ctx).deploy.check(read_files(list(files))):
+    for info in services_of(ctx).deploy.check(read_files(list(files))):
         click.echo(f"OK  {info.process_id}  «{info.name}»  {info.version_hash[:12]}")
 
 
@@ -80,7 +51,7 @@ def check(ctx, files):
 @click.pass_context
 def deploy(ctx, files, by):
     """Triển khai các tệp BPMN (thư mục: mọi tệp *.bpmn trong đó)."""
-    for info in _services(ctx).deploy.deploy(read_files(list(files)), by):
+    for info in services_of(ctx).deploy.deploy(read_files(list(files)), by):
         state = "mới" if info.created else "không đổi"
         click.echo(f"{info.process_id}  v{info.number}  {info.version_hash[:12]}  ({state})  «{info.name}»")
 
@@ -90,7 +61,7 @@ def deploy(ctx, files, by):
 @click.pass_context
 def verify(ctx, code):
     """Kiểm tra chuỗi băm lịch sử của một hồ sơ."""
-    report = _services(ctx).instances.verify(code)
+    report = services_of(ctx).instances.verify(code)
     if report.intact:
         click.echo(f"{code}: toàn vẹn ({report.events} sự kiện)")
     else:
@@ -110,7 +81,7 @@ def worker(ctx, once, batch, interval):
     from web.worker import configure_logging, run_forever, run_once, worker_id
 
     configure_logging()
-    services = _services(ctx)
+    services = services_of(ctx)
     batch = batch or services.settings.worker_batch
     if once:
         fired, sent = run_once(services, worker_id(), batch)
@@ -135,7 +106,7 @@ def serve(ctx, host, port, threads, no_worker):
     from web.worker import configure_logging
 
     configure_logging()
-    services = _services(ctx)
+    services = services_of(ctx)
     run_server(ctx.obj["app"], services, host, port, threads, worker=not no_worker)
 
 
@@ -143,7 +114,7 @@ def serve(ctx, host, port, threads, no_worker):
 @click.pass_context
 def demo_users(ctx):
     """Tạo một tài khoản mẫu cho mỗi vai trò và in ra."""
-    accounts = _services(ctx).accounts
+    accounts = services_of(ctx).accounts
     click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
     for username, full_name, role, division in DEMO_ACCOUNTS:
         accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
@@ -151,7 +122,7 @@ def demo_users(ctx):
 
 
 # --- calendar ---------------------------------------------------------------------------------------------------
-@main.group(cls=_Group)
+@main.group(cls=Group)
 def calendar():
     """Lịch làm việc: ngày nghỉ, ngày làm bù, tính hạn."""
 
@@ -182,7 +153,7 @@ def calendar_due(ctx, start, working_days, working_hours, days, before):
     except ValueError:
         raise click.BadParameter(f"'{start}' không phải thời điểm ISO 8601 (ví dụ 2026-02-13T16:55:00+07:00)")
     try:
-        result = _services(ctx).calendars.current().add(moment, given[0][0], given[0][1], before=before)
+        result = services_of(ctx).calendars.current().add(moment, given[0][0], given[0][1], before=before)
     except ValueError as exc:
         raise click.ClickException(str(exc))
     click.echo(result.astimezone(VN_TZ).isoformat())
@@ -193,7 +164,7 @@ def calendar_due(ctx, start, working_days, working_hours, days, before):
 @click.pass_context
 def calendar_is_working_day(ctx, day):
     """In yes nếu DAY (YYYY-MM-DD) là ngày làm việc, no nếu không."""
-    click.echo("yes" if _services(ctx).calendars.current().is_working_day(_parse_day(day)) else "no")
+    click.echo("yes" if services_of(ctx).calendars.current().is_working_day(_parse_day(day)) else "no")
 
 
 @calendar.command("show")
@@ -201,11 +172,11 @@ def calendar_is_working_day(ctx, day):
 @click.pass_context
 def calendar_show(ctx, year):
     """Liệt kê ngày nghỉ (trong tuần) và ngày làm bù của một năm, kèm nguồn."""
-    for day, kind, reason, source in _services(ctx).calendars.current().year_exceptions(year):
+    for day, kind, reason, source in services_of(ctx).calendars.current().year_exceptions(year):
         click.echo(f"{day.isoformat()}  {day.strftime('%a')}  {DAY_KIND_LABELS[kind]:<9} {reason}  [{source}]")
 
 
-@calendar.group("override", cls=_Group)
+@calendar.group("override", cls=Group)
 def calendar_override():
     """Ngày nghỉ hoặc làm bù do quản trị viên khai báo."""
 
@@ -220,7 +191,7 @@ def calendar_override():
 def calendar_override_add(ctx, day, kind, reason, by):
     if kind is None:
         raise click.UsageError("cho --off hoặc --work")
-    override = _services(ctx).calendars.add_override(_parse_day(day), kind, reason, by)
+    override = services_of(ctx).calendars.add_override(_parse_day(day), kind, reason, by)
     click.echo(f"{override.day.isoformat()}  {DAY_KIND_LABELS[override.kind]}  {override.reason}")
 
 
@@ -228,7 +199,7 @@ def calendar_override_add(ctx, day, kind, reason, by):
 @click.argument("day")
 @click.pass_context
 def calendar_override_remove(ctx, day):
-    removed = _services(ctx).calendars.remove_override(_parse_day(day))
+    removed = services_of(ctx).calendars.remove_override(_parse_day(day))
     click.echo("đã xoá" if removed else "không có ngày này trong bảng ngoại lệ")
 
 

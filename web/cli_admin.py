@@ -1,22 +1,16 @@
 """`motcua token ...`: API tokens for systems (the portal, the postal service), from the command line.
 
-Registered on the `main` group by web/cli.py; `web.cli` is imported inside the commands (for `_services`), not at the
-top, so that the two modules do not import each other while loading.
+Registered on the `main` group by web/cli.py; the services come from `web.cli_base`.
 """
 
 import click
 
-from engine.domain.clock import VN_TZ
-
-
-def _services(ctx: click.Context):
-    from web.cli import _services as services
-
-    return services(ctx)
+from engine.domain.dates import vn_stamp
+from web.cli_base import services_of
 
 
 def _vn(moment) -> str:
-    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
+    return vn_stamp(moment) or "-"
 
 
 @click.group("token")
@@ -30,7 +24,7 @@ def token():
 @click.pass_context
 def token_create(ctx, username, name):
     """Tạo mã truy cập thay mặt tài khoản USERNAME; mã chỉ in ra một lần."""
-    value = _services(ctx).accounts.create_token(username, name)
+    value = services_of(ctx).accounts.create_token(username, name)
     click.echo(value)
     click.echo(
         f"Mã «{name.strip()}» thay mặt {username}. Lưu ngay: mã không xem lại được. "
@@ -43,7 +37,7 @@ def token_create(ctx, username, name):
 @click.pass_context
 def token_list(ctx):
     """Liệt kê các mã truy cập: số, tài khoản, tên, lúc tạo, lần dùng cuối, trạng thái."""
-    tokens = _services(ctx).accounts.tokens()
+    tokens = services_of(ctx).accounts.tokens()
     if not tokens:
         click.echo("Chưa có mã truy cập nào.")
     for t in tokens:
@@ -58,5 +52,5 @@ def token_list(ctx):
 @click.pass_context
 def token_revoke(ctx, token_id):
     """Thu hồi mã truy cập số TOKEN_ID (xem `motcua token list`)."""
-    _services(ctx).accounts.revoke_token(token_id)
+    services_of(ctx).accounts.revoke_token(token_id)
     click.echo(f"Đã thu hồi mã truy cập số {token_id}")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import click
 
 from engine.domain.catalogue import Catalogue
+from web.cli_base import services_of
 
 CHANNEL_NAMES = {1: "counter", 2: "online", 3: "postal"}
 # (procedure process, channel, result delivery, applicant): fictional applicants, one of each kind.
@@ -78,9 +79,7 @@ def _procedure(catalogue: Catalogue, process: str):
 @click.pass_context
 def demo_dossiers(ctx):
     """Tạo vài hồ sơ mẫu (tại quầy, trực tuyến, bưu chính) nếu cơ sở dữ liệu chưa có hồ sơ nào."""
-    from web.cli import _services
-
-    services = _services(ctx)
+    services = services_of(ctx)
     if services.dossiers.list(limit=1):
         click.echo("Đã có hồ sơ: không tạo hồ sơ mẫu.")
         return

@@ -11,17 +11,12 @@ from pathlib import Path
 
 import click
 
-from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_stamp
 from engine.services.late_report import late_report_csv
+from web.cli_base import services_of
 
 FORMS = ("mau_01", "mau_02", "mau_03", "mau_04", "mau_05")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-def _services(ctx: click.Context):
-    from web.cli import _services as services
-
-    return services(ctx)
 
 
 def _day(value: str, option: str) -> date:
@@ -61,7 +56,7 @@ def dossier_form(ctx, code, form, pdf_file, html_file):
         )
     if pdf_file and html_file:
         raise click.UsageError("chỉ cho một trong --pdf hoặc --html")
-    documents = _services(ctx).documents
+    documents = services_of(ctx).documents
     if not pdf_file and not html_file:
         click.echo(documents.render(code, form, "html")[0])
         return
@@ -85,7 +80,7 @@ def register_export(ctx, received_from, received_to, csv_file, pdf_file):
     """Xuất sổ theo dõi các hồ sơ nhận trong khoảng ngày (giờ Việt Nam)."""
     start, end = _day(received_from, "--from"), _day(received_to, "--to")
     kind, path = _one_target(csv=csv_file, pdf=pdf_file)
-    documents = _services(ctx).documents
+    documents = services_of(ctx).documents
     rows = len(documents.register(start, end))
     _write(path, documents.register_csv(start, end) if kind == "csv" else documents.register_pdf(start, end))
     click.echo(f"Đã ghi sổ theo dõi {start:%d/%m/%Y} - {end:%d/%m/%Y} ({rows} hồ sơ) vào {path}")
@@ -106,7 +101,7 @@ def report_late(ctx, month, csv_file):
     if not match or not 1 <= int(match[2]) <= 12:
         raise click.BadParameter(f"'{month}' không phải tháng dạng YYYY-MM (ví dụ 2026-03)", param_hint="--month")
     year, number = int(match[1]), int(match[2])
-    lines = _services(ctx).documents.late_report(year, number)
+    lines = services_of(ctx).documents.late_report(year, number)
     if csv_file:
         _write(csv_file, late_report_csv(lines))
         click.echo(f"Đã ghi {len(lines)} hồ sơ quá hạn tháng {number:02d}/{year} vào {csv_file}")
@@ -115,9 +110,9 @@ def report_late(ctx, month, csv_file):
         click.echo(f"Tháng {number:02d}/{year} không có hồ sơ quá hạn.")
     for line in lines:
         end = line.processing_end_at
-        ended = f"xong {end.astimezone(VN_TZ):%d/%m/%Y %H:%M}" if end else "chưa xong"
+        ended = f"xong {vn_stamp(end)}" if end else "chưa xong"
         who = ", ".join(f"{s.title} [{s.lane}{': ' + s.officer if s.officer else ''}]" for s in line.steps) or "-"
         click.echo(
-            f"{line.code}  hạn {line.due.astimezone(VN_TZ):%d/%m/%Y %H:%M}  {ended}  "
+            f"{line.code}  hạn {vn_stamp(line.due)}  {ended}  "
             f"quá {line.overdue_hours:g} giờ  {line.applicant}  bước chậm: {who}"
         )

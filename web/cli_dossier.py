@@ -1,7 +1,6 @@
 """`motcua dossier ...`: receive, list and show dossiers, complete their tasks, from the command line.
 
-Registered on the `main` group by web/cli.py. `web.cli` is imported inside the commands (for `_services`), not at the
-top, so that the two modules do not import each other while loading.
+Registered on the `main` group by web/cli.py; the services come from `web.cli_base`.
 """
 
 import json
@@ -11,21 +10,16 @@ from pathlib import Path
 
 import click
 
-from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, status_label
 from engine.services.calendars import parse_moment
-
-
-def _services(ctx: click.Context):
-    from web.cli import _services as services
-
-    return services(ctx)
+from web.cli_base import services_of
 
 
 def vn(moment: datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Vietnam time, as on Mẫu 01; "-" for no moment."""
-    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
+    return vn_stamp(moment) or "-"
 
 
 class _DossierGroup(click.Group):
@@ -113,7 +107,7 @@ def receive(
     by,
 ):
     """Tiếp nhận một hồ sơ đủ thành phần; in mã hồ sơ và ngày hẹn trả."""
-    services = _services(ctx)
+    services = services_of(ctx)
     names = list(documents)
     if all_documents:
         found = services.dossiers.catalogue.get(procedure)
@@ -152,7 +146,7 @@ def receive(
 @click.pass_context
 def list_dossiers(ctx, status, procedure, received_from, received_to, limit, offset):
     """Liệt kê hồ sơ, mới nhận trước."""
-    rows = _services(ctx).dossiers.list(
+    rows = services_of(ctx).dossiers.list(
         status=status,
         procedure_code=procedure,
         received_from=_day(received_from, "--from"),
@@ -174,7 +168,7 @@ def list_dossiers(ctx, status, procedure, received_from, received_to, limit, off
 @click.pass_context
 def show(ctx, code):
     """Thông tin một hồ sơ, trạng thái và các việc đang chờ xử lý."""
-    view = _services(ctx).dossiers.get(code)
+    view = services_of(ctx).dossiers.get(code)
     person = view.applicant
     click.echo(f"Mã hồ sơ: {view.code}")
     click.echo(f"Thủ tục: {view.procedure_code} {view.procedure_name}".rstrip())
@@ -199,7 +193,7 @@ def show(ctx, code):
         click.echo(
             f"  [{tick}] {item['name']} ({item['originals']} bản chính, {item['copies']} bản sao{optional}{scanned})"
         )
-    files = _services(ctx).files.files(code)
+    files = services_of(ctx).files.files(code)
     click.echo("Tệp đã nhận:" if files else "Tệp đã nhận: không có")
     for f in files:
         click.echo(
@@ -228,7 +222,7 @@ def complete(ctx, task_id, data, by):
         raise click.BadParameter(f"không phải JSON hợp lệ ({exc.msg}, ký tự {exc.pos})", param_hint="--data")
     if not isinstance(values, dict):
         raise click.BadParameter('cần một đối tượng JSON, ví dụ {"approved": true}', param_hint="--data")
-    _services(ctx).instances.complete(task_id, values, by)
+    services_of(ctx).instances.complete(task_id, values, by)
     click.echo(f"Đã hoàn thành việc {task_id}")
 
 
@@ -249,7 +243,7 @@ _MEDIA_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image
 def attach(ctx, code, file, document, media_type, by):
     """Lưu tệp FILE (bản số hoá một giấy tờ) vào hồ sơ CODE; in kích thước và mã băm SHA-256."""
     kind = media_type or _MEDIA_TYPES.get(file.suffix.lower(), "application/octet-stream")
-    view = _services(ctx).files.attach(code, document, file.name, file.read_bytes(), kind, by)
+    view = services_of(ctx).files.attach(code, document, file.name, file.read_bytes(), kind, by)
     click.echo(f"Đã lưu tệp {view.filename} (#{view.id}) cho giấy tờ '{view.document}' của hồ sơ {view.dossier_code}")
     click.echo(f"Kích thước: {_size(view.size)}")
     click.echo(f"SHA-256: {view.sha256}")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_stamp
 from engine.domain.timeliness import OfficeTime
 from engine.services.task_history import EventLike, Step, last_of, steps
 
@@ -174,10 +174,10 @@ def late_report_csv(rows: Iterable[LateDossier]) -> str:
             row.code,
             row.procedure,
             row.applicant,
-            _stamp(row.received_at),
-            _stamp(row.due),
-            _stamp(row.appointment) if row.appointment != row.due else "",
-            _stamp(row.processing_end_at),
+            vn_stamp(row.received_at),
+            vn_stamp(row.due),
+            vn_stamp(row.appointment) if row.appointment != row.due else "",
+            vn_stamp(row.processing_end_at),
             STATES[row.state],
             f"{row.overdue_hours:g}",
             "; ".join(step.title for step in row.steps),
@@ -187,10 +187,6 @@ def late_report_csv(rows: Iterable[LateDossier]) -> str:
         ]
         writer.writerow([number, *(_defuse(cell) for cell in cells)])
     return "\ufeff" + out.getvalue()
-
-
-def _stamp(moment: datetime | None) -> str:
-    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
 
 
 def _defuse(cell: str) -> str:

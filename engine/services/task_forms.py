@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_clock, vn_date
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.forms import schema as forms
 from engine.persistence.db import Database
@@ -238,6 +239,4 @@ class TaskFormService:
 
 
 def _stamp(moment: datetime | date) -> str:
-    if isinstance(moment, datetime):
-        return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
-    return moment.strftime("%d/%m/%Y")
+    return vn_clock(moment) if isinstance(moment, datetime) else vn_date(moment)

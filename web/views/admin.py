@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from engine.domain.dates import vn_date
 from engine.domain.errors import Conflict, NotFound, ValidationError
 from engine.domain.permissions import ROLES
 from web.auth import current_user, require
@@ -226,9 +227,9 @@ def calendar():
             return _calendar_page(_year(request.args.get("nam")), form, errors, status=422)
         services.calendars.add_override(day, form["kind"], form["reason"], current_user().username)
         if form["kind"] == "off":
-            flash(_("Đã ghi {day} là ngày nghỉ", day=day.strftime("%d/%m/%Y")))
+            flash(_("Đã ghi {day} là ngày nghỉ", day=vn_date(day)))
         else:
-            flash(_("Đã ghi {day} là ngày làm việc (làm bù)", day=day.strftime("%d/%m/%Y")))
+            flash(_("Đã ghi {day} là ngày làm việc (làm bù)", day=vn_date(day)))
         return redirect(url_for("admin.calendar", nam=day.year))
     if action == "remove":
         try:
@@ -236,8 +237,8 @@ def calendar():
         except ValueError:
             raise ValidationError(_("Ngày cần xoá không hợp lệ"), {"day": request.form.get("day", "")})
         if not services.calendars.remove_override(day):
-            raise NotFound(_("Không có ngày {day} trong các ngày quản trị viên khai báo", day=day.strftime("%d/%m/%Y")))
-        flash(_("Đã xoá ngày {day} khỏi các ngày quản trị viên khai báo", day=day.strftime("%d/%m/%Y")))
+            raise NotFound(_("Không có ngày {day} trong các ngày quản trị viên khai báo", day=vn_date(day)))
+        flash(_("Đã xoá ngày {day} khỏi các ngày quản trị viên khai báo", day=vn_date(day)))
         return redirect(url_for("admin.calendar", nam=day.year))
     raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (add | remove)"))
 
