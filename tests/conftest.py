@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh database per test on SQLite and, when configured, on PostgreSQL."""
 
 import os
+import shutil
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -66,15 +67,24 @@ def _truncate(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite database migrated once for the whole session; each test gets a copy (migrating costs far more)."""
+    from engine.persistence.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "motcua.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
-    """The URL of an empty, migrated database: SQLite in tmp_path, or the session's PostgreSQL database."""
+    """The URL of an empty, migrated database: a copy of the session's migrated SQLite file in tmp_path, or the
+    session's PostgreSQL database emptied (TRUNCATE). Neither builds a database per test."""
     if request.param == "sqlite":
-        from engine.persistence.migrate import upgrade
-
-        url = f"sqlite:///{tmp_path / 'motcua.db'}"
-        upgrade(url)
-        return url
+        path = tmp_path / "motcua.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_database")
     _truncate(url)
     return url
