@@ -25,7 +25,8 @@ from bench.timer_pass import waiting_series  # noqa: E402
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RESULTS = Path(__file__).with_name("RESULTS.md")
-KEPT_HEADING = "## Analysis"  # a hand-written section of RESULTS.md that a new run keeps
+# Sections of RESULTS.md that a new run keeps: the hand-written analysis and bench/http.py's own section.
+KEPT_HEADINGS = ("## Analysis", "## HTTP")
 
 
 def arguments(argv=None) -> argparse.Namespace:
@@ -103,14 +104,18 @@ def run_database(label: str, url: str, args, throughput: list, timers: dict) -> 
         services.close()
 
 
-def kept_analysis(path: Path | None) -> list[str]:
+def kept_sections(path: Path | None) -> list[str]:
+    """The lines of the sections of `path` that a run keeps (each from its heading on), in the order listed."""
     if path is None or not path.exists():
         return []
     text_ = path.read_text(encoding="utf-8")
-    if KEPT_HEADING not in text_:
-        return []
-    section = text_.split(KEPT_HEADING, 1)[1].split("\n## ", 1)[0]
-    return [KEPT_HEADING.removeprefix("## "), "", *section.strip("\n").splitlines()]
+    kept: list[str] = []
+    for heading in KEPT_HEADINGS:
+        if f"\n{heading}" not in text_:
+            continue
+        section = text_.split(f"\n{heading}", 1)[1].split("\n## ", 1)[0]
+        kept += ["", heading, "", *section.strip("\n").splitlines()]
+    return kept
 
 
 def main(argv=None) -> None:
@@ -141,10 +146,10 @@ def main(argv=None) -> None:
     if args.output:
         command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
         info = report.machine(pg_version)
-        sections = kept_analysis(args.output)
+        sections = kept_sections(args.output)
         body = report.markdown(info, report.throughput_lines(throughput), report.timer_lines(timers), notes, command)
         if sections:
-            body = body.rstrip("\n") + "\n\n## " + "\n".join(sections) + "\n"
+            body = body.rstrip("\n") + "\n" + "\n".join(sections) + "\n"
         args.output.write_text(body, encoding="utf-8")
         print(f"\nwrote {args.output}")
 
