@@ -17,9 +17,9 @@ dossiers whose tasks will be completed received); the servers are separate proce
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, where its own name would hide the standard `http`.
+# The project root instead of this folder, where this file's own name would hide the standard library's `http`.
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402

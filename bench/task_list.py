@@ -22,7 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The project root instead of this folder, whose http.py would hide the standard library's `http`.
+sys.path[:] = [str(Path(__file__).resolve().parents[1])] + [
+    p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent
+]
 
 from bench.common import START, NoopSender, procedure_files  # noqa: E402
 from bench.run import FreshPostgres, postgres_admin_url  # noqa: E402
