@@ -4,10 +4,11 @@ import json
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent
 
@@ -34,8 +35,46 @@ class StateWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class StateTaskConverter(TaskConverter):
+    """Spiff's task converter (the same dictionary, parents' data as deltas), written for the step's hot path: one
+    lookup of the parent instead of four, and the registry's generic walk only for internal data that is not made of
+    plain values. A step dumps every task of its workflow."""
+
+    def to_dict(self, task):
+        parent_id = task._parent
+        parent = task.workflow.tasks.get(parent_id) if parent_id is not None else None
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            before, after = parent.data, task.data
+            data = {}
+            delta = {
+                "updates": {k: v for k, v in after.items() if k not in before or v != before[k]},
+                "deletions": [k for k in before if k not in after],
+            }
+        internal = task.internal_data
+        if not all(isinstance(v, _PLAIN) for v in internal.values()):
+            internal = self.registry.convert(internal)
+        return {
+            "id": str(task.id),
+            "parent": str(parent_id) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": dict(internal),
+            "data": data,
+            "delta": delta,
+        }
+
+
 def _registry():
     config = dict(SPIFF_CONFIG)
+    config[Task] = StateTaskConverter
     config[BpmnWorkflow] = StateWorkflowConverter
     config[ClockTimeDateEvent] = TimerConditionalEventDefinitionConverter
     config[ClockDurationEvent] = TimerConditionalEventDefinitionConverter
