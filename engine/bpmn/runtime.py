@@ -93,7 +93,9 @@ class Workflow:
     def scan(self) -> Scan:
         """One walk of the task tree for everything a step records; kept until the workflow changes."""
         if self._scanned is None:
-            ready, waiting, fired = [], [], []
+            ready: list[UserTaskView] = []
+            waiting: list[TimerView] = []
+            fired: list[TimerView] = []
             for task in self._all_tasks():
                 spec = task.task_spec
                 if task.state == TaskState.READY and isinstance(spec, UserTask):
@@ -139,7 +141,7 @@ class BpmnRuntime:
         self,
         script_engine: ScriptEngine,
         serializer: StateSerializer,
-        parse: Callable[[dict[str, str]], dict[str, ParsedProcess]] = parse_files,
+        parse: Callable[[dict[str, bytes | str]], dict[str, ParsedProcess]] = parse_files,
         cache_size: int = 256,
     ):
         self.script_engine = script_engine
@@ -157,7 +159,7 @@ class BpmnRuntime:
             self._cache.move_to_end(key)
             return cached
         process_id, sources = load()
-        parsed = self._parse(sources)[process_id]
+        parsed = self._parse(dict(sources))[process_id]
         self._cache[key] = parsed
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -92,9 +92,10 @@ class Database:
         parsed = make_url(url)
         self.url = url
         self.dialect = parsed.get_backend_name()
-        file_backed = self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:"
+        database = parsed.database or ""
+        file_backed = self.dialect == "sqlite" and database not in ("", ":memory:")
         if file_backed:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict = {"echo": echo}
         if self.dialect == "postgresql":
             kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)

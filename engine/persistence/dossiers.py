@@ -91,7 +91,7 @@ class DossierStore:
             "INSERT INTO dossier_sequence (agency_code, day, last) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
             (agency, day.isoformat() if not raw.postgres else day),
         )
-        (number,) = raw.one(
+        (number,) = raw.row(
             "UPDATE dossier_sequence SET last = last + 1 WHERE agency_code = ? AND day = ? RETURNING last",
             (agency, day.isoformat() if not raw.postgres else day),
         )
@@ -120,7 +120,7 @@ class DossierStore:
             elif isinstance(value, bool):
                 value = raw.flag(value)
             encoded.append(value)
-        (new_id,) = raw.one(
+        (new_id,) = raw.row(
             f"INSERT INTO dossier ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id", encoded
         )
         return new_id
@@ -155,7 +155,7 @@ class DossierStore:
             code=row[1],
             procedure_code=row[2],
             applicant_name=str(name)[:300] if name else None,
-            appointment=raw.from_dt(row[4]),
+            appointment=raw.moment(row[4]),
             status=row[5],
             supplement_count=row[6],
             extension_count=row[7],

@@ -30,7 +30,7 @@ class FileStore:
 
     def _row(self, values) -> FileRow:
         v = list(values)
-        v[6] = self.uow.raw.from_dt(v[6])
+        v[6] = self.uow.raw.moment(v[6])
         return FileRow(*v)
 
     def add(
@@ -45,7 +45,7 @@ class FileStore:
         actor: str,
     ) -> FileRow:
         raw = self.uow.raw
-        (new_id,) = raw.one(
+        (new_id,) = raw.row(
             "INSERT INTO dossier_file (dossier_id, document, filename, media_type, size, sha256, content, uploaded_at, "
             "uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (dossier_id, document, filename, media_type, len(content), sha256, content, raw.dt(now), actor),

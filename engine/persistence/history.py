@@ -53,7 +53,7 @@ class HistoryStore:
     def events(self, instance_id: int, tags: tuple[str, ...] = ()) -> list[EventRow]:
         """The events of an instance in order (only those tagged `tags` when given)."""
         raw = self.uow.raw
-        where, params = "instance_id = ?", [instance_id]
+        where, params = "instance_id = ?", list[object]([instance_id])
         if tags:
             where += f" AND tag IN ({', '.join('?' for _ in tags)})"
             params += list(tags)
@@ -63,7 +63,7 @@ class HistoryStore:
             params,
         )
         return [
-            EventRow(s, t, raw.from_dt(a), ac, ti, raw.from_json(p) or {}, h, ph) for s, t, a, ac, ti, p, h, ph in rows
+            EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph) for s, t, a, ac, ti, p, h, ph in rows
         ]
 
     def of_code(self, code: str) -> list[EventRow] | None:
@@ -82,7 +82,7 @@ class HistoryStore:
         if row is None:
             return None
         s, t, a, ac, ti, p, h, ph = row
-        return EventRow(s, t, raw.from_dt(a), ac, ti, raw.from_json(p) or {}, h, ph)
+        return EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph)
 
     def last_payload(self, instance_id: int, tag: str) -> dict | None:
         """The payload of the instance's latest event tagged `tag`."""

@@ -82,7 +82,7 @@ class InstanceStore:
     # --- state --------------------------------------------------------------------------------------------------
     def state(self, instance_id: int) -> dict:
         cast = "::text" if self.raw.postgres else ""
-        (text,) = self.raw.one(f"SELECT state{cast} FROM instance WHERE id = ?", (instance_id,))
+        (text,) = self.raw.row(f"SELECT state{cast} FROM instance WHERE id = ?", (instance_id,))
         return self.raw.from_json(text)
 
     def code_taken(self, code: str) -> bool:
@@ -91,7 +91,7 @@ class InstanceStore:
     def insert(self, code: str, version_id: int, now: datetime) -> InstanceHead:
         """A new running instance with an empty state and history, to be written by its first step."""
         raw = self.raw
-        (new_id,) = raw.one(
+        (new_id,) = raw.row(
             "INSERT INTO instance (code, process_version_id, status, state, revision, started_at, updated_at, "
             "last_event_hash, last_event_seq) VALUES (?, ?, 'running', ?, 0, ?, ?, '', 0) RETURNING id",
             (code, version_id, raw.json({}), raw.dt(now), raw.dt(now)),
@@ -110,7 +110,7 @@ class InstanceStore:
             return None
         raw = self.raw
         return InstanceSummary(
-            row[0], row[1], row[2], row[3], raw.from_json(row[4]), raw.from_dt(row[5]), raw.from_dt(row[6])
+            row[0], row[1], row[2], row[3], raw.from_json(row[4]), raw.moment(row[5]), raw.moment(row[6])
         )
 
     def head_by_code(self, code: str) -> InstanceHead | None:

@@ -44,7 +44,7 @@ class OutboxStore:
         raw = self.uow.raw
         v = list(values)
         v[3] = raw.from_json(v[3]) or {}
-        v[7], v[8], v[9] = raw.from_dt(v[7]), raw.from_dt(v[8]), raw.from_dt(v[9])
+        v[7], v[8], v[9] = raw.moment(v[7]), raw.moment(v[8]), raw.from_dt(v[9])
         return OutboxRow(*v)
 
     def add(self, messages: list[dict]) -> None:

@@ -42,6 +42,13 @@ class RawSql:
         cursor = self.connection.execute(self.text(statement), params)
         return cursor.fetchone()
 
+    def row(self, statement: str, params: Sequence = ()) -> tuple:
+        """The one row `statement` must give (an INSERT ... RETURNING, an UPDATE ... RETURNING of a known row)."""
+        found = self.one(statement, params)
+        if found is None:
+            raise LookupError(f"no row for: {statement}")
+        return found
+
     def all(self, statement: str, params: Sequence = ()) -> list[tuple]:
         cursor = self.connection.execute(self.text(statement), params)
         return cursor.fetchall()
@@ -76,9 +83,12 @@ class RawSql:
 
     @staticmethod
     def from_dt(value) -> datetime | None:
-        """A stored datetime as an aware UTC datetime."""
-        if value is None:
-            return None
+        """A stored datetime (or NULL) as an aware UTC datetime (or None)."""
+        return None if value is None else RawSql.moment(value)
+
+    @staticmethod
+    def moment(value) -> datetime:
+        """A stored datetime of a NOT NULL column as an aware UTC datetime."""
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

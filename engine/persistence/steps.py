@@ -98,7 +98,7 @@ class StepStore:
                 raw.text("SELECT task_id, name, state, due_at FROM timer WHERE instance_id = ?"), (head.id,)
             )
         projected = dict(tasks.fetchall())
-        known = {t: StoredTimer(n, s, raw.from_dt(d)) for t, n, s, d in timers.fetchall()}
+        known = {t: StoredTimer(n, s, raw.moment(d)) for t, n, s, d in timers.fetchall()}
         return Stored(projected, known), self.uow.dossiers.facts(head.id)
 
     def write(self, record: StepRecord) -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from engine.persistence.models import UserTask
 from engine.persistence.sql import RawSql
@@ -62,7 +62,7 @@ SORTS = {
 def task_row(values, raw: RawSql) -> TaskRow:
     """A TaskRow from the driver's values of `TASK_SELECT`."""
     v = list(values)
-    v[7], v[8], v[12] = raw.from_dt(v[7]), raw.from_dt(v[8]), raw.from_dt(v[12])
+    v[7], v[8], v[12] = raw.moment(v[7]), raw.from_dt(v[8]), raw.from_dt(v[12])
     v[9] = raw.from_json(v[9]) or {}
     return TaskRow(*v)
 
@@ -141,8 +141,8 @@ class TaskStore:
         return rows, total
 
 
-def _conditions(where: TaskFilter) -> list:
-    c, conditions = _TABLE.c, []
+def _conditions(where: TaskFilter) -> list[ColumnElement[bool]]:
+    c, conditions = _TABLE.c, list[ColumnElement[bool]]()
     if where.lanes:
         conditions.append(c.lane.in_(where.lanes))
     for column, value in (

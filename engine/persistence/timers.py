@@ -57,4 +57,4 @@ class TimerStore:
             "WHERE i.code = ? ORDER BY t.id",
             (code,),
         )
-        return [(name, raw.from_dt(due), state) for name, due, state in rows]
+        return [(name, raw.moment(due), state) for name, due, state in rows]

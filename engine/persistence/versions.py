@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from engine.persistence.models import Instance, ProcessVersion
 
@@ -40,7 +40,7 @@ class VersionStore:
             "WHERE process_id = ? ORDER BY number DESC LIMIT 1",
             (process_id,),
         )
-        return VersionRow(*row[:5], raw.from_dt(row[5]), row[6]) if row else None
+        return VersionRow(row[0], row[1], row[2], row[3], row[4], raw.moment(row[5]), row[6]) if row else None
 
     def by_hash(self, process_id: str, version_hash: str) -> VersionRow | None:
         row = self.uow.connection.execute(
@@ -83,7 +83,7 @@ class VersionStore:
 
     def add(self, process_id: str, number: int, name: str, version_hash: str, sources: dict, now: datetime, actor: str):
         self.uow.connection.execute(
-            _T.insert().values(
+            insert(ProcessVersion).values(
                 process_id=process_id,
                 number=number,
                 name=name,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.domain.calendar import OfficeHours, Override, WorkingCalendar
+from engine.domain.calendar import Kind, OfficeHours, Override, WorkingCalendar
 from engine.domain.calendar_data import load_overrides
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import ValidationError
@@ -56,7 +56,9 @@ class CalendarService:
 
     def _build(self) -> WorkingCalendar:
         with self.db.read() as session:
-            admin = [Override(r.day, r.kind, r.reason, "admin") for r in session.scalars(select(CalendarOverride))]
+            admin = [
+                Override(r.day, _kind(r.kind), r.reason, "admin") for r in session.scalars(select(CalendarOverride))
+            ]
         by_day = {o.day: o for o in self._shipped}
         by_day.update({o.day: o for o in admin})
         return WorkingCalendar(
@@ -81,7 +83,7 @@ class CalendarService:
             else:
                 row.kind, row.reason, row.created_at, row.created_by = kind, reason.strip(), self.clock.now(), actor
         self.invalidate()
-        return Override(day, kind, reason.strip(), "admin")
+        return Override(day, _kind(kind), reason.strip(), "admin")
 
     def overrides(self, year: int) -> list[OverrideRecord]:
         """The administrators' overrides in `year`, in date order, with who declared them and when."""
@@ -104,6 +106,12 @@ class CalendarService:
     def invalidate(self) -> None:
         with self._lock:
             self._cached = None
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in ("off", "work"):
+        raise ValidationError("kind must be 'off' or 'work'", {"kind": "off | work"})
+    return "off" if kind == "off" else "work"
 
 
 def parse_moment(value: str | datetime) -> datetime:

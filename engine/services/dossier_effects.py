@@ -70,9 +70,14 @@ class _Applying:
     def notify_one_stop(self, tag: str, payload: dict, event: str) -> None:
         self.note(tag, payload, ("notification", {"event": event, "lane": ONE_STOP_LANE, **payload}))
 
-    def set(self, **values) -> None:
+    @property
+    def dossier(self) -> DossierFacts:
+        """The dossier's facts, for the effects that exist only for a dossier (each checks `facts` first)."""
         assert self.facts is not None
-        self.facts = replace(self.facts, **values)
+        return self.facts
+
+    def set(self, **values) -> None:
+        self.facts = replace(self.dossier, **values)
         self.outcome.changes.update(values)
 
     # -- the effects ---------------------------------------------------------------------------------------------
@@ -90,7 +95,7 @@ class _Applying:
         if status in PROCESSING_END_STATUSES and facts.processing_end_at is None:
             self.set(processing_end_at=self.now)
             due = self.due()
-            if status in JUDGED_END_STATUSES and not self.facts.late and self.now > due:
+            if status in JUDGED_END_STATUSES and not self.dossier.late and self.now > due:
                 self.mark_late("processing-end", {"appointment": _iso(due), "processing_end_at": _iso(self.now)})
 
     def extension(self, payload: dict) -> None:
@@ -120,7 +125,7 @@ class _Applying:
         due = self.due()  # an extension does not move the date lateness is judged by
         self.move(to, "extension", {"reason": reason})
         self.set(extension_count=facts.extension_count + 1)
-        self.facts = replace(self.facts, judged_due=due)
+        self.facts = replace(self.dossier, judged_due=due)
 
     def supplement_requested(self, payload: dict) -> None:
         facts = self.facts
@@ -130,7 +135,7 @@ class _Applying:
         count = facts.supplement_count + 1
         self.set(supplement_count=count, supplement_requested_at=self.now)
         self.note("dossier:supplement:requested", {"count": count})
-        if count > 1 and not self.facts.late:
+        if count > 1 and not self.dossier.late:
             self.mark_late("supplement-count", {"supplement_count": count})
 
     def supplement_received(self, payload: dict) -> None:
@@ -151,7 +156,7 @@ class _Applying:
         if to != facts.appointment:
             extra = {"time_limit": payload["time_limit"]} if policy == "restart" else {"waited": waited}
             self.move(to, f"supplement-{policy}", extra)
-        self.facts = replace(self.facts, judged_due=None)
+        self.facts = replace(self.dossier, judged_due=None)
 
     def late(self, payload: dict) -> None:
         facts = self.facts
@@ -166,8 +171,7 @@ class _Applying:
 
     # -- shared ----------------------------------------------------------------------------------------------------
     def move(self, to: datetime, rule: str, extra: dict) -> None:
-        assert self.facts is not None
-        moved = {"from": _iso(self.facts.appointment), "to": _iso(to), "rule": rule, **extra}
+        moved = {"from": _iso(self.dossier.appointment), "to": _iso(to), "rule": rule, **extra}
         self.notify_one_stop("dossier:appointment:moved", moved, "appointment_moved")
         self.set(appointment=to)
         if rule.startswith("supplement-"):
@@ -181,8 +185,7 @@ class _Applying:
 
     def due(self) -> datetime:
         """The date lateness is judged by: the appointment, or the one an extension moved away from."""
-        assert self.facts is not None
-        return self.facts.judged_due or self.facts.appointment
+        return self.dossier.judged_due or self.dossier.appointment
 
 
 _HANDLERS = {

@@ -162,7 +162,7 @@ class DossierFileService:
             row = uow.dossiers.row(code)  # again, under the instance lock
             assert row is not None
             matched, errors = self.check(row.procedure_code, scan, actor, task_file)
-            if errors:
+            if errors or matched is None:
                 raise ValidationError(f"Không nhận được tệp cho hồ sơ {code}: " + "; ".join(errors.values()), errors)
             documents = {**(row.documents or {}), "items": [dict(i) for i in (row.documents or {}).get("items", [])]}
             view, event = self.store_in(uow, row.id, code, matched, scan, actor, documents)

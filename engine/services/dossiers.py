@@ -77,7 +77,7 @@ class DossierService:
             if row is None:
                 raise NotFound(f"không có hồ sơ {code}")
             head = self.instances.lock(uow, code) if row.instance_id is not None else None
-            facts = uow.dossiers.facts(row.instance_id) if head is not None else None
+            facts = uow.dossiers.facts(head.id) if head is not None else None
             if head is None or facts is None or not is_open(facts):
                 raise InvalidTransition(
                     f"Không {action} được hồ sơ {code}: hồ sơ đang ở trạng thái {row.status} "
@@ -146,7 +146,10 @@ class DossierService:
     def _view(self, row: DossierRow) -> DossierView:
         procedure = self.catalogue.get(row.procedure_code)
 
-        def vn(moment: datetime | None) -> datetime | None:
+        def vn(moment: datetime) -> datetime:
+            return moment.astimezone(VN_TZ)
+
+        def vn_or_none(moment: datetime | None) -> datetime | None:
             return moment.astimezone(VN_TZ) if moment is not None else None
 
         return DossierView(
@@ -168,8 +171,8 @@ class DossierService:
             status_changed_at=vn(row.status_changed_at),
             supplement_count=row.supplement_count,
             extension_count=row.extension_count,
-            processing_end_at=vn(row.processing_end_at),
-            returned_at=vn(row.returned_at),
+            processing_end_at=vn_or_none(row.processing_end_at),
+            returned_at=vn_or_none(row.returned_at),
             received_by=row.received_by,
             instance_id=row.instance_id,
             late=row.late,

@@ -127,14 +127,14 @@ def build_record(
             }
         )
         projected[task_id] = view.name
-        payload = {
+        ready_payload: dict[str, object] = {
             "task": view.name,
             "title": view.title,
             "lane": view.lane,
             "due_at": due.isoformat() if due else None,
         }
-        chain.append("dossier:task:ready", now, "system", payload, task_id)
-        notice = {"event": "task_ready", "code": head.code, **payload}
+        chain.append("dossier:task:ready", now, "system", ready_payload, task_id)
+        notice = {"event": "task_ready", "code": head.code, **ready_payload}
         record.outbox.append(new_message(head.id, "notification", f"task-ready:{task_id}", notice, now))
 
     for task_id, timer in waiting.items():
