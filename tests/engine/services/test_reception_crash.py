@@ -12,10 +12,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from engine.persistence.models import Dossier, DossierFile, HistoryEvent, Instance, OutboxMessage, UserTask
-from tests.engine.services.test_dossiers import AGENCY, app_config, receive, services  # noqa: F401 (fixtures)
+from tests.conftest import fixture_files
+from tests.engine.services.test_dossiers import AGENCY, receive
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,6 +52,17 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.fixture
+def app_config():
+    return {"agency_code": AGENCY}
+
+
+@pytest.fixture
+def deployed(services):
+    services.deploy.deploy(fixture_files("cong_bo_hop_quy.bpmn"), "designer")
+    return services
+
+
 def count(url: str, table) -> int:
     engine = create_engine(url)
     try:
@@ -59,8 +72,7 @@ def count(url: str, table) -> int:
         engine.dispose()
 
 
-def test_a_reception_killed_before_its_commit_leaves_nothing(services, database_url):
-    # `services` deployed the procedure; the child works on the same database.
+def test_a_reception_killed_before_its_commit_leaves_nothing(deployed, database_url):
     child = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), url=database_url)],
         capture_output=True,
@@ -72,4 +84,4 @@ def test_a_reception_killed_before_its_commit_leaves_nothing(services, database_
     assert child.stdout.split() == ["written"], child.stdout  # it died after writing everything, before the commit
     for table in (Dossier, Instance, HistoryEvent, UserTask, OutboxMessage, DossierFile):
         assert count(database_url, table) == 0, table.__tablename__
-    assert receive(services).code == f"{AGENCY}-260302-0001"
+    assert receive(deployed).code == f"{AGENCY}-260302-0001"
