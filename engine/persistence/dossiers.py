@@ -72,6 +72,10 @@ _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
     "returned_at, late, supplement_requested_at, status_changed_at"
 )
+FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
+FACTS_OF_TASK = (
+    f"SELECT {_FACTS} FROM dossier WHERE instance_id = (SELECT instance_id FROM user_task WHERE task_id = ?)"
+)
 # The columns a step may change, and how each is stored.
 _DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"}
 CHANGEABLE = _DATETIMES | {"status", "supplement_count", "extension_count", "late"}
@@ -144,10 +148,13 @@ class DossierStore:
     # --- reads --------------------------------------------------------------------------------------------------
     def facts(self, instance_id: int) -> DossierFacts | None:
         """The dossier of instance `instance_id` as its steps see it; None for a bare instance."""
-        raw = self.uow.raw
-        row = raw.one(f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?", (instance_id,))
+        return self.facts_of(self.uow.raw.one(FACTS_OF_INSTANCE, (instance_id,)), instance_id)
+
+    def facts_of(self, row: tuple | None, instance_id: int) -> DossierFacts | None:
+        """The facts from a row of FACTS_OF_INSTANCE or FACTS_OF_TASK (None: no dossier)."""
         if row is None:
             return None
+        raw = self.uow.raw
         applicant = raw.from_json(row[3]) or {}
         name = applicant.get("name") if isinstance(applicant, dict) else None
         facts = DossierFacts(

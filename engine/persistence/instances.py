@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from engine.persistence.dossiers import FACTS_OF_TASK, DossierFacts
 from engine.persistence.tasks import TASK_SELECT, TaskRow, task_row
 
 if TYPE_CHECKING:
@@ -23,6 +24,15 @@ class InstanceHead:
     revision: int
     last_event_seq: int
     last_event_hash: str
+
+
+@dataclass(frozen=True)
+class LockedTask:
+    """An open task with its instance locked, and the facts of the instance's dossier (None for a bare instance)."""
+
+    head: InstanceHead
+    task: TaskRow
+    facts: DossierFacts | None
 
 
 @dataclass(frozen=True)
@@ -55,10 +65,10 @@ class InstanceStore:
         row = self.raw.one(f"SELECT {_HEAD} FROM instance i WHERE i.code = ?{self._lock}", (code,))
         return _head(row) if row else None
 
-    def lock_for_task(self, task_id: str) -> tuple[InstanceHead, TaskRow] | None:
-        """The instance of open task `task_id`, locked, and the task as it is once the lock is held (None when the
-        task is not open). On PostgreSQL the task is read again after the lock: a command holding it may have
-        completed the task meanwhile."""
+    def lock_for_task(self, task_id: str) -> "LockedTask | None":
+        """The instance of open task `task_id`, locked, with the task and its dossier's facts as they are once the
+        lock is held (None when the task is not open). On PostgreSQL the three reads go in one pipeline, the last two
+        after the lock: a command holding it may have completed the task meanwhile."""
         raw = self.raw
         if not raw.postgres:
             row = raw.one(
@@ -66,7 +76,10 @@ class InstanceStore:
                 "WHERE t.task_id = ?",
                 (task_id,),
             )
-            return (_head(row), task_row(row[7:], raw)) if row else None
+            if row is None:
+                return None
+            head = _head(row)
+            return LockedTask(head, task_row(row[7:], raw), self.uow.dossiers.facts(head.id))
         with raw.pipeline():
             locked = raw.connection.execute(
                 f"SELECT {_HEAD} FROM instance i WHERE i.id = (SELECT instance_id FROM user_task WHERE task_id = %s)"
@@ -74,10 +87,12 @@ class InstanceStore:
                 (task_id,),
             )
             task = raw.connection.execute(f"SELECT {TASK_SELECT} FROM user_task t WHERE t.task_id = %s", (task_id,))
-        head, found = locked.fetchone(), task.fetchone()
-        if head is None or found is None:
+            facts = raw.connection.execute(raw.text(FACTS_OF_TASK), (task_id,))
+        found, task_values, facts_row = locked.fetchone(), task.fetchone(), facts.fetchone()
+        if found is None or task_values is None:
             return None
-        return _head(head), task_row(found, raw)
+        head = _head(found)
+        return LockedTask(head, task_row(task_values, raw), self.uow.dossiers.facts_of(facts_row, head.id))
 
     # --- state --------------------------------------------------------------------------------------------------
     def state(self, instance_id: int) -> dict:

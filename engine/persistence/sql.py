@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\?")
+_PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction begun on the connection yet
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -38,9 +39,17 @@ class RawSql:
             converted = self._texts[statement] = _PLACEHOLDER.sub("%s", statement)
         return converted
 
+    def _execute(self, statement: str, params: Sequence):
+        if self.postgres and self.connection.info.transaction_status == _PG_IDLE:
+            # The first statement of a transaction: psycopg would send BEGIN alone and wait for it; in a pipeline
+            # BEGIN and the statement share one round trip.
+            with self.connection.pipeline():
+                cursor = self.connection.execute(self.text(statement), params)
+            return cursor
+        return self.connection.execute(self.text(statement), params)
+
     def one(self, statement: str, params: Sequence = ()) -> tuple | None:
-        cursor = self.connection.execute(self.text(statement), params)
-        return cursor.fetchone()
+        return self._execute(statement, params).fetchone()
 
     def row(self, statement: str, params: Sequence = ()) -> tuple:
         """The one row `statement` must give (an INSERT ... RETURNING, an UPDATE ... RETURNING of a known row)."""
@@ -50,13 +59,11 @@ class RawSql:
         return found
 
     def all(self, statement: str, params: Sequence = ()) -> list[tuple]:
-        cursor = self.connection.execute(self.text(statement), params)
-        return cursor.fetchall()
+        return self._execute(statement, params).fetchall()
 
     def run(self, statement: str, params: Sequence = ()) -> int:
         """Execute; return the number of rows changed."""
-        cursor = self.connection.execute(self.text(statement), params)
-        return cursor.rowcount
+        return self._execute(statement, params).rowcount
 
     def many(self, statement: str, rows: Iterable[Sequence]) -> None:
         rows = list(rows)

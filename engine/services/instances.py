@@ -13,7 +13,7 @@ from engine.domain.errors import Conflict, InvalidTransition, NotFound, Validati
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.history import EventRow
-from engine.persistence.instances import InstanceHead
+from engine.persistence.instances import InstanceHead, LockedTask
 from engine.persistence.tasks import TaskRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.services.step_record import Event
@@ -46,7 +46,7 @@ class InstanceService:
             raise NotFound(f"Không có hồ sơ {code}")
         return head
 
-    def open_task(self, uow: UnitOfWork, task_id: str) -> tuple[InstanceHead, TaskRow]:
+    def open_task(self, uow: UnitOfWork, task_id: str) -> LockedTask:
         """The open task `task_id` and its instance, locked. Raises NotFound, or Conflict saying what happened to a
         task that is no longer open (completed by whom, when)."""
         found = uow.instances.lock_for_task(task_id)
@@ -124,7 +124,7 @@ class InstanceService:
         data: dict,
         actor: str,
         extra_events: list[Event] = (),  # type: ignore[assignment]
-        locked: tuple[InstanceHead, TaskRow] | None = None,
+        locked: LockedTask | None = None,
     ) -> StepDone:
         """Complete an open user task with `data` in `uow`; `extra_events` are recorded before the completion (the
         files sent with it), `locked` is the task and instance if the caller locked them already (`open_task`).
@@ -133,7 +133,8 @@ class InstanceService:
             raise ValidationError(
                 "Dữ liệu của việc phải là một đối tượng (tên trường: giá trị)", {"data": "cần một đối tượng JSON"}
             )
-        head, row = locked or self.open_task(uow, task_id)
+        locked = locked or self.open_task(uow, task_id)
+        head, row = locked.head, locked.task
         if row.assignee and row.assignee != actor:
             raise Conflict(f"Việc '{row.title}' đang do {row.assignee} nhận xử lý; chỉ người đó hoàn thành được")
 
@@ -144,7 +145,7 @@ class InstanceService:
                 raise Conflict(str(exc)) from None
 
         done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
-        return self.stepper.step(uow, head, complete, [*extra_events, done], actor)
+        return self.stepper.step(uow, head, complete, [*extra_events, done], actor, facts=locked.facts)
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""
@@ -153,7 +154,8 @@ class InstanceService:
 
     def claim(self, task_id: str, actor: str) -> None:
         with self.db.unit_of_work() as uow:
-            head, row = self.open_task(uow, task_id)
+            locked = self.open_task(uow, task_id)
+            head, row = locked.head, locked.task
             if row.assignee == actor:
                 return
             if row.assignee:
@@ -163,7 +165,8 @@ class InstanceService:
 
     def release(self, task_id: str, actor: str) -> None:
         with self.db.unit_of_work() as uow:
-            head, row = self.open_task(uow, task_id)
+            locked = self.open_task(uow, task_id)
+            head, row = locked.head, locked.task
             if row.assignee != actor:
                 raise InvalidTransition(f"Việc '{row.title}' không do {actor} nhận nên {actor} không trả lại được")
             self.stepper.note(uow, head, "dossier:task:released", actor, {"task": row.name}, task_id)

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from engine.bpmn.runtime import BpmnRuntime, ParsedProcess, Workflow
 from engine.domain.clock import VN_TZ, Clock
@@ -24,6 +25,8 @@ from engine.services.calendars import CalendarService
 from engine.services.dossier_effects import apply_effects
 from engine.services.effects import collecting
 from engine.services.step_record import After, Event, build_record, note_record
+
+UNREAD = object()  # `Stepper.step` reads the dossier's facts itself
 
 
 class LiveWorkflows:
@@ -115,23 +118,25 @@ class Stepper:
         events: list[Event],
         actor: str,
         cancel: bool = False,
+        facts: DossierFacts | None | object = UNREAD,
     ) -> StepDone:
         """Apply `command` to the workflow of the locked instance `head` and write the step. `cancel` marks the
-        instance cancelled. Raises whatever the command raises (nothing is written then)."""
+        instance cancelled; `facts` are its dossier's facts when the caller read them with the lock. Raises whatever
+        the command raises (nothing is written then)."""
         cached = self.cache.take(head.id, head.revision)
+        dossier: DossierFacts | None
         if cached is not None:
             workflow, stored = cached
-            facts = uow.dossiers.facts(head.id)
+            dossier = uow.dossiers.facts(head.id) if facts is UNREAD else cast(DossierFacts | None, facts)
         else:
-            loaded, facts = uow.steps.load(head)
+            loaded, dossier = uow.steps.load(head)
             assert loaded is not None
             stored = loaded
             workflow = self.runtime.restore(self.process(uow, head.process_version_id), uow.instances.state(head.id))
         with collecting() as effects:
             command(workflow)
-        return self._finish(
-            uow, head, workflow, stored, facts, effects, events, actor, "cancelled" if cancel else head.status
-        )
+        status = "cancelled" if cancel else head.status
+        return self._finish(uow, head, workflow, stored, dossier, effects, events, actor, status)
 
     def note(self, uow: UnitOfWork, head: InstanceHead, tag: str, actor: str, payload: dict, task_id=None) -> None:
         """Record an event that changes no workflow state (claim, release, a file attached)."""
