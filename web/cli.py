@@ -6,8 +6,8 @@ from datetime import date
 import click
 
 from engine.domain.clock import VN_TZ
+from engine.domain.deadlines import parse_moment
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
-from engine.services.calendars import parse_moment
 from engine.services.deploy import read_files
 from web.cli_admin import token
 from web.cli_base import Group, services_of

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from engine.domain.dates import vn_stamp
+from engine.domain.deadlines import parse_moment
 from engine.domain.errors import ValidationError
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, status_label
-from engine.services.calendars import parse_moment
 from web.cli_base import services_of
 
 

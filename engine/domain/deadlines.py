@@ -12,10 +12,13 @@ Pure: values in, values out; the arithmetic is the working calendar's (`engine.d
   complete dossier arrives, ND 61/2018 Điều 19 k4), `supplement-pause` (moved by the office time spent waiting;
   calendar-day procedures by whole days) [practice], `extension` (a new date given by the apology letter, Điều 19 k9).
 - Due soon: a step deadline within `SOON_HOURS` working hours from now.
+- Timer due moments: BPMN timer expressions compute them with `timer_helpers` ("3 working days after reception":
+  `add_working_days(received_at, 3)`; "one working day before the appointment": `working_days_before(appointment, 1)`).
 """
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
 from engine.domain.calendar import Unit, WorkingCalendar
 from engine.domain.clock import VN_TZ
@@ -151,3 +154,33 @@ def extension_problem(current: datetime, to: datetime, extensions_so_far: int, m
     if to <= current:
         return "not_later"
     return None
+
+
+# --- timers in BPMN ------------------------------------------------------------------------------------------------
+def parse_moment(value: str | datetime) -> datetime:
+    """A datetime from a script or a form: ISO 8601; a naive value is read as Vietnam time."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+def timer_helpers(calendar: Callable[[], WorkingCalendar], now: Callable[[], datetime]) -> dict[str, Callable]:
+    """The functions BPMN scripts and timer expressions may call, on the calendar `calendar()` gives and the clock
+    `now`. They take and return ISO 8601 strings (Vietnam time), the values of task data."""
+
+    def shift(moment, amount, unit: Unit, before: bool = False) -> str:
+        return calendar().add(parse_moment(moment), float(amount), unit, before=before).isoformat()
+
+    def is_working_day(day) -> bool:
+        if not isinstance(day, date):
+            day = parse_moment(day).date() if "T" in str(day) else date.fromisoformat(str(day))
+        return calendar().is_working_day(day)
+
+    return {
+        "now": lambda: now().astimezone(VN_TZ).isoformat(),
+        "add_working_days": lambda moment, n: shift(moment, n, "wd"),
+        "add_working_hours": lambda moment, n: shift(moment, n, "wh"),
+        "add_days": lambda moment, n: shift(moment, n, "d"),
+        "working_days_before": lambda moment, n: shift(moment, n, "wd", before=True),
+        "working_hours_before": lambda moment, n: shift(moment, n, "wh", before=True),
+        "is_working_day": is_working_day,
+    }

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from engine.domain.calendar import Kind, OfficeHours, Override, WorkingCalendar
 from engine.domain.calendar_data import load_overrides
-from engine.domain.clock import VN_TZ, Clock
+from engine.domain.clock import Clock
+from engine.domain.deadlines import timer_helpers
 from engine.domain.errors import ValidationError
 from engine.persistence.db import Database
 from engine.persistence.models import CalendarOverride
@@ -114,26 +115,7 @@ def _kind(kind: str) -> Kind:
     return "off" if kind == "off" else "work"
 
 
-def parse_moment(value: str | datetime) -> datetime:
-    """A datetime from a script or a form: ISO 8601; a naive value is read as Vietnam time."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
-
-
 def script_helpers(calendars: CalendarService, clock: Clock) -> dict:
-    """Functions BPMN scripts and timer expressions may call. They take and return ISO 8601 strings."""
-
-    def _add(moment, amount, unit, before=False):
-        return calendars.current().add(parse_moment(moment), float(amount), unit, before=before).isoformat()
-
-    return {
-        "now": lambda: clock.now().astimezone(VN_TZ).isoformat(),
-        "add_working_days": lambda moment, n: _add(moment, n, "wd"),
-        "add_working_hours": lambda moment, n: _add(moment, n, "wh"),
-        "add_days": lambda moment, n: _add(moment, n, "d"),
-        "working_days_before": lambda moment, n: _add(moment, n, "wd", before=True),
-        "working_hours_before": lambda moment, n: _add(moment, n, "wh", before=True),
-        "is_working_day": lambda day: calendars.current().is_working_day(
-            day if isinstance(day, date) else parse_moment(day).date() if "T" in str(day) else date.fromisoformat(day)
-        ),
-    }
+    """The calendar helpers BPMN scripts and timer expressions may call (`engine.domain.deadlines.timer_helpers`),
+    on the calendar in force and the engine's clock."""
+    return timer_helpers(calendars.current, clock.now)
