@@ -1,6 +1,5 @@
 """Serialise only a workflow's state: its spec comes from the per-version cache, never from the stored JSON."""
 
-import json
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
@@ -11,6 +10,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent
+from engine.domain import jsontext
 
 STATE_FORMAT = "motcua-state-1"
 
@@ -95,7 +95,7 @@ class StateSerializer:
     def dump_text(self, workflow: BpmnWorkflow) -> str:
         """The state as compact JSON text. Keys keep SpiffWorkflow's order: it rebuilds each task's data from its
         parent's, so tasks must come parents first (sorting the keys would lose data on restore)."""
-        return json.dumps(self.dump(workflow), separators=(",", ":"), ensure_ascii=False)
+        return jsontext.dumps(self.dump(workflow))
 
     def load(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
         if state.get("format") != STATE_FORMAT:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from engine.domain import jsontext
+
 GENESIS = "0" * 64
 
 
@@ -30,7 +32,7 @@ class Chain:
 
     def append(self, tag: str, at: datetime, actor: str, payload: dict, task_id: str | None = None) -> int:
         """Add an event; return its sequence number."""
-        payload = json.loads(json.dumps(payload, default=str))  # store exactly what was hashed
+        payload = jsontext.plain(payload)  # store exactly what was hashed
         self.seq += 1
         digest = event_hash(self.hash, self.code, self.seq, tag, at, actor, payload)
         self.rows.append(

@@ -4,16 +4,17 @@ SQLAlchemy Core costs 40-60 µs a statement on this project's machine where the 
 with a prepared SELECT and INSERT on SQLite), and a step runs about ten statements. So the step's reads and writes
 go straight to the driver, in the same transaction as everything else of the unit of work, with values encoded as
 SQLAlchemy's types would store them (`UtcDateTime`, `JSON`), so that Core and ORM reads of the same rows agree:
-- SQLite: datetimes as naive UTC text `YYYY-MM-DD HH:MM:SS.ffffff`, JSON as `json.dumps` text, booleans as 0/1;
+- SQLite: datetimes as naive UTC text `YYYY-MM-DD HH:MM:SS.ffffff`, JSON as text, booleans as 0/1;
 - PostgreSQL (psycopg 3): aware datetimes, JSON sent as text (an untyped parameter, cast by the column), `?`
   placeholders rewritten to `%s`.
 """
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from engine.domain import jsontext
 
 _PLACEHOLDER = re.compile(r"\?")
 _PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction begun on the connection yet
@@ -102,12 +103,12 @@ class RawSql:
 
     @staticmethod
     def json(value) -> str:
-        return json.dumps(value)
+        return jsontext.dumps(value)
 
     @staticmethod
     def from_json(value):
         """A stored JSON value: text on SQLite (and from `::text` on PostgreSQL), already decoded otherwise."""
-        return json.loads(value) if isinstance(value, str | bytes) else value
+        return jsontext.loads(value) if isinstance(value, str | bytes) else value
 
     def flag(self, value: bool):
         return bool(value) if self.postgres else int(bool(value))
