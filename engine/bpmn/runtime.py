@@ -22,6 +22,7 @@ from engine.bpmn.parsing import ParsedProcess, parse_files
 from engine.bpmn.scripts import ScriptEngine, script_error_from
 from engine.bpmn.state import StateSerializer
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent, due_at
+from engine.bpmn.workflow import Workflow as FastWorkflow
 from engine.domain.clock import Clock
 from engine.domain.errors import InvalidTransition, MotcuaError, NotFound, ScriptError
 
@@ -168,7 +169,7 @@ class BpmnRuntime:
     # --- workflows ---------------------------------------------------------------------------------------------
     def start(self, process: ParsedProcess, data: dict) -> Workflow:
         """A new workflow of `process` with `data`, advanced until it waits."""
-        spiff = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
+        spiff = FastWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
         spiff.task_tree.data.update(data)
         for task in spiff.get_tasks(state=TaskState.READY):
             task.data.update(data)

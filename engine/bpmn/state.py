@@ -3,13 +3,19 @@
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent
+from engine.bpmn.workflow import SubWorkflow, Workflow
 from engine.domain import jsontext
 
 STATE_FORMAT = "motcua-state-1"
@@ -78,7 +84,11 @@ def _registry():
     config[BpmnWorkflow] = StateWorkflowConverter
     config[ClockTimeDateEvent] = TimerConditionalEventDefinitionConverter
     config[ClockDurationEvent] = TimerConditionalEventDefinitionConverter
-    return BpmnWorkflowSerializer.configure(config)
+    registry = BpmnWorkflowSerializer.configure(config)
+    # Workflows restore as the fast-walking subclasses, stored under SpiffWorkflow's own type names.
+    StateWorkflowConverter(Workflow, registry, typename="BpmnWorkflow")
+    BpmnSubWorkflowConverter(SubWorkflow, registry, typename="BpmnSubWorkflow")
+    return registry
 
 
 class StateSerializer:
