@@ -90,7 +90,6 @@ class UserTask(Base):
         Index("ix_user_task_lane", "lane", "due_at"),
         Index("ix_user_task_assignee", "assignee", "due_at"),
         Index("ix_user_task_instance", "instance_id"),
-        Index("ix_user_task_process", "process_id", "due_at"),
         Index("ix_user_task_due", "due_at"),
         # The task list (a role's lanes, then filters, a count and one sorted page) with 100,000 open tasks: the
         # count of any filter reads only this index; each sort has its own lane-first index (bench/task_list.py).

@@ -96,7 +96,7 @@ class TaskStore:
         """The open tasks of instance `code`, soonest deadline first."""
         raw = self.uow.raw
         rows = raw.all(
-            f"SELECT {TASK_SELECT} FROM user_task t WHERE t.instance_code = ? "
+            f"SELECT {TASK_SELECT} FROM user_task t WHERE t.instance_id = (SELECT id FROM instance WHERE code = ?) "
             "ORDER BY t.due_at IS NULL, t.due_at, t.ready_at, t.task_id",
             (code,),
         )
@@ -107,14 +107,6 @@ class TaskStore:
         rows = self.uow.raw.all("SELECT name FROM user_task WHERE instance_id = ? ORDER BY ready_at", (instance_id,))
         return [row[0] for row in rows]
 
-    def in_lanes_exist(self, code: str, lanes: list[str]) -> bool:
-        if not lanes:
-            return False
-        marks = ", ".join("?" for _ in lanes)
-        found = self.uow.raw.one(
-            f"SELECT 1 FROM user_task WHERE instance_code = ? AND lane IN ({marks}) LIMIT 1", (code, *lanes)
-        )
-        return found is not None
 
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
         self.uow.raw.run("UPDATE user_task SET assignee = ? WHERE task_id = ?", (assignee, task_id))
