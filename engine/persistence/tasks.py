@@ -107,7 +107,6 @@ class TaskStore:
         rows = self.uow.raw.all("SELECT name FROM user_task WHERE instance_id = ? ORDER BY ready_at", (instance_id,))
         return [row[0] for row in rows]
 
-
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
         self.uow.raw.run("UPDATE user_task SET assignee = ? WHERE task_id = ?", (assignee, task_id))
 

@@ -8,25 +8,20 @@ or not at all.
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.persistence.dossiers import DossierStore
+from engine.persistence.files import FileStore
+from engine.persistence.history import HistoryStore
+from engine.persistence.instances import InstanceStore
+from engine.persistence.outbox import OutboxStore
 from engine.persistence.sql import RawSql
-
-if TYPE_CHECKING:
-    from engine.persistence.accounts import AccountStore
-    from engine.persistence.calendar import CalendarStore
-    from engine.persistence.dossiers import DossierStore
-    from engine.persistence.files import FileStore
-    from engine.persistence.history import HistoryStore
-    from engine.persistence.instances import InstanceStore
-    from engine.persistence.outbox import OutboxStore
-    from engine.persistence.steps import StepStore
-    from engine.persistence.tasks import TaskStore
-    from engine.persistence.timers import TimerStore
-    from engine.persistence.versions import VersionStore
+from engine.persistence.steps import StepStore
+from engine.persistence.tasks import TaskStore
+from engine.persistence.timers import TimerStore
+from engine.persistence.versions import VersionStore
 
 
 class UnitOfWork:
@@ -61,69 +56,39 @@ class UnitOfWork:
         for callback in self._after_commit:
             callback()
 
-    # --- stores ---------------------------------------------------------------------------------------------------
+    # --- stores: built on first use, sharing this unit's connection ---------------------------------------------
     @cached_property
-    def instances(self) -> "InstanceStore":
-        from engine.persistence.instances import InstanceStore
-
+    def instances(self) -> InstanceStore:
         return InstanceStore(self)
 
     @cached_property
-    def steps(self) -> "StepStore":
-        from engine.persistence.steps import StepStore
-
+    def steps(self) -> StepStore:
         return StepStore(self)
 
     @cached_property
-    def versions(self) -> "VersionStore":
-        from engine.persistence.versions import VersionStore
-
+    def versions(self) -> VersionStore:
         return VersionStore(self)
 
     @cached_property
-    def tasks(self) -> "TaskStore":
-        from engine.persistence.tasks import TaskStore
-
+    def tasks(self) -> TaskStore:
         return TaskStore(self)
 
     @cached_property
-    def timers(self) -> "TimerStore":
-        from engine.persistence.timers import TimerStore
-
+    def timers(self) -> TimerStore:
         return TimerStore(self)
 
     @cached_property
-    def history(self) -> "HistoryStore":
-        from engine.persistence.history import HistoryStore
-
+    def history(self) -> HistoryStore:
         return HistoryStore(self)
 
     @cached_property
-    def outbox(self) -> "OutboxStore":
-        from engine.persistence.outbox import OutboxStore
-
+    def outbox(self) -> OutboxStore:
         return OutboxStore(self)
 
     @cached_property
-    def dossiers(self) -> "DossierStore":
-        from engine.persistence.dossiers import DossierStore
-
+    def dossiers(self) -> DossierStore:
         return DossierStore(self)
 
     @cached_property
-    def files(self) -> "FileStore":
-        from engine.persistence.files import FileStore
-
+    def files(self) -> FileStore:
         return FileStore(self)
-
-    @cached_property
-    def accounts(self) -> "AccountStore":
-        from engine.persistence.accounts import AccountStore
-
-        return AccountStore(self)
-
-    @cached_property
-    def calendar(self) -> "CalendarStore":
-        from engine.persistence.calendar import CalendarStore
-
-        return CalendarStore(self)

@@ -9,9 +9,9 @@ moves on by working days, as the real work would.
 
 import re
 
+from engine.domain.dates import vn_stamp
 from engine.services.accounts import DEMO_ACCOUNTS
 from tests.browser.conftest import USERNAMES, screenshot, sign_in
-from web import vn_datetime
 
 PROCESS = "x_quang_y_te"
 FULL_NAMES = {role: full_name for _username, full_name, role, _division in DEMO_ACCOUNTS}
@@ -37,7 +37,7 @@ def test_a_dossier_from_reception_to_return(open_page, live_server):
     procedure = live_server.services.dossiers.catalogue.by_process(PROCESS)
     _clock_start, appointment = live_server.services.reception.preview_appointment(procedure.code, 1)
 
-    code = receive_at_counter(open_page(), procedure, vn_datetime(appointment))
+    code = receive_at_counter(open_page(), procedure, vn_stamp(appointment))
 
     # Received Monday 2 March 09:00; each officer finishes within the step's allotment (office hours 07:30-11:30,
     # 13:00-17:00), so every step is early or on time.
