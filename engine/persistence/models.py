@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -246,6 +247,7 @@ class Dossier(Base):
         Index("ix_dossier_received", "received_at"),
         Index("ix_dossier_status", "status"),
         Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
+        Index("ix_dossier_processing_end", "processing_end_at"),  # the indicators of dossiers ended in a period
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -293,3 +295,98 @@ class DossierFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime]
     uploaded_by: Mapped[str] = mapped_column(String(100))
+
+
+# --- indicators, reports and the citizen's side (issue 15) ------------------------------------------------------------
+class ProjectionMark(Base):
+    """How far a projection built from the history has read it: the last history_event id it has taken in."""
+
+    __tablename__ = "projection_mark"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StepFact(Base):
+    """One user task of a dossier as the indicators see it (who, which lane, ready, due, done), projected from the
+    history (`engine.services.indicator_projection`) so that officers' figures are indexed queries."""
+
+    __tablename__ = "step_fact"
+    __table_args__ = (
+        Index("ix_step_fact_completed", "completed_at"),
+        Index("ix_step_fact_actor", "actor", "completed_at"),
+    )
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    lane: Mapped[str] = mapped_column(String(200))
+    ready_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    actor: Mapped[str | None] = mapped_column(String(100))
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class DossierFact(Base):
+    """What the indicators need of a dossier beyond its row, projected from its history: the appointment an
+    extension moved away from (lateness is judged by it) and the resolution time in office hours, waiting for the
+    applicant's supplementation taken out."""
+
+    __tablename__ = "dossier_fact"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    extended_from: Mapped[datetime | None]
+    resolution_hours: Mapped[float | None] = mapped_column(Float)
+
+
+class SatisfactionRating(Base):
+    """The applicant's rating of a dossier after its result (once per dossier): on the public page or at the counter."""
+
+    __tablename__ = "satisfaction_rating"
+    __table_args__ = (Index("ix_rating_at", "rated_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    level: Mapped[str] = mapped_column(String(20))  # very_satisfied | satisfied | not_satisfied
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10))  # public | counter
+    rated_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class LookupAttempt(Base):
+    """A look-up on the public status page, kept to limit how fast one source can guess codes and phone digits."""
+
+    __tablename__ = "lookup_attempt"
+    __table_args__ = (Index("ix_lookup_source", "source", "at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    found: Mapped[bool]
+
+
+class Feedback(Base):
+    """A feedback or petition (phản ánh, kiến nghị, PAKN) from the public page, e-mail or the portal, handled by its
+    own BPMN process (`processes/phan_anh_kien_nghi.bpmn`); answered ones are published."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_published", "published_at"), Index("ix_feedback_due", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # rule | handling
+    channel: Mapped[str] = mapped_column(String(10))  # web | email | portal
+    name: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str] = mapped_column(String(300))
+    dossier_code: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))  # open | published
+    answer: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
