@@ -24,6 +24,8 @@ from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
+from engine.services.indicator_projection import IndicatorProjection
+from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.reception import ReceptionService
@@ -55,6 +57,7 @@ class Services:
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
+    indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -111,6 +114,14 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         access=AccessService(db),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
+        indicators=IndicatorService(
+            db,
+            clock,
+            catalogue,
+            IndicatorProjection(db, clock, calendars),
+            settings.processes_dir / "indicators" / "qd766.yaml",
+            settings.hours_per_day,
+        ),
     )
 
 
