@@ -146,7 +146,8 @@ class IndicatorStore:
     def ratings(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
         """(procedure, level, count) of the ratings given in [start, end)."""
         rows = self.raw.all(
-            "SELECT d.procedure_code, r.level, COUNT(*) FROM satisfaction_rating r JOIN dossier d ON d.id = r.dossier_id "
+            "SELECT d.procedure_code, r.level, COUNT(*) FROM satisfaction_rating r "
+            "JOIN dossier d ON d.id = r.dossier_id "
             "WHERE r.rated_at >= ? AND r.rated_at < ? GROUP BY d.procedure_code, r.level",
             (self.raw.dt(start), self.raw.dt(end)),
         )

@@ -63,9 +63,7 @@ class ProjectionStore:
             f"WHERE id > ? AND tag IN ({', '.join('?' for _ in TAGS)}) ORDER BY id LIMIT ?",
             (last_id, *TAGS, limit),
         )
-        return [
-            ProjectedEvent(r[0], r[1], r[2], raw.moment(r[3]), r[4], r[5], raw.from_json(r[6]) or {}) for r in rows
-        ]
+        return [ProjectedEvent(r[0], r[1], r[2], raw.moment(r[3]), r[4], r[5], raw.from_json(r[6]) or {}) for r in rows]
 
     def step_ready(self, event: ProjectedEvent, due_at: datetime | None) -> None:
         raw, p = self.uow.raw, event.payload

@@ -67,10 +67,16 @@ def test_dossier_outcome(case, status, end, due, supplements, expected):
     ],
 )
 def test_on_time_and_early_rates(early, on_time, late, on_time_expected, early_expected):
-    assert on_time_rate(early, on_time, late) == pytest.approx(on_time_expected) if on_time_expected is not None \
+    assert (
+        on_time_rate(early, on_time, late) == pytest.approx(on_time_expected)
+        if on_time_expected is not None
         else on_time_rate(early, on_time, late) is None
-    assert early_rate(early, on_time, late) == pytest.approx(early_expected) if early_expected is not None \
+    )
+    assert (
+        early_rate(early, on_time, late) == pytest.approx(early_expected)
+        if early_expected is not None
         else early_rate(early, on_time, late) is None
+    )
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,6 @@ def test_the_month_figures_follow_the_766_rules(services, march, clock):
     canbo = next(o for o in result.officers if o.username == "canbo")
     assert canbo.done > 0 and canbo.late >= 1  # b's and c's late steps
 
-
     # Every figure links to the dossiers behind it.
     for figure, letters in [
         ("late", "bcd"),
