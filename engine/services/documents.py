@@ -164,6 +164,8 @@ class DocumentService:
             "appointment": _moment((letter.payload if letter else {}).get("appointment")) or row.original_appointment,
             "delivery": row.result_delivery,
             "register": {"book": str(received.year), "number": row.code.rsplit("-", 1)[-1]},
+            # The QR: the public status page of the dossier when the public address is set, else the code alone.
+            "qr_text": f"{self.settings.public_url}/tra-cuu?ma={row.code}" if self.settings.public_url else row.code,
             "officer": d.names.get(row.received_by, row.received_by),
         }
 

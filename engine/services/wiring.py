@@ -28,6 +28,7 @@ from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
+from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
@@ -58,6 +59,7 @@ class Services:
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
     indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
+    public: PublicService  # the citizen's status look-up and satisfaction ratings
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -122,6 +124,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.processes_dir / "indicators" / "qd766.yaml",
             settings.hours_per_day,
         ),
+        public=PublicService(db, clock, catalogue, settings.lookup_limit, settings.lookup_window_minutes),
     )
 
 
