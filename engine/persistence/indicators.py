@@ -171,6 +171,18 @@ class IndicatorStore:
         )
         return [(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
 
+    def apologies(self, start: datetime, end: datetime) -> list[tuple]:
+        """(code, procedure, sent at, appointment before, appointment now, reason) of the apology letters that moved a
+        return date in [start, end)."""
+        raw = self.raw
+        rows = raw.all(
+            "SELECT d.code, d.procedure_code, f.extended_at, f.extended_from, d.appointment, f.extension_reason "
+            "FROM dossier_fact f JOIN dossier d ON d.id = f.dossier_id "
+            "WHERE f.extended_at >= ? AND f.extended_at < ? ORDER BY f.extended_at, d.id",
+            (raw.dt(start), raw.dt(end)),
+        )
+        return [(r[0], r[1], raw.moment(r[2]), raw.from_dt(r[3]), raw.moment(r[4]), r[5] or "") for r in rows]
+
     def accounts(self) -> dict[str, tuple[str, str]]:
         """username -> (full name, division) of every account."""
         return {r[0]: (r[1], r[2]) for r in self.raw.all("SELECT username, full_name, division FROM account")}

@@ -338,6 +338,9 @@ class DossierFact(Base):
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
     extended_from: Mapped[datetime | None]
+    # The apology letter (Mẫu 04) that moved the return date: when, and the reason it gave.
+    extended_at: Mapped[datetime | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     resolution_hours: Mapped[float | None] = mapped_column(Float)
 
 

@@ -106,6 +106,15 @@ class ProjectionStore:
             (found[0], raw.dt(moment)),
         )
 
+    def set_extension(self, instance_id: int, at: datetime, reason: str) -> None:
+        """The apology letter that moved the return date (at most one per dossier)."""
+        raw = self.uow.raw
+        raw.run(
+            "UPDATE dossier_fact SET extended_at = ?, extension_reason = ? "
+            "WHERE dossier_id = (SELECT id FROM dossier WHERE instance_id = ?)",
+            (raw.dt(at), reason[:2000], instance_id),
+        )
+
     def ended(self, instance_ids: list[int]) -> list[Ended]:
         if not instance_ids:
             return []

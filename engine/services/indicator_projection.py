@@ -72,6 +72,8 @@ class IndicatorProjection:
         elif tag == "dossier:appointment:moved":
             extended = payload.get("rule") == "extension"
             store.set_extended_from(event.instance_id, _moment(payload.get("from")) if extended else None)
+            if extended:
+                store.set_extension(event.instance_id, event.at, str(payload.get("reason") or ""))
         elif tag == "dossier:status:changed" and payload.get("status") in PROCESSING_END_STATUSES:
             ended.add(event.instance_id)
 

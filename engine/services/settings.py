@@ -42,6 +42,10 @@ class Settings:
     public_url: str = ""
     lookup_limit: int = 10  # public status look-ups per client address ...
     lookup_window_minutes: int = 10  # ... in this many minutes
+    # Periodic reports: figures close on this day of the month (data from the next day of the month before; 0:
+    # calendar months) and the report is sent on `report_due_day` (engine/domain/report_periods.py).
+    report_cutoff_day: int = 14
+    report_due_day: int = 18
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -69,6 +73,8 @@ class Settings:
             signer_name=env.get("MOTCUA_SIGNER_NAME", base.signer_name),
             contact_phone=env.get("MOTCUA_CONTACT_PHONE", base.contact_phone),
             public_url=env.get("MOTCUA_PUBLIC_URL", base.public_url).rstrip("/"),
+            report_cutoff_day=int(env.get("MOTCUA_REPORT_CUTOFF_DAY", base.report_cutoff_day)),
+            report_due_day=int(env.get("MOTCUA_REPORT_DUE_DAY", base.report_due_day)),
         )
 
     def with_overrides(self, values: Mapping[str, object]) -> "Settings":

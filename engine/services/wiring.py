@@ -28,6 +28,7 @@ from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
+from engine.services.periodic_reports import PeriodicReportService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.settings import Settings
@@ -60,6 +61,7 @@ class Services:
     task_forms: TaskFormService
     indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
     public: PublicService  # the citizen's status look-up and satisfaction ratings
+    reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -96,6 +98,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
     documents = DocumentService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
+    projection = IndicatorProjection(db, clock, calendars)
     return Services(
         settings=settings,
         clock=clock,
@@ -120,11 +123,14 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             db,
             clock,
             catalogue,
-            IndicatorProjection(db, clock, calendars),
+            projection,
             settings.processes_dir / "indicators" / "qd766.yaml",
             settings.hours_per_day,
         ),
         public=PublicService(db, clock, catalogue, settings.lookup_limit, settings.lookup_window_minutes),
+        reports=PeriodicReportService(
+            db, clock, catalogue, projection, documents, settings.report_cutoff_day, settings.report_due_day
+        ),
     )
 
 

@@ -52,6 +52,8 @@ def upgrade() -> None:
         "dossier_fact",
         sa.Column("dossier_id", Id, nullable=False),
         _moment("extended_from", True),
+        _moment("extended_at", True),
+        sa.Column("extension_reason", sa.Text(), nullable=True),
         sa.Column("resolution_hours", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(["dossier_id"], ["dossier.id"]),
         sa.PrimaryKeyConstraint("dossier_id"),
