@@ -26,7 +26,13 @@ from tests.web.test_counter import AGENCY, PDF, X_RAY, drive_to, receive
 
 ROLES = ("one_stop", "specialist", "division_head", "director", "clerk", "designer", "auditor", "admin")
 
-PUBLIC_PAGES = {"public.lookup_form", "public.lookup", "public.rate"}
+PUBLIC_PAGES = {
+    "public.lookup_form",
+    "public.lookup",
+    "public.rate",
+    "reports.public_lists",
+    "reports.public_lists_file",
+}
 
 # fmt: off
 # Columns: one_stop, specialist, division_head, director, clerk, designer, auditor, admin (the order of ROLES).
@@ -88,6 +94,8 @@ POST /mot-cua/danh-gia code=                                      Y - - - - - - 
 GET  /chi-so                                                      - - Y Y - - Y Y
 GET  /chi-so/ho-so?figure=late                                    - - Y Y - - Y Y
 GET  /chi-so/xuat.csv                                             - - Y Y - - Y Y
+GET  /bao-cao                                                     - - Y Y - - Y Y
+GET  /bao-cao/xuat.xlsx                                           - - Y Y - - Y Y
 """
 # fmt: on
 # (the clerk's own task, ban_hanh, has no required field: sending its form would complete it, so that row is left out.)
@@ -189,7 +197,7 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
         path = re.sub(r"\{t_\w+\}", "<task_id>", url.split("?")[0])
         path = re.sub(r"\{(uninvolved|d_\w+)\}", "<code>", path)
         path = path.replace("{me}", "<username>").replace("{file_id}", "<int:file_id>")
-        normalised.add(path.replace("/mau/mau_01", "/mau/<form>").replace("/xuat.csv", "/xuat.<fmt>"))
+        normalised.add(path.replace("/mau/mau_01", "/mau/<form>").replace("/xuat.csv", "/xuat.<fmt>").replace("/xuat.xlsx", "/xuat.<fmt>"))
     pages = {
         rule.rule
         for rule in app.url_map.iter_rules()
