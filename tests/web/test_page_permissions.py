@@ -197,7 +197,11 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
         path = re.sub(r"\{t_\w+\}", "<task_id>", url.split("?")[0])
         path = re.sub(r"\{(uninvolved|d_\w+)\}", "<code>", path)
         path = path.replace("{me}", "<username>").replace("{file_id}", "<int:file_id>")
-        normalised.add(path.replace("/mau/mau_01", "/mau/<form>").replace("/xuat.csv", "/xuat.<fmt>").replace("/xuat.xlsx", "/xuat.<fmt>"))
+        normalised.add(
+            path.replace("/mau/mau_01", "/mau/<form>")
+            .replace("/xuat.csv", "/xuat.<fmt>")
+            .replace("/xuat.xlsx", "/xuat.<fmt>")
+        )
     pages = {
         rule.rule
         for rule in app.url_map.iter_rules()

@@ -12,8 +12,7 @@ from tests.engine.services.test_periodic_reports import QUARTER, TOTAL, insert, 
 Q1 = {"kind": "quarter", "number": 1, "year": 2026}
 
 
-def test_the_quarterly_report_as_page_xlsx_and_pdf(app, sign_in, clock):
-    services = app.extensions["motcua"]
+def test_the_quarterly_report_as_page_xlsx_and_pdf(services, sign_in, clock):  # noqa: F811
     insert(services, QUARTER)
     clock.set(vn(2026, 4, 1))
     director = sign_in("director")
