@@ -43,6 +43,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # QĐ 766 indicators and the periodic reports: the leaders (division heads, the director) and auditors.
     "indicators.view": frozenset({"division_head", "director", "auditor", "admin"}),
     "rating.record": frozenset({"one_stop"}),  # a satisfaction rating taken at the counter
+    "feedback.receive": frozenset({"one_stop"}),  # PAKN from the portal (a system's token) or typed in
+    "feedback.list": OFFICERS | {"auditor", "admin"},
 }
 
 

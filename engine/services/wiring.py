@@ -24,6 +24,7 @@ from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
+from engine.services.feedback import FeedbackService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
@@ -62,6 +63,7 @@ class Services:
     indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
     public: PublicService  # the citizen's status look-up and satisfaction ratings
     reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
+    feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -128,6 +130,15 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.hours_per_day,
         ),
         public=PublicService(db, clock, catalogue, settings.lookup_limit, settings.lookup_window_minutes),
+        feedback=FeedbackService(
+            db,
+            clock,
+            calendars,
+            instances,
+            settings.processes_dir / "pakn" / "rules.yaml",
+            settings.lookup_limit,
+            settings.lookup_window_minutes,
+        ),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, documents, settings.report_cutoff_day, settings.report_due_day
         ),

@@ -32,6 +32,9 @@ PUBLIC_PAGES = {
     "public.rate",
     "reports.public_lists",
     "reports.public_lists_file",
+    "feedback.form",
+    "feedback.submit",
+    "feedback.answers",
 }
 
 # fmt: off
@@ -95,6 +98,7 @@ GET  /chi-so                                                      - - Y Y - - Y 
 GET  /chi-so/ho-so?figure=late                                    - - Y Y - - Y Y
 GET  /chi-so/xuat.csv                                             - - Y Y - - Y Y
 GET  /bao-cao                                                     - - Y Y - - Y Y
+GET  /phan-anh/danh-sach                                          Y Y Y Y Y - Y Y
 GET  /bao-cao/xuat.xlsx                                           - - Y Y - - Y Y
 """
 # fmt: on
