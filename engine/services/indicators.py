@@ -270,9 +270,13 @@ def _officers(done, tasks, names: dict[str, tuple[str, str]]) -> list[OfficerRow
     for counts in done:
         found = row(counts.actor)
         found.done, found.late = counts.done, counts.late
-    for assignee, _lane, count, late in tasks:
-        if assignee:
-            found = row(assignee)
-            found.open += count
-            found.open_late += late
+    for assignee, lane, count, late in tasks:
+        # A task nobody has taken yet waits in its lane: shown as the lane's, so the chart shows all open work.
+        found = (
+            row(assignee)
+            if assignee
+            else rows.setdefault(f"lane:{lane}", OfficerRow("", f"Chưa nhận · {lane or '?'}", lane or "", 0, 0, 0, 0))
+        )
+        found.open += count
+        found.open_late += late
     return sorted(rows.values(), key=lambda r: (-r.open - r.done, r.username))

@@ -186,6 +186,7 @@ def dossiers():
         division=division,
         errors=errors,
         status_label=status_label,
+        names={p.code: p.name for p in _services().dossiers.catalogue.procedures},
     ), (200 if not errors else 422)
 
 
