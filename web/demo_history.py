@@ -63,6 +63,7 @@ class History:
             self._at(day, 8 + 2 * number, self.rng.randrange(0, 50))
             self._receive()
         self._at(day, 15, 30)
+        self.services.timers.run_pass("demo", 500)
         for code in list(self.open):
             self._advance(code)
         if self.rng.random() < 0.05:

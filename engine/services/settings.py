@@ -73,6 +73,7 @@ class Settings:
             signer_name=env.get("MOTCUA_SIGNER_NAME", base.signer_name),
             contact_phone=env.get("MOTCUA_CONTACT_PHONE", base.contact_phone),
             public_url=env.get("MOTCUA_PUBLIC_URL", base.public_url).rstrip("/"),
+            lookup_limit=int(env.get("MOTCUA_LOOKUP_LIMIT", base.lookup_limit)),
             report_cutoff_day=int(env.get("MOTCUA_REPORT_CUTOFF_DAY", base.report_cutoff_day)),
             report_due_day=int(env.get("MOTCUA_REPORT_DUE_DAY", base.report_due_day)),
         )
