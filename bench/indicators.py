@@ -99,8 +99,8 @@ def _dossier(rnd: random.Random, id_: int) -> tuple[dict, dict, list[dict], dict
     rating = None
     if status == 10 and rnd.random() < 0.5:
         level = rnd.choices(("very_satisfied", "satisfied", "not_satisfied"), weights=(60, 35, 5))[0]
-        rating = {"dossier_id": id_, "level": level, "reason": "", "source": "public", "rated_at": end,
-                  "recorded_by": None}  # fmt: skip
+        rating = {"dossier_id": id_, "procedure_code": dossier["procedure_code"], "level": level, "reason": "",
+                  "source": "public", "rated_at": end, "recorded_by": None}  # fmt: skip
     scan = None
     if rnd.random() < 0.4:
         scan = {"dossier_id": id_, "document": "Đơn", "filename": "don.pdf", "media_type": "application/pdf", "size": 1,

@@ -38,7 +38,21 @@ class FeedbackStore:
 
     def _row(self, r) -> FeedbackRow:
         raw = self.raw
-        return FeedbackRow(*r[:8], raw.moment(r[8]), raw.moment(r[9]), r[10], r[11], raw.from_dt(r[12]))
+        return FeedbackRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            raw.moment(r[8]),
+            raw.moment(r[9]),
+            r[10],
+            r[11],
+            raw.from_dt(r[12]),
+        )
 
     def insert(self, row: FeedbackRow, instance_id: int | None) -> None:
         raw = self.raw

@@ -8,7 +8,7 @@ workflow is loaded and no history replayed; the rules are those of `engine.domai
 Days and months are taken in Vietnam time (UTC+7 all year: no daylight saving)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -70,55 +70,59 @@ class IndicatorStore:
 
     # --- dialect pieces -----------------------------------------------------------------------------------------
     def _day(self, column: str) -> str:
+        """The day (in Vietnam time) of `column` as a number of days since 1970-01-01: plain arithmetic, far cheaper
+        per row than a time zone conversion (Vietnam keeps UTC+7 all year)."""
         if self.raw.postgres:
-            return f"CAST(timezone('Asia/Ho_Chi_Minh', {column}) AS DATE)"
-        return f"date({column}, '+7 hours')"
-
-    def _month(self, column: str) -> str:
-        if self.raw.postgres:
-            return f"to_char(timezone('Asia/Ho_Chi_Minh', {column}), 'YYYY-MM')"
-        return f"strftime('%Y-%m', {column}, '+7 hours')"
+            # Integer arithmetic: an integer key lets the planner group in a hash table instead of sorting.
+            return f"((CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT) + 25200) / 86400)"
+        return f"CAST(julianday({column}) + 7.0 / 24 - 2440587.5 AS INTEGER)"
 
     # --- counts -------------------------------------------------------------------------------------------------
     def ended(self, start: datetime, end: datetime) -> list[EndedCounts]:
         """Dossiers whose processing ended in [start, end), by procedure and month of the end."""
-        early = f"NOT {_LATE} AND {_JUDGED} AND {self._day('d.processing_end_at')} < {self._day(_DUE)}"
-        month = self._month("d.processing_end_at")
         rows = self.raw.all(
-            f"SELECT d.procedure_code, {month}, "
-            f"SUM(CASE WHEN {early} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {_JUDGED} AND NOT {_LATE} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {_LATE} THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d.status = 7 THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {_JUDGED} THEN f.resolution_hours ELSE 0 END), "
-            f"SUM(CASE WHEN {_JUDGED} AND f.resolution_hours IS NOT NULL THEN 1 ELSE 0 END) "
+            "SELECT procedure_code, end_day, SUM(CASE WHEN j = 1 AND l = 0 AND end_day < due_day THEN 1 ELSE 0 END), "
+            "SUM(j - l), SUM(l), SUM(w), SUM(CASE WHEN j = 1 THEN h ELSE 0 END), "
+            "SUM(CASE WHEN j = 1 AND h IS NOT NULL THEN 1 ELSE 0 END) FROM ("
+            f"SELECT d.procedure_code, {self._day('d.processing_end_at')} AS end_day, {self._day(_DUE)} AS due_day, "
+            f"CASE WHEN {_JUDGED} THEN 1 ELSE 0 END AS j, CASE WHEN {_LATE} THEN 1 ELSE 0 END AS l, "
+            "CASE WHEN d.status = 7 THEN 1 ELSE 0 END AS w, f.resolution_hours AS h "
             "FROM dossier d LEFT JOIN dossier_fact f ON f.dossier_id = d.id "
-            "WHERE d.processing_end_at >= ? AND d.processing_end_at < ? "
-            f"GROUP BY d.procedure_code, {month}",
+            "WHERE d.processing_end_at >= ? AND d.processing_end_at < ?) x GROUP BY procedure_code, end_day",
             (self.raw.dt(start), self.raw.dt(end)),
         )
+        found: dict[tuple[str, str], list] = {}
+        for code, day, early, on_time, late, withdrawn, hours, timed in rows:
+            counts = found.setdefault((code, _month(day)), [0, 0, 0, 0, 0.0, 0])
+            for index, value in enumerate((early, int(on_time) - int(early), late, withdrawn, hours, timed)):
+                counts[index] += value or 0
         return [
-            EndedCounts(r[0], r[1], int(r[2]), int(r[3]) - int(r[2]), int(r[4]), int(r[5]), float(r[6] or 0), int(r[7]))
-            for r in rows
+            EndedCounts(code, month, int(c[0]), int(c[1]), int(c[2]), int(c[3]), float(c[4]), int(c[5]))
+            for (code, month), c in found.items()
         ]
 
     def received(self, start: datetime, end: datetime) -> list[ReceivedCounts]:
         """Dossiers received in [start, end) (online ones not yet accepted, status 1, left out), by procedure and
         month of reception."""
-        month = self._month("d.received_at")
         rows = self.raw.all(
-            f"SELECT d.procedure_code, {month}, COUNT(*), "
+            f"SELECT d.procedure_code, {self._day('d.received_at')}, COUNT(*), "
             "SUM(CASE WHEN d.channel = 2 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN d.channel = 2 AND d.result_delivery = 'online' THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN d.channel = 3 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier_file x WHERE x.dossier_id = d.id) THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN x.dossier_id IS NOT NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN d.fee > 0 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN d.fee > 0 AND d.fee_paid THEN 1 ELSE 0 END) "
-            "FROM dossier d WHERE d.received_at >= ? AND d.received_at < ? AND d.status <> 1 "
-            f"GROUP BY d.procedure_code, {month}",
+            "FROM dossier d LEFT JOIN (SELECT DISTINCT dossier_id FROM dossier_file) x ON x.dossier_id = d.id "
+            "WHERE d.received_at >= ? AND d.received_at < ? AND d.status <> 1 "
+            f"GROUP BY d.procedure_code, {self._day('d.received_at')}",
             (self.raw.dt(start), self.raw.dt(end)),
         )
-        return [ReceivedCounts(r[0], r[1], *(int(v or 0) for v in r[2:])) for r in rows]
+        found: dict[tuple[str, str], list[int]] = {}
+        for code, day, *counts in rows:
+            total = found.setdefault((code, _month(day)), [0] * 7)
+            for index, value in enumerate(counts):
+                total[index] += int(value or 0)
+        return [ReceivedCounts(code, month, *counts) for (code, month), counts in found.items()]
 
     def open_at(self, end: datetime, seen: datetime) -> list[tuple[str, int, int]]:
         """(procedure, within time, over time at `seen`) of the dossiers received before `end` whose processing had
@@ -146,9 +150,8 @@ class IndicatorStore:
     def ratings(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
         """(procedure, level, count) of the ratings given in [start, end)."""
         rows = self.raw.all(
-            "SELECT d.procedure_code, r.level, COUNT(*) FROM satisfaction_rating r "
-            "JOIN dossier d ON d.id = r.dossier_id "
-            "WHERE r.rated_at >= ? AND r.rated_at < ? GROUP BY d.procedure_code, r.level",
+            "SELECT procedure_code, level, COUNT(*) FROM satisfaction_rating "
+            "WHERE rated_at >= ? AND rated_at < ? GROUP BY procedure_code, level",
             (self.raw.dt(start), self.raw.dt(end)),
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
@@ -230,6 +233,11 @@ class IndicatorStore:
             self.raw.dt(start),
             self.raw.dt(end),
         )
+
+
+def _month(day) -> str:
+    """YYYY-MM of a day number from `IndicatorStore._day`."""
+    return (date(1970, 1, 1) + timedelta(days=int(day))).strftime("%Y-%m")
 
 
 def _early(store: IndicatorStore, start: datetime, end: datetime) -> tuple[str, tuple]:

@@ -352,6 +352,7 @@ class SatisfactionRating(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(100))  # the dossier's, so that counts need no join
     level: Mapped[str] = mapped_column(String(20))  # very_satisfied | satisfied | not_satisfied
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10))  # public | counter

@@ -85,11 +85,14 @@ class PublicStore:
         )
         return (row[0], row[1], self.raw.moment(row[2])) if row else None
 
-    def add_rating(self, dossier_id: int, level: str, reason: str, source: str, at: datetime, by: str | None) -> bool:
+    def add_rating(
+        self, dossier: PublicDossier, level: str, reason: str, source: str, at: datetime, by: str | None
+    ) -> bool:
         """Record the rating; False when the dossier already has one (nothing written)."""
         changed = self.raw.run(
-            "INSERT INTO satisfaction_rating (dossier_id, level, reason, source, rated_at, recorded_by) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id) DO NOTHING",
-            (dossier_id, level, reason, source, self.raw.dt(at), by),
+            "INSERT INTO satisfaction_rating "
+            "(dossier_id, procedure_code, level, reason, source, rated_at, recorded_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id) DO NOTHING",
+            (dossier.id, dossier.procedure_code, level, reason, source, self.raw.dt(at), by),
         )
         return changed == 1

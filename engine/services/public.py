@@ -148,6 +148,6 @@ class PublicService:
                 raise InvalidTransition(
                     f"Hồ sơ {found.code} chưa có kết quả ({status_label(found.status)}); đánh giá sau khi nhận kết quả"
                 )
-            if not store.add_rating(found.id, level, reason, source, self.clock.now(), by):
+            if not store.add_rating(found, level, reason, source, self.clock.now(), by):
                 raise InvalidTransition(f"Hồ sơ {found.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần")
             return self._status(store, found)

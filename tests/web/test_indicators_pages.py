@@ -19,6 +19,7 @@ def test_the_dashboard_shows_the_month_and_links_each_figure_to_its_dossiers(sig
     assert "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)" in html
     assert 'data-chart="trend"' in html and "dist/charts.js" in html
     assert "Tiến độ giải quyết" in html and "không có dữ liệu" in html  # synced share: no data, not 0 %
+    assert "Báo cáo gửi tiếp theo" in html and "Quý 2 năm 2026" in html and "18/06/2026" in html  # next report
 
     late = director.get("/chi-so/ho-so", query_string={**PERIOD, "figure": "late"})
     listed = late.get_data(as_text=True)

@@ -149,8 +149,11 @@ def index():
     start, end, errors = period_from(request.args)
     result = _compute(start, end, errors)
     today = _services().clock.now().date()
+    upcoming, due = _services().reports.next_due()
     return render_template(
         "indicators/index.html",
+        upcoming=upcoming,
+        due=due,
         result=result,
         start=start,
         end=end,

@@ -62,6 +62,7 @@ def upgrade() -> None:
         "satisfaction_rating",
         sa.Column("id", Id, nullable=False),
         sa.Column("dossier_id", Id, nullable=False),
+        sa.Column("procedure_code", sa.String(length=100), nullable=False),
         sa.Column("level", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
