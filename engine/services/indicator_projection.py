@@ -15,6 +15,7 @@ young events are simply read again next time.
 from datetime import datetime, timedelta
 
 from engine.domain.clock import Clock
+from engine.domain.deadlines import parse_moment
 from engine.domain.portal import PROCESSING_END_STATUSES
 from engine.persistence.db import Database
 from engine.persistence.projections import ProjectedEvent, ProjectionStore
@@ -89,10 +90,4 @@ class IndicatorProjection:
 
 
 def _moment(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.utcoffset() is not None else None
+    return parse_moment(value) if isinstance(value, str) and value else None

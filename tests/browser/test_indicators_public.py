@@ -2,14 +2,13 @@
 figure opening the dossiers behind it), the public status look-up (found, not found, wrong phone digits, the rate
 limit) and a satisfaction rating. A server of its own, so that the month of history stays out of the other tests."""
 
-import threading
 from datetime import datetime
 
 import pytest
 
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.browser.conftest import ROOT, screenshot, sign_in
+from tests.browser.conftest import ROOT, screenshot, serving, sign_in
 from web.demo_history import build_history
 
 END = datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)  # Wednesday 1 April 2026, after a month of history
@@ -17,8 +16,6 @@ END = datetime(2026, 4, 1, 9, 0, tzinfo=VN_TZ)  # Wednesday 1 April 2026, after 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from engine.services.deploy import read_files
     from web import create_app
 
@@ -33,13 +30,8 @@ def server(tmp_path_factory):
         services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
     build_history(services, clock, 1, END)
     clock.set(END)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, name="indicators-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", services
-    http.shutdown()
-    thread.join(timeout=10)
-    http.server_close()
+    with serving(app) as url:
+        yield url, services
     services.close()
 
 
