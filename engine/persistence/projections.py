@@ -53,15 +53,22 @@ class ProjectionStore:
         lock = " FOR UPDATE" if raw.postgres else ""
         return raw.row(f"SELECT last_id FROM projection_mark WHERE name = ?{lock}", (name,))[0]
 
+    def has_events_after(self, name: str) -> bool:
+        """Whether history was written after projection `name`'s mark (read-only: no mark row is created)."""
+        raw = self.uow.raw
+        found = raw.one("SELECT last_id FROM projection_mark WHERE name = ?", (name,))
+        return raw.one("SELECT 1 FROM history_event WHERE id > ? LIMIT 1", (found[0] if found else 0,)) is not None
+
     def set_mark(self, name: str, last_id: int) -> None:
         self.uow.raw.run("UPDATE projection_mark SET last_id = ? WHERE name = ?", (last_id, name))
 
     def events_after(self, last_id: int, limit: int) -> list[ProjectedEvent]:
         raw = self.uow.raw
+        # Every event after the mark (so that the mark moves past the others too), the payload only of those read.
         rows = raw.all(
-            "SELECT id, instance_id, tag, at, actor, task_id, payload FROM history_event "
-            f"WHERE id > ? AND tag IN ({', '.join('?' for _ in TAGS)}) ORDER BY id LIMIT ?",
-            (last_id, *TAGS, limit),
+            f"SELECT id, instance_id, tag, at, actor, task_id, CASE WHEN tag IN ({', '.join('?' for _ in TAGS)}) "
+            "THEN payload END FROM history_event WHERE id > ? ORDER BY id LIMIT ?",
+            (*TAGS, last_id, limit),
         )
         return [ProjectedEvent(r[0], r[1], r[2], raw.moment(r[3]), r[4], r[5], raw.from_json(r[6]) or {}) for r in rows]
 

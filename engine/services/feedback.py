@@ -135,6 +135,9 @@ class FeedbackService:
 
     def publish_answered(self) -> int:
         """Copy the answers of the items whose process has ended to their rows; return how many were published."""
+        with self.db.reading() as uow:  # most views find nothing to publish: no write transaction for them
+            if not FeedbackStore(uow).ended_unpublished():
+                return 0
         with self.db.unit_of_work() as uow:
             store = FeedbackStore(uow)
             ended = store.ended_unpublished()

@@ -33,6 +33,9 @@ class IndicatorProjection:
     def refresh(self, max_batches: int | None = None) -> int:
         """Take in the history written since the last refresh; return the number of events read. Each batch is one
         unit of work, so a refresh interrupted half way keeps what it did."""
+        with self.db.reading() as uow:  # nothing new (the usual case): no write transaction, no lock
+            if not ProjectionStore(uow).has_events_after(MARK):
+                return 0
         read = batches = 0
         while max_batches is None or batches < max_batches:
             with self.db.unit_of_work() as uow:

@@ -89,7 +89,11 @@ def test_the_month_figures_follow_the_766_rules(services, march, clock):
     assert services.indicators.dossiers("late", date(2026, 3, 1), date(2026, 3, 31), division="Không có") == []
 
     # The projection is idempotent: reading the same (young) events again changes nothing.
+    assert services.indicators.projection.refresh() > 0  # events younger than 5 minutes are read again
+    assert services.indicators.compute(date(2026, 3, 1), date(2026, 3, 31)).total == total
+    clock.advance(minutes=6)  # now they are old enough: the mark moves past them, and nothing is read again
     services.indicators.projection.refresh()
+    assert services.indicators.projection.refresh() == 0
     assert services.indicators.compute(date(2026, 3, 1), date(2026, 3, 31)).total == total
 
 
