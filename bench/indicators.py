@@ -33,6 +33,8 @@ sys.path[:] = [str(Path(__file__).resolve().parents[1])] + [
 
 from bench.common import NoopSender, procedure_files  # noqa: E402
 from bench.run import FreshPostgres, postgres_admin_url  # noqa: E402
+from engine.domain.calendar import WorkingCalendar  # noqa: E402
+from engine.domain.calendar_data import load_overrides  # noqa: E402
 from engine.domain.clock import VN_TZ, FakeClock  # noqa: E402
 from engine.domain.report_periods import ReportPeriod  # noqa: E402
 from engine.persistence.models import (  # noqa: E402
@@ -45,6 +47,8 @@ from engine.persistence.models import (  # noqa: E402
     StepFact,
     UserTask,
 )
+from engine.persistence.projections import DossierSource  # noqa: E402
+from engine.services.indicator_projection import dossier_fact  # noqa: E402
 
 CHUNK = 5_000
 YEAR_START = datetime(2026, 1, 1, 8, 0, tzinfo=VN_TZ)
@@ -53,6 +57,7 @@ PROCEDURES = ["1.004454.000.00.00.H56", "1.001849.000.00.00.H56", "1.003172.000.
               "1.002251.000.00.00.H56"]  # fmt: skip
 LANES = ["Bộ phận Một cửa", "Lãnh đạo phòng", "Chuyên viên thụ lý", "Lãnh đạo Sở", "Văn thư", "Bộ phận Một cửa"]
 OFFICERS = [f"canbo{n:02d}" for n in range(30)]
+CALENDAR = WorkingCalendar(load_overrides(Path(__file__).resolve().parents[1] / "processes/calendar/vn_overrides.yaml"))
 STATE = {"format": "motcua-state-1", "bench": "indicators only: state never read"}
 
 
@@ -85,9 +90,11 @@ def _dossier(rnd: random.Random, id_: int) -> tuple[dict, dict, list[dict], dict
         "returned_at": end if status == 10 else None, "received_by": rnd.choice(OFFICERS), "late": False,
         "supplement_requested_at": None,
     }  # fmt: skip
-    fact = {"dossier_id": id_, "extended_from": extended, "extended_at": extended,
-            "extension_reason": "Chờ xác minh" if extended else None,
-            "resolution_hours": rnd.uniform(4, 120) if end else None}  # fmt: skip
+    moved = (extended.isoformat(), (extended, "Chờ xác minh")) if extended else (None, None)
+    source = DossierSource(id_, dossier["procedure_code"], status, received, received, dossier["appointment"],
+                           dossier["supplement_count"], end, None, channel, dossier["result_delivery"], dossier["fee"],
+                           False, 0, *moved, [])  # fmt: skip
+    fact = dossier_fact(source, CALENDAR)
     steps, at = [], received
     for step in range(6):
         ready, at = at, at + timedelta(hours=rnd.randrange(1, 40))
@@ -103,6 +110,7 @@ def _dossier(rnd: random.Random, id_: int) -> tuple[dict, dict, list[dict], dict
                   "source": "public", "rated_at": end, "recorded_by": None}  # fmt: skip
     scan = None
     if rnd.random() < 0.4:
+        fact["digitised"] = True
         scan = {"dossier_id": id_, "document": "Đơn", "filename": "don.pdf", "media_type": "application/pdf", "size": 1,
                 "sha256": "0" * 64, "content": b"x", "uploaded_at": received, "uploaded_by": "motcua"}  # fmt: skip
     task = None

@@ -1,22 +1,20 @@
-"""The queries behind the indicators: counts grouped by procedure and month over the dossier table (indexes on
-`received_at` and `processing_end_at`), the history projections (`dossier_fact`, `step_fact`) and the ratings. No
-workflow is loaded and no history replayed; the rules are those of `engine.domain.indicators`, written in SQL:
-- judged: processing ended with status 3, 8, 9 or 10 (a withdrawal, 7, is not judged);
-- due: the appointment, or the one an extension moved away from (`dossier_fact.extended_from`);
-- late: more than one supplementation request, or ended after the due moment;
-- early: not late and ended on an earlier day (Vietnam time) than the due moment.
-Days and months are taken in Vietnam time (UTC+7 all year: no daylight saving)."""
+"""The queries behind the indicators: sums over the narrow per-dossier facts (`dossier_fact`, indexed by the day
+received and the day processing ended), the officers' steps (`step_fact`), the ratings and the open tasks. No
+workflow is loaded, no history replayed and no wide dossier row read for a count: each dossier's QĐ 766 outcome was
+decided once, by `engine.domain.indicators.dossier_outcome`, when the projection took in its processing end. Days are
+numbers (days since 1970-01-01 in Vietnam time); a period [start, end) is a range of them, since periods begin at
+midnight."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from engine.domain.clock import VN_TZ
+
 if TYPE_CHECKING:
     from engine.persistence.unit_of_work import UnitOfWork
 
-_DUE = "COALESCE(f.extended_from, d.appointment)"
-_JUDGED = "d.status IN (3, 8, 9, 10)"
-_LATE = f"({_JUDGED} AND (d.supplement_count > 1 OR d.processing_end_at > {_DUE}))"
+_OPEN_AT = "f.received_day < ? AND (f.end_day IS NULL OR f.end_day >= ?) AND f.status <> 1"
 
 
 @dataclass(frozen=True)
@@ -68,36 +66,24 @@ class IndicatorStore:
         self.uow = uow
         self.raw = uow.raw
 
-    # --- dialect pieces -----------------------------------------------------------------------------------------
-    def _day(self, column: str) -> str:
-        """The day (in Vietnam time) of `column` as a number of days since 1970-01-01: plain arithmetic, far cheaper
-        per row than a time zone conversion (Vietnam keeps UTC+7 all year)."""
-        if self.raw.postgres:
-            # Integer arithmetic: an integer key lets the planner group in a hash table instead of sorting.
-            return f"((CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT) + 25200) / 86400)"
-        return f"CAST(julianday({column}) + 7.0 / 24 - 2440587.5 AS INTEGER)"
-
     # --- counts -------------------------------------------------------------------------------------------------
     def ended(self, start: datetime, end: datetime) -> list[EndedCounts]:
         """Dossiers whose processing ended in [start, end), by procedure and month of the end."""
         rows = self.raw.all(
-            "SELECT procedure_code, end_day, SUM(CASE WHEN j = 1 AND l = 0 AND end_day < due_day THEN 1 ELSE 0 END), "
-            "SUM(j - l), SUM(l), SUM(w), SUM(CASE WHEN j = 1 THEN h ELSE 0 END), "
-            "SUM(CASE WHEN j = 1 AND h IS NOT NULL THEN 1 ELSE 0 END) FROM ("
-            f"SELECT d.procedure_code, {self._day('d.processing_end_at')} AS end_day, {self._day(_DUE)} AS due_day, "
-            f"CASE WHEN {_JUDGED} THEN 1 ELSE 0 END AS j, CASE WHEN {_LATE} THEN 1 ELSE 0 END AS l, "
-            "CASE WHEN d.status = 7 THEN 1 ELSE 0 END AS w, f.resolution_hours AS h "
-            "FROM dossier d LEFT JOIN dossier_fact f ON f.dossier_id = d.id "
-            "WHERE d.processing_end_at >= ? AND d.processing_end_at < ?) x GROUP BY procedure_code, end_day",
-            (self.raw.dt(start), self.raw.dt(end)),
+            "SELECT procedure_code, end_day, outcome, COUNT(*), SUM(resolution_hours), COUNT(resolution_hours) "
+            "FROM dossier_fact WHERE end_day >= ? AND end_day < ? GROUP BY procedure_code, end_day, outcome",
+            (day_number(start), day_number(end)),
         )
-        found: dict[tuple[str, str], list] = {}
-        for code, day, early, on_time, late, withdrawn, hours, timed in rows:
-            counts = found.setdefault((code, _month(day)), [0, 0, 0, 0, 0.0, 0])
-            for index, value in enumerate((early, int(on_time) - int(early), late, withdrawn, hours, timed)):
-                counts[index] += value or 0
+        found: dict[tuple[str, str], dict[str, float]] = {}
+        for code, day, outcome, count, hours, timed in rows:
+            counts = found.setdefault((code, _month(day)), dict.fromkeys(_OUTCOMES + ("hours", "timed"), 0))
+            if outcome in counts:
+                counts[outcome] += count
+            if outcome in _JUDGED:
+                counts["hours"] += hours or 0
+                counts["timed"] += timed
         return [
-            EndedCounts(code, month, int(c[0]), int(c[1]), int(c[2]), int(c[3]), float(c[4]), int(c[5]))
+            EndedCounts(code, month, *(int(c[k]) for k in _OUTCOMES), float(c["hours"]), int(c["timed"]))
             for (code, month), c in found.items()
         ]
 
@@ -105,35 +91,29 @@ class IndicatorStore:
         """Dossiers received in [start, end) (online ones not yet accepted, status 1, left out), by procedure and
         month of reception."""
         rows = self.raw.all(
-            f"SELECT d.procedure_code, {self._day('d.received_at')}, COUNT(*), "
-            "SUM(CASE WHEN d.channel = 2 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d.channel = 2 AND d.result_delivery = 'online' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d.channel = 3 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN x.dossier_id IS NOT NULL THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d.fee > 0 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN d.fee > 0 AND d.fee_paid THEN 1 ELSE 0 END) "
-            "FROM dossier d LEFT JOIN (SELECT DISTINCT dossier_id FROM dossier_file) x ON x.dossier_id = d.id "
-            "WHERE d.received_at >= ? AND d.received_at < ? AND d.status <> 1 "
-            f"GROUP BY d.procedure_code, {self._day('d.received_at')}",
-            (self.raw.dt(start), self.raw.dt(end)),
+            "SELECT procedure_code, received_day, channel, result_online, digitised, fee_due, fee_paid, COUNT(*) "
+            "FROM dossier_fact WHERE received_day >= ? AND received_day < ? AND status <> 1 "
+            "GROUP BY procedure_code, received_day, channel, result_online, digitised, fee_due, fee_paid",
+            (day_number(start), day_number(end)),
         )
         found: dict[tuple[str, str], list[int]] = {}
-        for code, day, *counts in rows:
-            total = found.setdefault((code, _month(day)), [0] * 7)
-            for index, value in enumerate(counts):
-                total[index] += int(value or 0)
+        for code, day, channel, online_result, digitised, fee_due, fee_paid, count in rows:
+            c = found.setdefault((code, _month(day)), [0] * 7)
+            online = channel == 2
+            for index, counted in enumerate(
+                (True, online, online and online_result, channel == 3, digitised, fee_due, fee_paid)
+            ):
+                c[index] += count if counted else 0
         return [ReceivedCounts(code, month, *counts) for (code, month), counts in found.items()]
 
     def open_at(self, end: datetime, seen: datetime) -> list[tuple[str, int, int]]:
         """(procedure, within time, over time at `seen`) of the dossiers received before `end` whose processing had
         not ended before it (status 1, not yet accepted, left out). `seen` is `end`, or now for a period not over."""
         rows = self.raw.all(
-            "SELECT d.procedure_code, "
-            f"SUM(CASE WHEN {_DUE} >= ? THEN 1 ELSE 0 END), SUM(CASE WHEN {_DUE} < ? THEN 1 ELSE 0 END) "
-            "FROM dossier d LEFT JOIN dossier_fact f ON f.dossier_id = d.id "
-            "WHERE d.received_at < ? AND (d.processing_end_at IS NULL OR d.processing_end_at >= ?) AND d.status <> 1 "
-            "GROUP BY d.procedure_code",
-            (self.raw.dt(seen), self.raw.dt(seen), self.raw.dt(end), self.raw.dt(end)),
+            "SELECT f.procedure_code, SUM(CASE WHEN f.due_at >= ? THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN f.due_at < ? THEN 1 ELSE 0 END) FROM dossier_fact f WHERE {_OPEN_AT} "
+            "GROUP BY f.procedure_code",
+            (self.raw.dt(seen), self.raw.dt(seen), day_number(end), day_number(end)),
         )
         return [(r[0], int(r[1] or 0), int(r[2] or 0)) for r in rows]
 
@@ -141,9 +121,8 @@ class IndicatorStore:
         """(procedure, dossiers received before `moment` and not ended before it): the periodic report's "kỳ trước
         chuyển sang"."""
         rows = self.raw.all(
-            "SELECT d.procedure_code, COUNT(*) FROM dossier d WHERE d.received_at < ? AND d.status <> 1 "
-            "AND (d.processing_end_at IS NULL OR d.processing_end_at >= ?) GROUP BY d.procedure_code",
-            (self.raw.dt(moment), self.raw.dt(moment)),
+            f"SELECT f.procedure_code, COUNT(*) FROM dossier_fact f WHERE {_OPEN_AT} GROUP BY f.procedure_code",
+            (day_number(moment), day_number(moment)),
         )
         return [(r[0], int(r[1])) for r in rows]
 
@@ -194,16 +173,17 @@ class IndicatorStore:
     def dossiers(
         self, figure: str, start: datetime, end: datetime, procedures: tuple[str, ...] | None, limit: int
     ) -> list[DossierLine]:
-        """The dossiers counted in `figure` (see FIGURES) for the period, latest first, at most `limit`."""
+        """The dossiers counted in `figure` (see FIGURES) for the period, latest first, at most `limit`. For
+        "open_late", `start` is the moment the due dates are compared with and `end` the end of the period."""
         where, params = _FIGURES[figure](self, start, end)
         if procedures is not None:
             if not procedures:
                 return []
-            where += f" AND d.procedure_code IN ({', '.join('?' for _ in procedures)})"
+            where += f" AND f.procedure_code IN ({', '.join('?' for _ in procedures)})"
             params = (*params, *procedures)
         rows = self.raw.all(
-            f"SELECT d.code, d.procedure_code, d.applicant, d.received_at, {_DUE}, d.processing_end_at, d.status, "
-            f"CASE WHEN {_LATE} THEN 1 ELSE 0 END FROM dossier d LEFT JOIN dossier_fact f ON f.dossier_id = d.id "
+            "SELECT d.code, d.procedure_code, d.applicant, d.received_at, f.due_at, d.processing_end_at, d.status, "
+            "f.outcome FROM dossier_fact f JOIN dossier d ON d.id = f.dossier_id "
             f"WHERE {where} ORDER BY d.received_at DESC, d.id DESC LIMIT ?",
             (*params, limit),
         )
@@ -217,55 +197,58 @@ class IndicatorStore:
                 raw.moment(r[4]),
                 raw.from_dt(r[5]),
                 r[6],
-                bool(r[7]),
+                r[7] == "late",
             )
             for r in rows
         ]
 
-    def _ended_where(self, start: datetime, end: datetime, condition: str) -> tuple[str, tuple]:
-        return f"d.processing_end_at >= ? AND d.processing_end_at < ? AND {condition}", (
-            self.raw.dt(start),
-            self.raw.dt(end),
+
+_OUTCOMES = ("early", "on_time", "late", "withdrawn")
+_JUDGED = ("early", "on_time", "late")
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(moment: datetime) -> int:
+    """Days since 1970-01-01 of the day `moment` falls on in Vietnam time (UTC+7 all year)."""
+    return (moment.astimezone(VN_TZ).date() - EPOCH).days
+
+
+def _month(day: int) -> str:
+    """YYYY-MM of a day number."""
+    return (EPOCH + timedelta(days=int(day))).strftime("%Y-%m")
+
+
+def _ended(condition: str):
+    def where(store: IndicatorStore, start: datetime, end: datetime) -> tuple[str, tuple]:
+        return f"f.end_day >= ? AND f.end_day < ? AND {condition}", (day_number(start), day_number(end))
+
+    return where
+
+
+def _received(condition: str):
+    def where(store: IndicatorStore, start: datetime, end: datetime) -> tuple[str, tuple]:
+        return f"f.received_day >= ? AND f.received_day < ? AND f.status <> 1 AND {condition}", (
+            day_number(start),
+            day_number(end),
         )
 
-    def _received_where(self, start: datetime, end: datetime, condition: str) -> tuple[str, tuple]:
-        return f"d.received_at >= ? AND d.received_at < ? AND d.status <> 1 AND {condition}", (
-            self.raw.dt(start),
-            self.raw.dt(end),
-        )
+    return where
 
 
-def _month(day) -> str:
-    """YYYY-MM of a day number from `IndicatorStore._day`."""
-    return (date(1970, 1, 1) + timedelta(days=int(day))).strftime("%Y-%m")
-
-
-def _early(store: IndicatorStore, start: datetime, end: datetime) -> tuple[str, tuple]:
-    day = f"{store._day('d.processing_end_at')} < {store._day(_DUE)}"
-    return store._ended_where(start, end, f"{_JUDGED} AND NOT {_LATE} AND {day}")
-
-
-def _open_late(store: IndicatorStore, start: datetime, end: datetime) -> tuple[str, tuple]:
-    """Still open at `end` and past the due moment at `start` (the caller passes now, or the end of the period)."""
-    return (
-        f"d.received_at < ? AND (d.processing_end_at IS NULL OR d.processing_end_at >= ?) AND d.status <> 1 "
-        f"AND {_DUE} < ?",
-        (store.raw.dt(end), store.raw.dt(end), store.raw.dt(start)),
-    )
+def _open_late(store: IndicatorStore, seen: datetime, end: datetime) -> tuple[str, tuple]:
+    return f"{_OPEN_AT} AND f.due_at < ?", (day_number(end), day_number(end), store.raw.dt(seen))
 
 
 _FIGURES = {
-    "judged": lambda s, a, b: s._ended_where(a, b, _JUDGED),
-    "on_time": lambda s, a, b: s._ended_where(a, b, f"{_JUDGED} AND NOT {_LATE}"),
-    "early": _early,
-    "late": lambda s, a, b: s._ended_where(a, b, _LATE),
-    "withdrawn": lambda s, a, b: s._ended_where(a, b, "d.status = 7"),
-    "received": lambda s, a, b: s._received_where(a, b, "1 = 1"),
-    "online": lambda s, a, b: s._received_where(a, b, "d.channel = 2"),
-    "fully_online": lambda s, a, b: s._received_where(a, b, "d.channel = 2 AND d.result_delivery = 'online'"),
-    "not_digitised": lambda s, a, b: s._received_where(
-        a, b, "NOT EXISTS (SELECT 1 FROM dossier_file x WHERE x.dossier_id = d.id)"
-    ),
+    "judged": _ended("f.outcome IN ('early', 'on_time', 'late')"),
+    "on_time": _ended("f.outcome IN ('early', 'on_time')"),
+    "early": _ended("f.outcome = 'early'"),
+    "late": _ended("f.outcome = 'late'"),
+    "withdrawn": _ended("f.outcome = 'withdrawn'"),
+    "received": _received("1 = 1"),
+    "online": _received("f.channel = 2"),
+    "fully_online": _received("f.channel = 2 AND f.result_online"),
+    "not_digitised": _received("NOT f.digitised"),
     "open_late": _open_late,
 }
 FIGURES = tuple(_FIGURES)

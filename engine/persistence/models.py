@@ -330,13 +330,28 @@ class StepFact(Base):
 
 
 class DossierFact(Base):
-    """What the indicators need of a dossier beyond its row, projected from its history: the appointment an
-    extension moved away from (lateness is judged by it) and the resolution time in office hours, waiting for the
-    applicant's supplementation taken out."""
+    """A dossier as the indicators count it, one narrow row kept from its row and its history by the projection
+    (`engine.services.indicator_projection`): days as numbers (Vietnam time, days since 1970-01-01), its QĐ 766
+    outcome once its processing ended (computed by `engine.domain.indicators.dossier_outcome`), the appointment an
+    extension moved away from (lateness is judged by it), the resolution time in office hours (waiting for the
+    applicant's supplementation taken out). The figures of a year are sums over these rows, never over the wide
+    dossier rows."""
 
     __tablename__ = "dossier_fact"
+    __table_args__ = (Index("ix_dossier_fact_received", "received_day"), Index("ix_dossier_fact_end", "end_day"))
 
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(100))
+    status: Mapped[int]
+    received_day: Mapped[int]
+    end_day: Mapped[int | None]  # the day processing ended (None: open)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # early | on_time | late | withdrawn; None while open
+    due_at: Mapped[datetime]  # the date lateness is judged by
+    channel: Mapped[int]
+    result_online: Mapped[bool]
+    digitised: Mapped[bool]
+    fee_due: Mapped[bool]
+    fee_paid: Mapped[bool]
     extended_from: Mapped[datetime | None]
     # The apology letter (Mẫu 04) that moved the return date: when, and the reason it gave.
     extended_at: Mapped[datetime | None]

@@ -13,9 +13,6 @@ TAGS = (
     "dossier:task:ready",
     "dossier:task:completed",
     "dossier:task:withdrawn",
-    "dossier:appointment:moved",
-    "dossier:status:changed",
-    "dossier:supplement:received",
 )
 
 
@@ -31,14 +28,48 @@ class ProjectedEvent:
 
 
 @dataclass(frozen=True)
-class Ended:
-    """A dossier whose processing ended: what its resolution time is computed from."""
+class DossierSource:
+    """A dossier's row and the parts of its history its facts are computed from."""
 
     dossier_id: int
-    instance_id: int
+    procedure_code: str
+    status: int
+    received_at: datetime
     clock_start: datetime
-    processing_end_at: datetime
+    appointment: datetime
+    supplement_count: int
+    processing_end_at: datetime | None
     supplement_requested_at: datetime | None
+    channel: int
+    result_delivery: str
+    fee: int
+    fee_paid: bool
+    files: int
+    extended_from: str | None  # ISO text of the last move's "from" when that move was an extension
+    extension: tuple[datetime, str] | None  # when the apology letter moved the date, and its reason
+    supplement_waits: list[tuple[datetime, datetime]]
+
+
+FACT_COLUMNS = (
+    "dossier_id",
+    "procedure_code",
+    "status",
+    "received_day",
+    "end_day",
+    "outcome",
+    "due_at",
+    "channel",
+    "result_online",
+    "digitised",
+    "fee_due",
+    "fee_paid",
+    "extended_from",
+    "extended_at",
+    "extension_reason",
+    "resolution_hours",
+)
+_FACT_MOMENTS = {"due_at", "extended_from", "extended_at"}
+_FACT_FLAGS = {"result_online", "digitised", "fee_due", "fee_paid"}
 
 
 class ProjectionStore:
@@ -101,37 +132,49 @@ class ProjectionStore:
         raw = self.uow.raw
         raw.run("UPDATE step_fact SET withdrawn = ? WHERE task_id = ?", (raw.flag(True), task_id))
 
-    def set_extended_from(self, instance_id: int, moment: datetime | None) -> None:
-        """The appointment an extension moved away from (None: the last move was a supplementation's)."""
+    # --- dossier facts ------------------------------------------------------------------------------------------
+    def dossier_source(self, instance_id: int) -> DossierSource | None:
+        """What the facts of the dossier of `instance_id` are computed from (None: a bare instance)."""
         raw = self.uow.raw
-        found = raw.one("SELECT id FROM dossier WHERE instance_id = ?", (instance_id,))
-        if found is None:
-            return
-        raw.run(
-            "INSERT INTO dossier_fact (dossier_id, extended_from) VALUES (?, ?) "
-            "ON CONFLICT (dossier_id) DO UPDATE SET extended_from = excluded.extended_from",
-            (found[0], raw.dt(moment)),
+        row = raw.one(
+            "SELECT id, procedure_code, status, received_at, clock_start, appointment, supplement_count, "
+            "processing_end_at, supplement_requested_at, channel, result_delivery, fee, fee_paid, "
+            "(SELECT COUNT(*) FROM dossier_file x WHERE x.dossier_id = dossier.id) FROM dossier WHERE instance_id = ?",
+            (instance_id,),
         )
-
-    def set_extension(self, instance_id: int, at: datetime, reason: str) -> None:
-        """The apology letter that moved the return date (at most one per dossier)."""
-        raw = self.uow.raw
-        raw.run(
-            "UPDATE dossier_fact SET extended_at = ?, extension_reason = ? "
-            "WHERE dossier_id = (SELECT id FROM dossier WHERE instance_id = ?)",
-            (raw.dt(at), reason[:2000], instance_id),
+        if row is None:
+            return None
+        moved = raw.all(
+            "SELECT at, payload FROM history_event WHERE instance_id = ? AND tag = 'dossier:appointment:moved' "
+            "ORDER BY seq",
+            (instance_id,),
         )
-
-    def ended(self, instance_ids: list[int]) -> list[Ended]:
-        if not instance_ids:
-            return []
-        raw = self.uow.raw
-        rows = raw.all(
-            "SELECT id, instance_id, clock_start, processing_end_at, supplement_requested_at FROM dossier "
-            f"WHERE processing_end_at IS NOT NULL AND instance_id IN ({', '.join('?' for _ in instance_ids)})",
-            instance_ids,
+        extension, last_rule, extended_from = None, None, None
+        for at, payload in moved:
+            values = raw.from_json(payload) or {}
+            last_rule = values.get("rule")
+            if last_rule == "extension":
+                extension = (raw.moment(at), str(values.get("reason") or ""))
+                extended_from = values.get("from")
+        return DossierSource(
+            dossier_id=row[0],
+            procedure_code=row[1],
+            status=row[2],
+            received_at=raw.moment(row[3]),
+            clock_start=raw.moment(row[4]),
+            appointment=raw.moment(row[5]),
+            supplement_count=row[6],
+            processing_end_at=raw.from_dt(row[7]),
+            supplement_requested_at=raw.from_dt(row[8]),
+            channel=row[9],
+            result_delivery=row[10],
+            fee=row[11],
+            fee_paid=bool(row[12]),
+            files=int(row[13]),
+            extended_from=extended_from if last_rule == "extension" else None,
+            extension=extension,
+            supplement_waits=self.supplement_waits(instance_id),
         )
-        return [Ended(r[0], r[1], raw.moment(r[2]), raw.moment(r[3]), raw.from_dt(r[4])) for r in rows]
 
     def supplement_waits(self, instance_id: int) -> list[tuple[datetime, datetime]]:
         """(requested, received) of each supplementation that arrived, from the history."""
@@ -147,9 +190,16 @@ class ProjectionStore:
                 waits.append((datetime.fromisoformat(requested), raw.moment(at)))
         return waits
 
-    def set_resolution(self, dossier_id: int, hours: float) -> None:
-        self.uow.raw.run(
-            "INSERT INTO dossier_fact (dossier_id, resolution_hours) VALUES (?, ?) "
-            "ON CONFLICT (dossier_id) DO UPDATE SET resolution_hours = excluded.resolution_hours",
-            (dossier_id, hours),
+    def upsert_fact(self, fact: dict) -> None:
+        """Write the facts of one dossier (the keys of `FACT_COLUMNS`)."""
+        raw = self.uow.raw
+        values = [
+            raw.dt(fact[c]) if c in _FACT_MOMENTS else raw.flag(fact[c]) if c in _FACT_FLAGS else fact[c]
+            for c in FACT_COLUMNS
+        ]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in FACT_COLUMNS if c != "dossier_id")
+        raw.run(
+            f"INSERT INTO dossier_fact ({', '.join(FACT_COLUMNS)}) VALUES ({', '.join('?' for _ in FACT_COLUMNS)}) "
+            f"ON CONFLICT (dossier_id) DO UPDATE SET {updates}",
+            values,
         )

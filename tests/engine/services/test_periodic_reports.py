@@ -11,6 +11,8 @@ from engine.domain.clock import VN_TZ
 from engine.domain.indicators import dossier_outcome
 from engine.domain.report_periods import ReportPeriod
 from engine.persistence.models import Dossier, DossierFact
+from engine.persistence.projections import DossierSource
+from engine.services.indicator_projection import dossier_fact
 
 X_RAY, HOP_QUY, KHCN = "1.004454.000.00.00.H56", "1.000047.000.00.00.H56", "1.001849.000.00.00.H56"
 FIELDS = {
@@ -59,7 +61,9 @@ def app_config():
 
 
 def insert(services, rows) -> None:
-    """Dossier rows as the steps would have left them (the report reads the dossier table and its facts only)."""
+    """Dossier rows as the steps would have left them, and their facts as the projection computes them (the report
+    reads the facts only)."""
+    calendar = services.calendars.current()
     with services.db.transaction() as session:
         for number, (procedure, received, channel, status, due, end, supplements, extended) in enumerate(rows, 1):
             dossier = Dossier(
@@ -88,8 +92,12 @@ def insert(services, rows) -> None:
             )
             session.add(dossier)
             session.flush()
-            if extended is not None:
-                session.add(DossierFact(dossier_id=dossier.id, extended_from=extended))
+            moved = (extended.isoformat(), (extended, "Xin lỗi")) if extended else (None, None)
+            source = DossierSource(
+                dossier.id, procedure, status, received, received, due, supplements, end, None, channel, "counter",
+                0, False, 0, *moved, [],
+            )  # fmt: skip
+            session.add(DossierFact(**dossier_fact(source, calendar)))
 
 
 def test_the_quarter_report_matches_the_hand_computed_table(services, clock):

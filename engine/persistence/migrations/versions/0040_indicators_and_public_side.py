@@ -51,6 +51,17 @@ def upgrade() -> None:
     op.create_table(
         "dossier_fact",
         sa.Column("dossier_id", Id, nullable=False),
+        sa.Column("procedure_code", sa.String(length=100), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("received_day", sa.Integer(), nullable=False),
+        sa.Column("end_day", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=10), nullable=True),
+        _moment("due_at"),
+        sa.Column("channel", sa.Integer(), nullable=False),
+        sa.Column("result_online", sa.Boolean(), nullable=False),
+        sa.Column("digitised", sa.Boolean(), nullable=False),
+        sa.Column("fee_due", sa.Boolean(), nullable=False),
+        sa.Column("fee_paid", sa.Boolean(), nullable=False),
         _moment("extended_from", True),
         _moment("extended_at", True),
         sa.Column("extension_reason", sa.Text(), nullable=True),
@@ -58,6 +69,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["dossier_id"], ["dossier.id"]),
         sa.PrimaryKeyConstraint("dossier_id"),
     )
+    with op.batch_alter_table("dossier_fact") as batch_op:
+        batch_op.create_index("ix_dossier_fact_received", ["received_day"], unique=False)
+        batch_op.create_index("ix_dossier_fact_end", ["end_day"], unique=False)
     op.create_table(
         "satisfaction_rating",
         sa.Column("id", Id, nullable=False),
