@@ -11,7 +11,7 @@ PHONE_END = APPLICANT["phone"].replace(" ", "")[-4:]  # "0206 3852 123" -> "2123
 
 @pytest.fixture
 def app_config():
-    return {"agency_code": "H15.50.05.13", "lookup_limit": 3}
+    return {"agency_code": "H15.50.05.13", "lookup_limit": 3, "public_url": "https://motcua.example.vn"}
 
 
 @pytest.fixture
@@ -31,6 +31,8 @@ def test_the_receipt_holder_sees_the_status_and_what_is_missing(services, visito
     complete(services, code, "phan_cong")
     complete(services, code, "tham_dinh", {"appraisal_result": "supplement", "missing_items": MISSING})
 
+    qr = services.documents.form_context(code, "mau_01")["register"]["qr"]
+    assert qr == f"https://motcua.example.vn/tra-cuu?ma={code}"  # what the QR on the receipt encodes
     assert visitor.get(f"/tra-cuu?ma={code}").status_code == 200  # the QR's link: the code filled in
     page = visitor.post("/tra-cuu", {"code": code.lower(), "phone": PHONE_END})
     html = page.get_data(as_text=True)
