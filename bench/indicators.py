@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -37,18 +38,21 @@ from engine.domain.calendar import WorkingCalendar  # noqa: E402
 from engine.domain.calendar_data import load_overrides  # noqa: E402
 from engine.domain.clock import VN_TZ, FakeClock  # noqa: E402
 from engine.domain.report_periods import ReportPeriod  # noqa: E402
+from engine.persistence.indicators import day_number  # noqa: E402
 from engine.persistence.models import (  # noqa: E402
     Dossier,
     DossierFact,
     DossierFile,
+    IndicatorDay,
     Instance,
+    OfficerDay,
     ProcessVersion,
     SatisfactionRating,
     StepFact,
     UserTask,
 )
-from engine.persistence.projections import DossierSource  # noqa: E402
-from engine.services.indicator_projection import dossier_fact  # noqa: E402
+from engine.persistence.projections import DAY_COUNTERS, DossierSource  # noqa: E402
+from engine.services.indicator_projection import contributions, dossier_fact  # noqa: E402
 
 CHUNK = 5_000
 YEAR_START = datetime(2026, 1, 1, 8, 0, tzinfo=VN_TZ)
@@ -128,6 +132,8 @@ def _dossier(rnd: random.Random, id_: int) -> tuple[dict, dict, list[dict], dict
 def fill(services, count: int, seed: int = 766) -> float:
     rnd = random.Random(seed)
     services.deploy.deploy(procedure_files(), "bench")
+    days: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: dict.fromkeys(DAY_COUNTERS, 0))
+    officers: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: {"done": 0, "late": 0})
     began = time.perf_counter()
     with services.db.engine.begin() as conn:
         version = conn.scalar(select(ProcessVersion.id).order_by(ProcessVersion.id).limit(1))
@@ -138,11 +144,22 @@ def fill(services, count: int, seed: int = 766) -> float:
             conn.execute(insert(Dossier), [d[0] for d in made])
             conn.execute(insert(DossierFact), [d[1] for d in made])
             conn.execute(insert(StepFact), [s for d in made for s in d[2]])
+            for d in made:  # the per-day sums the projection keeps, from the same contributions()
+                for key, values in contributions(d[1]).items():
+                    for name, value in values.items():
+                        days[key][name] += value
+                for step in d[2]:
+                    if step["completed_at"] is not None:
+                        counts = officers[(step["actor"], day_number(step["completed_at"]))]
+                        counts["done"] += 1
+                        counts["late"] += int(step["completed_at"] > step["due_at"])
             for table, index in ((SatisfactionRating, 3), (DossierFile, 4), (UserTask, 5)):
                 rows = [d[index] for d in made if d[index] is not None]
                 if rows:
                     conn.execute(insert(table), rows)
             print(f"  {min(low + CHUNK, count):,} dossiers", file=sys.stderr, flush=True)
+        conn.execute(insert(IndicatorDay), [{"procedure_code": p, "day": d, **v} for (p, d), v in days.items()])
+        conn.execute(insert(OfficerDay), [{"actor": a, "day": d, **v} for (a, d), v in officers.items()])
     seconds = time.perf_counter() - began
     with services.db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":

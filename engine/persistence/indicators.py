@@ -1,9 +1,10 @@
-"""The queries behind the indicators: sums over the narrow per-dossier facts (`dossier_fact`, indexed by the day
-received and the day processing ended), the officers' steps (`step_fact`), the ratings and the open tasks. No
-workflow is loaded, no history replayed and no wide dossier row read for a count: each dossier's QĐ 766 outcome was
-decided once, by `engine.domain.indicators.dossier_outcome`, when the projection took in its processing end. Days are
-numbers (days since 1970-01-01 in Vietnam time); a period [start, end) is a range of them, since periods begin at
-midnight."""
+"""The queries behind the indicators: per-day sums (`indicator_day` per procedure, `officer_day` per officer), so
+that a year is a few hundred rows per procedure whatever the number of dossiers; the narrow per-dossier facts
+(`dossier_fact`) for what depends on the moment a period is seen (in progress within or over time) and for the
+dossiers behind a figure; the ratings and the open tasks. No workflow is loaded, no history replayed, no wide dossier
+row read for a count: each dossier's QĐ 766 outcome was decided once, by `engine.domain.indicators.dossier_outcome`,
+when the projection took in its processing end. Days are numbers (days since 1970-01-01 in Vietnam time); a period
+[start, end) is a range of them, since periods begin at midnight."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -69,42 +70,32 @@ class IndicatorStore:
     # --- counts -------------------------------------------------------------------------------------------------
     def ended(self, start: datetime, end: datetime) -> list[EndedCounts]:
         """Dossiers whose processing ended in [start, end), by procedure and month of the end."""
-        rows = self.raw.all(
-            "SELECT procedure_code, end_day, outcome, COUNT(*), SUM(resolution_hours), COUNT(resolution_hours) "
-            "FROM dossier_fact WHERE end_day >= ? AND end_day < ? GROUP BY procedure_code, end_day, outcome",
-            (day_number(start), day_number(end)),
-        )
-        found: dict[tuple[str, str], dict[str, float]] = {}
-        for code, day, outcome, count, hours, timed in rows:
-            counts = found.setdefault((code, _month(day)), dict.fromkeys(_OUTCOMES + ("hours", "timed"), 0))
-            if outcome in counts:
-                counts[outcome] += count
-            if outcome in _JUDGED:
-                counts["hours"] += hours or 0
-                counts["timed"] += timed
+        found: dict[tuple[str, str], list[float]] = {}
+        for code, day, *values in self._days(start, end, _ENDED):
+            counts = found.setdefault((code, _month(day)), [0] * len(_ENDED))
+            for index, value in enumerate(values):
+                counts[index] += value or 0
         return [
-            EndedCounts(code, month, *(int(c[k]) for k in _OUTCOMES), float(c["hours"]), int(c["timed"]))
+            EndedCounts(code, month, *(int(v) for v in c[:4]), float(c[4]), int(c[5]))
             for (code, month), c in found.items()
         ]
 
     def received(self, start: datetime, end: datetime) -> list[ReceivedCounts]:
         """Dossiers received in [start, end) (online ones not yet accepted, status 1, left out), by procedure and
         month of reception."""
-        rows = self.raw.all(
-            "SELECT procedure_code, received_day, channel, result_online, digitised, fee_due, fee_paid, COUNT(*) "
-            "FROM dossier_fact WHERE received_day >= ? AND received_day < ? AND status <> 1 "
-            "GROUP BY procedure_code, received_day, channel, result_online, digitised, fee_due, fee_paid",
+        found: dict[tuple[str, str], list[int]] = {}
+        for code, day, *values in self._days(start, end, _RECEIVED):
+            counts = found.setdefault((code, _month(day)), [0] * len(_RECEIVED))
+            for index, value in enumerate(values):
+                counts[index] += int(value or 0)
+        return [ReceivedCounts(code, month, *c) for (code, month), c in found.items() if any(c)]
+
+    def _days(self, start: datetime, end: datetime, columns: tuple[str, ...]) -> list[tuple]:
+        """The per-day sums of `columns` for the days of [start, end) (one row per procedure and day)."""
+        return self.raw.all(
+            f"SELECT procedure_code, day, {', '.join(columns)} FROM indicator_day WHERE day >= ? AND day < ?",
             (day_number(start), day_number(end)),
         )
-        found: dict[tuple[str, str], list[int]] = {}
-        for code, day, channel, online_result, digitised, fee_due, fee_paid, count in rows:
-            c = found.setdefault((code, _month(day)), [0] * 7)
-            online = channel == 2
-            for index, counted in enumerate(
-                (True, online, online and online_result, channel == 3, digitised, fee_due, fee_paid)
-            ):
-                c[index] += count if counted else 0
-        return [ReceivedCounts(code, month, *counts) for (code, month), counts in found.items()]
 
     def open_at(self, end: datetime, seen: datetime) -> list[tuple[str, int, int]]:
         """(procedure, within time, over time at `seen`) of the dossiers received before `end` whose processing had
@@ -119,12 +110,14 @@ class IndicatorStore:
 
     def carried_over(self, moment: datetime) -> list[tuple[str, int]]:
         """(procedure, dossiers received before `moment` and not ended before it): the periodic report's "kỳ trước
-        chuyển sang"."""
+        chuyển sang", from the per-day sums (received before, less ended before)."""
+        ended = " + ".join(_ENDED[:4])
         rows = self.raw.all(
-            f"SELECT f.procedure_code, COUNT(*) FROM dossier_fact f WHERE {_OPEN_AT} GROUP BY f.procedure_code",
-            (day_number(moment), day_number(moment)),
+            f"SELECT procedure_code, SUM(received) - SUM({ended}) FROM indicator_day WHERE day < ? "
+            "GROUP BY procedure_code",
+            (day_number(moment),),
         )
-        return [(r[0], int(r[1])) for r in rows]
+        return [(r[0], int(r[1])) for r in rows if r[1]]
 
     def ratings(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
         """(procedure, level, count) of the ratings given in [start, end)."""
@@ -138,9 +131,8 @@ class IndicatorStore:
     def officers(self, start: datetime, end: datetime) -> list[OfficerCounts]:
         """Steps completed in [start, end) by officer, and how many of them after their deadline."""
         rows = self.raw.all(
-            "SELECT actor, COUNT(*), SUM(CASE WHEN due_at IS NOT NULL AND completed_at > due_at THEN 1 ELSE 0 END) "
-            "FROM step_fact WHERE completed_at >= ? AND completed_at < ? AND actor IS NOT NULL GROUP BY actor",
-            (self.raw.dt(start), self.raw.dt(end)),
+            "SELECT actor, SUM(done), SUM(late) FROM officer_day WHERE day >= ? AND day < ? GROUP BY actor",
+            (day_number(start), day_number(end)),
         )
         return [OfficerCounts(r[0], int(r[1]), int(r[2] or 0)) for r in rows]
 
@@ -203,8 +195,16 @@ class IndicatorStore:
         ]
 
 
-_OUTCOMES = ("early", "on_time", "late", "withdrawn")
-_JUDGED = ("early", "on_time", "late")
+_ENDED = ("ended_early", "ended_on_time", "ended_late", "ended_withdrawn", "resolution_hours", "resolved_with_time")
+_RECEIVED = (
+    "received",
+    "received_online",
+    "received_fully_online",
+    "received_postal",
+    "received_digitised",
+    "received_fee_due",
+    "received_fee_paid",
+)
 EPOCH = date(1970, 1, 1)
 
 

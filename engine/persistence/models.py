@@ -359,6 +359,42 @@ class DossierFact(Base):
     resolution_hours: Mapped[float | None] = mapped_column(Float)
 
 
+class IndicatorDay(Base):
+    """The dossier facts summed per procedure and day (kept with every change of a fact, old values out and new ones
+    in): a year of figures is 365 rows per procedure, whatever the number of dossiers. `received*` count on the day a
+    dossier was received (accepted: not status 1), `ended_*` on the day its processing ended, by QĐ 766 outcome."""
+
+    __tablename__ = "indicator_day"
+
+    procedure_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    received_online: Mapped[int] = mapped_column(Integer, default=0)
+    received_fully_online: Mapped[int] = mapped_column(Integer, default=0)
+    received_postal: Mapped[int] = mapped_column(Integer, default=0)
+    received_digitised: Mapped[int] = mapped_column(Integer, default=0)
+    received_fee_due: Mapped[int] = mapped_column(Integer, default=0)
+    received_fee_paid: Mapped[int] = mapped_column(Integer, default=0)
+    ended_early: Mapped[int] = mapped_column(Integer, default=0)
+    ended_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    ended_late: Mapped[int] = mapped_column(Integer, default=0)
+    ended_withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    resolution_hours: Mapped[float] = mapped_column(Float, default=0)
+    resolved_with_time: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficerDay(Base):
+    """Steps an officer completed per day, and how many after their deadline (counted once, when the step's
+    completion is first taken in)."""
+
+    __tablename__ = "officer_day"
+
+    actor: Mapped[str] = mapped_column(String(100), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SatisfactionRating(Base):
     """The applicant's rating of a dossier after its result (once per dossier): on the public page or at the counter."""
 

@@ -69,6 +69,21 @@ FACT_COLUMNS = (
     "resolution_hours",
 )
 _FACT_MOMENTS = {"due_at", "extended_from", "extended_at"}
+DAY_COUNTERS = (
+    "received",
+    "received_online",
+    "received_fully_online",
+    "received_postal",
+    "received_digitised",
+    "received_fee_due",
+    "received_fee_paid",
+    "ended_early",
+    "ended_on_time",
+    "ended_late",
+    "ended_withdrawn",
+    "resolution_hours",
+    "resolved_with_time",
+)
 _FACT_FLAGS = {"result_online", "digitised", "fee_due", "fee_paid"}
 
 
@@ -121,11 +136,22 @@ class ProjectionStore:
             ),
         )
 
-    def step_completed(self, event: ProjectedEvent) -> None:
+    def step_completed(self, event: ProjectedEvent, day: int) -> None:
+        """The step's completion, counted once for its officer on `day` (an event read again finds it done)."""
         raw = self.uow.raw
-        raw.run(
-            "UPDATE step_fact SET completed_at = ?, actor = ? WHERE task_id = ?",
+        found = raw.one(
+            "UPDATE step_fact SET completed_at = ?, actor = ? WHERE task_id = ? AND completed_at IS NULL "
+            "RETURNING due_at",
             (raw.dt(event.at), event.actor, event.task_id),
+        )
+        if found is None:
+            return
+        due = raw.from_dt(found[0])
+        raw.run(
+            "INSERT INTO officer_day (actor, day, done, late) VALUES (?, ?, 1, ?) "
+            "ON CONFLICT (actor, day) DO UPDATE SET done = officer_day.done + 1, "
+            "late = officer_day.late + excluded.late",
+            (event.actor, day, 1 if due is not None and event.at > due else 0),
         )
 
     def step_withdrawn(self, task_id: str) -> None:
@@ -190,8 +216,44 @@ class ProjectionStore:
                 waits.append((datetime.fromisoformat(requested), raw.moment(at)))
         return waits
 
+    def put_fact(self, fact: dict, contributions) -> None:
+        """Write the facts of one dossier (the keys of `FACT_COLUMNS`) and move the per-day sums by the difference
+        between what its old facts and its new ones add to them (`contributions(facts)` says what)."""
+        old = self.fact(fact["dossier_id"])
+        deltas: dict[tuple[str, int], dict[str, float]] = {}
+        for sign, facts in ((-1, old), (1, fact)):
+            for key, values in (contributions(facts) if facts is not None else {}).items():
+                target = deltas.setdefault(key, {})
+                for name, value in values.items():
+                    target[name] = target.get(name, 0) + sign * value
+        for (procedure, day), values in deltas.items():
+            changed = {name: value for name, value in values.items() if value}
+            if changed:
+                self.add_day(procedure, day, changed)
+        self.upsert_fact(fact)
+
+    def fact(self, dossier_id: int) -> dict | None:
+        raw = self.uow.raw
+        row = raw.one(f"SELECT {', '.join(FACT_COLUMNS)} FROM dossier_fact WHERE dossier_id = ?", (dossier_id,))
+        if row is None:
+            return None
+        values = dict(zip(FACT_COLUMNS, row, strict=True))
+        for name in _FACT_FLAGS:
+            values[name] = bool(values[name])
+        return values
+
+    def add_day(self, procedure: str, day: int, values: dict[str, float]) -> None:
+        names = sorted(values)
+        raw = self.uow.raw
+        raw.run(
+            f"INSERT INTO indicator_day (procedure_code, day, {', '.join(DAY_COUNTERS)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in DAY_COUNTERS)}) ON CONFLICT (procedure_code, day) DO UPDATE SET "
+            + ", ".join(f"{n} = indicator_day.{n} + excluded.{n}" for n in names),
+            (procedure, day, *(values.get(n, 0) for n in DAY_COUNTERS)),
+        )
+
     def upsert_fact(self, fact: dict) -> None:
-        """Write the facts of one dossier (the keys of `FACT_COLUMNS`)."""
+        """Write the facts of one dossier (the keys of `FACT_COLUMNS`) as they are (`put_fact` keeps the sums)."""
         raw = self.uow.raw
         values = [
             raw.dt(fact[c]) if c in _FACT_MOMENTS else raw.flag(fact[c]) if c in _FACT_FLAGS else fact[c]

@@ -86,7 +86,7 @@ class IndicatorProjection:
         if tag == "dossier:task:ready" and event.task_id:
             store.step_ready(event, _moment(event.payload.get("due_at")))
         elif tag == "dossier:task:completed" and event.task_id:
-            store.step_completed(event)
+            store.step_completed(event, day_number(event.at))
         elif tag == "dossier:task:withdrawn" and event.task_id:
             store.step_withdrawn(event.task_id)
         elif tag in DOSSIER_TAGS:
@@ -97,7 +97,7 @@ class IndicatorProjection:
         for instance_id in instance_ids:
             source = store.dossier_source(instance_id)
             if source is not None:
-                store.upsert_fact(dossier_fact(source, calendar))
+                store.put_fact(dossier_fact(source, calendar), contributions)
 
 
 def dossier_fact(source: DossierSource, calendar: OfficeTime) -> dict:
@@ -131,6 +131,32 @@ def dossier_fact(source: DossierSource, calendar: OfficeTime) -> dict:
         "extension_reason": source.extension[1] if source.extension else None,
         "resolution_hours": hours,
     }
+
+
+def contributions(fact: dict) -> dict[tuple[str, int], dict[str, float]]:
+    """What one dossier's facts add to the per-day sums (`indicator_day`): its reception on the day it was received
+    (once accepted: not status 1), its outcome and resolution time on the day its processing ended."""
+    if fact["status"] == 1:
+        return {}
+    procedure, online = fact["procedure_code"], fact["channel"] == 2
+    found = {
+        (procedure, fact["received_day"]): {
+            "received": 1,
+            "received_online": int(online),
+            "received_fully_online": int(online and fact["result_online"]),
+            "received_postal": int(fact["channel"] == 3),
+            "received_digitised": int(fact["digitised"]),
+            "received_fee_due": int(fact["fee_due"]),
+            "received_fee_paid": int(fact["fee_paid"]),
+        }
+    }
+    if fact["end_day"] is not None and fact["outcome"]:
+        ended = found.setdefault((procedure, fact["end_day"]), {})
+        ended[f"ended_{fact['outcome']}"] = 1
+        if fact["outcome"] != "withdrawn" and fact["resolution_hours"] is not None:
+            ended["resolution_hours"] = fact["resolution_hours"]
+            ended["resolved_with_time"] = 1
+    return found
 
 
 def _moment(value) -> datetime | None:

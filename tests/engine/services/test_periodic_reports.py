@@ -10,9 +10,9 @@ import pytest
 from engine.domain.clock import VN_TZ
 from engine.domain.indicators import dossier_outcome
 from engine.domain.report_periods import ReportPeriod
-from engine.persistence.models import Dossier, DossierFact
-from engine.persistence.projections import DossierSource
-from engine.services.indicator_projection import dossier_fact
+from engine.persistence.models import Dossier
+from engine.persistence.projections import DossierSource, ProjectionStore
+from engine.services.indicator_projection import contributions, dossier_fact
 
 X_RAY, HOP_QUY, KHCN = "1.004454.000.00.00.H56", "1.000047.000.00.00.H56", "1.001849.000.00.00.H56"
 FIELDS = {
@@ -61,10 +61,11 @@ def app_config():
 
 
 def insert(services, rows) -> None:
-    """Dossier rows as the steps would have left them, and their facts as the projection computes them (the report
-    reads the facts only)."""
+    """Dossier rows as the steps would have left them, and their facts and per-day sums as the projection writes them
+    (the report reads those only)."""
     calendar = services.calendars.current()
-    with services.db.transaction() as session:
+    with services.db.unit_of_work() as uow:
+        session, store = uow.session, ProjectionStore(uow)
         for number, (procedure, received, channel, status, due, end, supplements, extended) in enumerate(rows, 1):
             dossier = Dossier(
                 code=f"T-{number:05d}",
@@ -97,7 +98,7 @@ def insert(services, rows) -> None:
                 dossier.id, procedure, status, received, received, due, supplements, end, None, channel, "counter",
                 0, False, 0, *moved, [],
             )  # fmt: skip
-            session.add(DossierFact(**dossier_fact(source, calendar)))
+            store.put_fact(dossier_fact(source, calendar), contributions)
 
 
 def test_the_quarter_report_matches_the_hand_computed_table(services, clock):

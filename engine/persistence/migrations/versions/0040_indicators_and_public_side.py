@@ -72,6 +72,36 @@ def upgrade() -> None:
     with op.batch_alter_table("dossier_fact") as batch_op:
         batch_op.create_index("ix_dossier_fact_received", ["received_day"], unique=False)
         batch_op.create_index("ix_dossier_fact_end", ["end_day"], unique=False)
+    counters = [
+        "received",
+        "received_online",
+        "received_fully_online",
+        "received_postal",
+        "received_digitised",
+        "received_fee_due",
+        "received_fee_paid",
+        "ended_early",
+        "ended_on_time",
+        "ended_late",
+        "ended_withdrawn",
+    ]
+    op.create_table(
+        "indicator_day",
+        sa.Column("procedure_code", sa.String(length=100), nullable=False),
+        sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in counters),
+        sa.Column("resolution_hours", sa.Float(), nullable=False),
+        sa.Column("resolved_with_time", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("procedure_code", "day"),
+    )
+    op.create_table(
+        "officer_day",
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("late", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("actor", "day"),
+    )
     op.create_table(
         "satisfaction_rating",
         sa.Column("id", Id, nullable=False),
@@ -129,5 +159,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("dossier") as batch_op:
         batch_op.drop_index("ix_dossier_processing_end")
-    for table in ("feedback", "lookup_attempt", "satisfaction_rating", "dossier_fact", "step_fact", "projection_mark"):
+    for table in (
+        "feedback",
+        "lookup_attempt",
+        "satisfaction_rating",
+        "officer_day",
+        "indicator_day",
+        "dossier_fact",
+        "step_fact",
+        "projection_mark",
+    ):
         op.drop_table(table)
