@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from engine.domain.clock import VN_TZ
+from engine.persistence.projections import DAY_COUNTERS
 
 if TYPE_CHECKING:
     from engine.persistence.unit_of_work import UnitOfWork
@@ -195,16 +196,8 @@ class IndicatorStore:
         ]
 
 
-_ENDED = ("ended_early", "ended_on_time", "ended_late", "ended_withdrawn", "resolution_hours", "resolved_with_time")
-_RECEIVED = (
-    "received",
-    "received_online",
-    "received_fully_online",
-    "received_postal",
-    "received_digitised",
-    "received_fee_due",
-    "received_fee_paid",
-)
+_RECEIVED = tuple(c for c in DAY_COUNTERS if c.startswith("received"))  # the order of ReceivedCounts
+_ENDED = tuple(c for c in DAY_COUNTERS if not c.startswith("received"))  # early, on time, late, withdrawn, hours
 EPOCH = date(1970, 1, 1)
 
 
