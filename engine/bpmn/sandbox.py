@@ -35,6 +35,7 @@ MAX_HELPER_CALLS = 10_000  # per script run
 MAX_DEPTH = 64  # nesting of a value a script leaves in task data
 MAX_ITEMS = 200_000  # values in it, all levels together
 _IDLE = 4  # processes kept for reuse per pool
+STARTUP_SECONDS = 30.0  # for a new process to start and limit itself (not counted in a script's time)
 
 
 class ScriptFailed(Exception):
@@ -126,6 +127,7 @@ class Sandbox:
             os.close(child_write)
         self.read_fd, self.write_fd = parent_read, parent_write
         self.pid = os.getpid()
+        self.ready = False
 
     # --- framing -------------------------------------------------------------------------------------------------
     def _send(self, message) -> None:
@@ -162,6 +164,10 @@ class Sandbox:
     def run(self, mode: str, source: str, data: dict, helpers: Mapping[str, Callable], timeout: float):
         """Run `source` with `data` and `helpers`; its value ("eval") or the names it left ("exec").
         Raises ScriptFailed (the script raised), ScriptRefused (limits), TimeoutError, _Gone."""
+        if not self.ready:
+            if self._receive(time.monotonic() + STARTUP_SECONDS) != ("ready",):
+                raise _Gone("the sandbox did not start")
+            self.ready = True
         deadline = time.monotonic() + timeout
         self._send((mode, source, data, tuple(helpers), timeout))
         for _ in range(MAX_HELPER_CALLS + 1):

@@ -5,7 +5,8 @@ address space (a huge allocation raises MemoryError instead of exhausting the ma
 kernel ends a computation the parent could not stop), no new files, no child processes, no core dumps. The parent
 also kills it at the request's deadline. Imports only the standard library and `engine.bpmn.script_rules`.
 
-Protocol (both ways: a 4-byte big-endian length, then a pickle): the parent sends
+Protocol (both ways: a 4-byte big-endian length, then a pickle): once limited, the child says `("ready",)`; then
+for each request the parent sends
 `(mode, source, data, helper names, timeout)`; the child answers `("ok", value)`, `("error", description, fatal)`
 (fatal: it ran out of memory and exits), or asks
 `("call", helper, args, kwargs)` and waits for `("ok", result)` or `("raise", type name, message, is_value_error)`.
@@ -130,6 +131,7 @@ def main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
     channel = _Channel(read_fd, write_fd)
     _limit(memory_bytes)
     sys.setrecursionlimit(500)
+    channel.send(("ready",))
     while True:
         try:
             mode, source, data, helper_names, timeout = channel.receive()
@@ -142,7 +144,13 @@ def main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
         try:
             code = compile_checked(source, mode)
             namespace = {**data, **helpers} if mode == "exec" else {**helpers, **data}
-            message = pickle.dumps(("ok", run(code, mode, namespace, helpers)), protocol=5)
+            result = run(code, mode, namespace, helpers)
+            try:
+                message = pickle.dumps(("ok", result), protocol=5)
+            except RecursionError:
+                raise ScriptRefused("the script left a value nested deeper than task data may be") from None
+            except Exception as exc:
+                raise ScriptRefused(f"the script left a value that cannot be stored as task data: {exc}") from None
         except Exception as exc:  # what a script raises (MemoryError, RecursionError too) is reported, never fatal
             fatal = isinstance(exc, MemoryError)  # the parent replaces a process that ran out of memory
             message = pickle.dumps(("error", describe(exc, helper_names), fatal), protocol=5)

@@ -80,7 +80,9 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     )
     calendars = CalendarService(db, clock, calendar_settings)
     helpers = {**script_helpers(calendars, clock), **SCRIPT_EFFECT_HELPERS}
-    script_engine = ScriptEngine(clock=clock, helpers=helpers, timeout=settings.script_timeout)
+    script_engine = ScriptEngine(
+        clock=clock, helpers=helpers, timeout=settings.script_timeout, memory_mb=settings.script_memory_mb
+    )
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
     stepper = Stepper(runtime, calendars, clock, live)
@@ -100,7 +102,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         live=live,
         deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
         instances=instances,
-        timers=TimerService(db, clock, stepper),
+        timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),
         accounts=AccountService(db, clock),
         reception=reception,
