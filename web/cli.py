@@ -76,6 +76,7 @@ def verify(ctx, code):
 @click.pass_context
 def worker(ctx, once, batch, interval):
     """Bộ hẹn giờ: kích hoạt các mốc thời gian đến hạn và gửi thông báo."""
+    import logging
     import threading
 
     from web.worker import configure_logging, run_forever, run_once, worker_id
@@ -88,8 +89,16 @@ def worker(ctx, once, batch, interval):
         click.echo(f"{fired} mốc thời gian đã kích hoạt, {sent} thông báo đã gửi")
         return
     stop = threading.Event()
+    interval = interval or services.settings.worker_interval
+    logging.getLogger("motcua.worker").info(
+        "worker %s started: every %.1f s, batches of %d, leases of %g s",
+        worker_id(),
+        interval,
+        batch,
+        services.settings.worker_lease,
+    )
     try:
-        run_forever(services, stop, batch, interval or services.settings.worker_interval)
+        run_forever(services, stop, batch, interval)
     except KeyboardInterrupt:
         stop.set()
 
