@@ -7,6 +7,7 @@ through `whole_number` instead.
 
 import re
 
+MAX_OFFSET = 1_000_000_000  # rows a list may skip: more than any list holds, within every integer column
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from engine.domain.clock import Clock
 from engine.domain.deadlines import DEADLINE_STATES, deadline_state, soon_limit
 from engine.domain.errors import NotFound, ValidationError
+from engine.domain.numbers import MAX_OFFSET
 from engine.persistence.db import Database
 from engine.persistence.tasks import SORTS, TaskFilter, TaskRow
 from engine.services.calendars import CalendarService
@@ -88,8 +89,8 @@ def _check(query: TaskQuery) -> None:
         errors["sort"] = f"sắp xếp theo một trong: {', '.join(SORTS)}"
     if isinstance(query.limit, bool) or not isinstance(query.limit, int) or not 1 <= query.limit <= MAX_PAGE:
         errors["limit"] = f"số dòng mỗi trang từ 1 đến {MAX_PAGE}"
-    if isinstance(query.offset, bool) or not isinstance(query.offset, int) or query.offset < 0:
-        errors["offset"] = "vị trí bắt đầu là số nguyên không âm"
+    if isinstance(query.offset, bool) or not isinstance(query.offset, int) or not 0 <= query.offset <= MAX_OFFSET:
+        errors["offset"] = f"vị trí bắt đầu là số nguyên từ 0 đến {MAX_OFFSET}"
     if query.portal_status is not None and (
         isinstance(query.portal_status, bool) or query.portal_status not in range(1, 11)
     ):

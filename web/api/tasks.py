@@ -10,6 +10,7 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from engine.domain.errors import NotFound
+from engine.domain.numbers import MAX_OFFSET
 from engine.domain.permissions import lanes_of
 from engine.services.instances import TaskRow
 from engine.services.task_list import DEADLINES, MAX_PAGE, SORTS, TaskQuery
@@ -60,7 +61,9 @@ class TaskListQuery(ApiSchema):
     )
     desc = fields.Bool(load_default=False)
     limit = fields.Int(load_default=50, validate=validate.Range(1, MAX_PAGE, error=f"từ 1 đến {MAX_PAGE}"))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0, error="số nguyên không âm"))
+    offset = fields.Int(
+        load_default=0, validate=validate.Range(0, MAX_OFFSET, error=f"số nguyên từ 0 đến {MAX_OFFSET}")
+    )
 
 
 class TaskPageSchema(ApiSchema):
