@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from engine.domain.errors import Forbidden, NotFound
+from engine.domain.errors import Forbidden
 from engine.domain.permissions import allowed, may_work_on
 from engine.services.accounts import AccountInfo
 
@@ -32,17 +32,23 @@ def csrf_token() -> str:
 
 
 def sign_in(account: AccountInfo) -> None:
-    """Start a fresh session for `account` (a new CSRF token too: nothing carries over from before sign-in)."""
+    """Start a fresh session for `account`, kept on the server (`SessionService`): the cookie carries only its token.
+    A new CSRF token too: nothing carries over from before sign-in."""
     lang = session.get("lang")
     session.clear()
-    session["user"] = account.username
-    session["stamp"] = account.session_stamp
+    session["sid"] = current_app.extensions["motcua"].sessions.start(account.username, request.remote_addr or "")
     if lang:
         session["lang"] = lang
     session.permanent = True
 
 
 def sign_out() -> None:
+    """End the session on the server (a copy of the cookie opens nothing afterwards) and clear the cookie."""
+    current_app.extensions["motcua"].sessions.end(session.get("sid", ""))
+    _forget()
+
+
+def _forget() -> None:
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -66,17 +72,14 @@ def _load_user() -> None:
             abort(401, description="Mã truy cập không hợp lệ hoặc đã bị thu hồi")
         g.by_token = True
         return
-    username = session.get("user")
-    if username:
-        try:
-            account = services.accounts.get(username)
-        except NotFound:  # deleted or renamed since the session began
-            account = None
-        # Locked, or the password was changed since this session began (an administrator's reset after a leak).
-        if account is None or not account.active or session.get("stamp") != account.session_stamp:
-            sign_out()
-        else:
-            g.user = account
+    token = session.get("sid")
+    if token:
+        # None when the session ended: signed out, idle, password changed, account locked, ended by an administrator.
+        g.user = services.sessions.account(token)
+        if g.user is None:
+            _forget()
+    elif session.get("user"):  # a cookie from before sessions were kept on the server
+        _forget()
 
 
 def _check_csrf() -> None:

@@ -82,19 +82,21 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         if self._bounded(script, "exec", helpers, context):
             namespace = {**context, **self.globals, **external_context, "__builtins__": dict(ALLOWED_BUILTINS)}
             exec(code, namespace)  # checked and bounded by construction; assigns plain names only
-            left = {k: namespace[k] for k in names if k in namespace}
+            left = {k: v for k, v in namespace.items() if k in names}
         else:
-            sent = {k: context[k] for k in names if k in context}
+            sent = {k: v for k, v in context.items() if k in names}
             left = self._sandboxed("exec", script, sent, helpers)
         dropped = set(self.globals) | set(external_context)
-        result = dict(context)
-        for key in names:
-            result.pop(key, None)
-        for key, value in left.items():
-            if not (key in dropped or callable(value) or isinstance(value, ModuleType)):
-                result[key] = value
-        context.clear()
-        context.update(result)
+        kept = {
+            key: value
+            for key, value in left.items()
+            if not (key in dropped or callable(value) or isinstance(value, ModuleType))
+        }
+        # In place: fields keep their order, new ones follow in the order the script set them (the stored state and
+        # SpiffWorkflow's data deltas depend on it).
+        for key in [k for k in context if k in names and k not in kept]:
+            del context[key]
+        context.update(kept)
         return True
 
     def _helpers(self, external_context: dict, context: dict) -> dict:

@@ -31,6 +31,8 @@ class Settings:
     secure_cookies: bool = True
     session_hours: float = 10  # a signed-in session lasts a working day at most
     session_idle_minutes: float = 30  # and ends after this long without a request
+    # Failed sign-ins over all accounts and sources in 15 minutes before sources an account never used must wait.
+    sign_in_ceiling: int = 200
     # The header of the forms (Mẫu 01-06): the agency under its parent, its name in running text, the place line;
     # the one-stop unit named on Mẫu 01-03; who signs Mẫu 04 (the head of the agency).
     agency_name: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -61,6 +63,7 @@ class Settings:
             script_timeout=float(env.get("MOTCUA_SCRIPT_TIMEOUT", base.script_timeout)),
             script_memory_mb=int(env.get("MOTCUA_SCRIPT_MEMORY_MB", base.script_memory_mb)),
             session_idle_minutes=float(env.get("MOTCUA_SESSION_IDLE_MINUTES", base.session_idle_minutes)),
+            sign_in_ceiling=int(env.get("MOTCUA_SIGN_IN_CEILING", base.sign_in_ceiling)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
             secure_cookies=env.get("MOTCUA_SECURE_COOKIES", "1").strip().lower() not in ("0", "false", "no", "off"),
             agency_name=env.get("MOTCUA_AGENCY_NAME", base.agency_name),

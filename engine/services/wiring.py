@@ -2,7 +2,7 @@
 services, with the adapters the composition root (`web.create_app`) chose. Nothing else constructs services."""
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from engine.bpmn.parsing import parse_files
 from engine.bpmn.runtime import BpmnRuntime
@@ -27,6 +27,7 @@ from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.reception import ReceptionService
+from engine.services.sessions import SessionService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
@@ -47,6 +48,7 @@ class Services:
     timers: TimerService
     outbox: OutboxService
     accounts: AccountService
+    sessions: SessionService
     reception: ReceptionService
     dossiers: DossierService
     files: DossierFileService
@@ -104,7 +106,10 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),
-        accounts=AccountService(db, clock),
+        accounts=AccountService(db, clock, settings.sign_in_ceiling),
+        sessions=SessionService(
+            db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
+        ),
         reception=reception,
         dossiers=dossiers,
         files=files,

@@ -69,7 +69,8 @@ def create_account():
 @bp.route("/tai-khoan/<username>", methods=["GET", "POST"])
 @require("account.manage")
 def account(username: str):
-    """GET: the account's form. POST `action=update` (name, role, division, active) or `action=password`."""
+    """GET: the account's form. POST `action=update` (name, role, division, active), `action=password`, or
+    `action=end_sessions` (every session of the account ends: whoever holds one must sign in again)."""
     services = _services()
     account = services.accounts.get(username)  # NotFound -> 404
     if request.method == "GET":
@@ -99,7 +100,11 @@ def account(username: str):
             start_session(services.accounts.get(username))  # other sessions end; this one goes on
         flash(_("Đã đặt mật khẩu mới cho {username}", username=username))
         return redirect(url_for("admin.account", username=username))
-    raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (update | password)"))
+    if action == "end_sessions":
+        ended = services.sessions.end_all(username)
+        flash(_("Đã kết thúc {count} phiên đăng nhập của {username}", count=ended, username=username))
+        return redirect(url_for("admin.account", username=username))
+    raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (update | password | end_sessions)"))
 
 
 def _account_page(account, form=None, errors=None, password_errors=None, status=200):
@@ -117,6 +122,7 @@ def _account_page(account, form=None, errors=None, password_errors=None, status=
         errors=errors or {},
         password_errors=password_errors or {},
         is_me=account.username == current_user().username,
+        open_sessions=_services().sessions.open_count(account.username),
     )
     return page, status
 
