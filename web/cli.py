@@ -7,7 +7,7 @@ import click
 
 from engine.domain.clock import VN_TZ
 from engine.domain.deadlines import parse_moment
-from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_DIVISION_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.deploy import read_files
 from web.cli_admin import token
 from web.cli_base import Group, services_of
@@ -122,12 +122,12 @@ def serve(ctx, host, port, threads, no_worker):
 @main.command("demo-users")
 @click.pass_context
 def demo_users(ctx):
-    """Tạo một tài khoản mẫu cho mỗi vai trò và in ra."""
+    """Tạo một tài khoản mẫu cho mỗi vai trò (và chuyên viên, lãnh đạo của mỗi phòng giải quyết) và in ra."""
     accounts = services_of(ctx).accounts
     click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-    for username, full_name, role, division in DEMO_ACCOUNTS:
+    for username, full_name, role, division in DEMO_ACCOUNTS + DEMO_DIVISION_ACCOUNTS:
         accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
-        click.echo(f"  {username:<12} {ROLES[role]:<28} {full_name} ({division})")
+        click.echo(f"  {username:<15} {ROLES[role]:<28} {full_name} ({division})")
 
 
 # --- calendar ---------------------------------------------------------------------------------------------------

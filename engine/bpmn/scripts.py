@@ -63,34 +63,34 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression, context, external_context=None):
         external_context = external_context or {}
         code = compile_checked(expression, "eval")
-        helpers = self._helpers(external_context, context)
-        if self._bounded(expression, "eval", helpers, context):
-            namespace = {**self.globals, **external_context, **context, "__builtins__": dict(ALLOWED_BUILTINS)}
+        if self._bounded(expression, "eval", external_context, context):
+            namespace = {**self.globals, **external_context, **context}
+            namespace["__builtins__"] = ALLOWED_BUILTINS  # read only here: a bounded script cannot reach it
             return eval(code, namespace)  # checked and bounded by construction
+        helpers = self._helpers(external_context, context)
         names = names_in(expression, "eval")
         data = {k: v for k, v in {**external_context, **context}.items() if k in names and k not in helpers}
         return self._sandboxed("eval", expression, data, helpers)
 
     def execute(self, script, context, external_context=None):
         external_context = external_context or {}
-        hiding = (set(self.globals) | set(external_context)) & set(context)
+        hiding = [k for k in (*self.globals, *external_context) if k in context]
         if hiding:
             raise ScriptRefused(f"task data {sorted(hiding)} hides helpers of the same name; rename the fields")
         code = compile_checked(script, "exec")
-        helpers = self._helpers(external_context, context)
         names = names_in(script, "exec")
-        if self._bounded(script, "exec", helpers, context):
-            namespace = {**context, **self.globals, **external_context, "__builtins__": dict(ALLOWED_BUILTINS)}
+        if self._bounded(script, "exec", external_context, context):
+            namespace = {**context, **self.globals, **external_context}
+            namespace["__builtins__"] = ALLOWED_BUILTINS
             exec(code, namespace)  # checked and bounded by construction; assigns plain names only
             left = {k: v for k, v in namespace.items() if k in names}
         else:
             sent = {k: v for k, v in context.items() if k in names}
-            left = self._sandboxed("exec", script, sent, helpers)
-        dropped = set(self.globals) | set(external_context)
+            left = self._sandboxed("exec", script, sent, self._helpers(external_context, context))
         kept = {
             key: value
             for key, value in left.items()
-            if not (key in dropped or callable(value) or isinstance(value, ModuleType))
+            if not (key in self.globals or key in external_context or callable(value) or isinstance(value, ModuleType))
         }
         # In place: fields keep their order, new ones follow in the order the script set them (the stored state and
         # SpiffWorkflow's data deltas depend on it).
@@ -104,10 +104,16 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         everything = {**self.globals, **external_context}
         return {k: v for k, v in everything.items() if callable(v) and k not in context}
 
-    @staticmethod
-    def _bounded(source: str, mode: str, helpers: dict, context: dict) -> bool:
+    def _bounded(self, source: str, mode: str, external_context: dict, context: dict) -> bool:
+        """Whether `source` is bounded by construction and calls only helpers (not task data of the same name)."""
         calls = bounded_calls(source, mode)
-        return calls is not None and all(name in helpers for name in calls)
+        if calls is None:
+            return False
+        for name in calls:
+            helper = external_context.get(name, self.globals.get(name))
+            if name in context or not callable(helper):
+                return False
+        return True
 
     def _sandboxed(self, mode: str, source: str, data: dict, helpers: dict):
         return sandbox.pool(self.memory_bytes).run(mode, source, data, helpers, self.timeout)

@@ -315,4 +315,12 @@ DEMO_ACCOUNTS = [
     ("kiemtra", "Hoàng Thị Thu", "auditor", "Thanh tra Sở"),
     ("quantri", "Ngô Văn Tuấn", "admin", "Văn phòng Sở"),
 ]
+# The specialists and heads of the other resolving divisions (processes/catalogue.yaml), so that every demo dossier
+# has officers to work it: a division's officers see only the dossiers of the procedures it resolves.
+DEMO_DIVISION_ACCOUNTS = [
+    ("chuyenvien.kh", "Bùi Thị Ngọc", "specialist", "Phòng Quản lý khoa học"),
+    ("truongphong.kh", "Đặng Văn Long", "division_head", "Phòng Quản lý khoa học"),
+    ("chuyenvien.tdc", "Lý Thị Hằng", "specialist", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
+    ("truongphong.tdc", "Trịnh Văn Khoa", "division_head", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
+]
 DEMO_PASSWORD = "motcua-demo"

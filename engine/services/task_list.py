@@ -21,6 +21,7 @@ class TaskQuery:
     """What to list. `lanes` and `assignee` are combined with AND; empty means no filter on it."""
 
     lanes: tuple[str, ...] = ()
+    procedures: tuple[str, ...] | None = None  # only tasks of these procedures (a division's); None: any
     assignee: str | None = None
     procedure_code: str | None = None
     portal_status: int | None = None
@@ -53,6 +54,7 @@ class TaskListService:
         soon = soon_limit(self.calendars.current(), now)
         where = TaskFilter(
             lanes=query.lanes,
+            procedures=query.procedures,
             assignee=query.assignee,
             procedure_code=query.procedure_code,
             portal_status=query.portal_status,

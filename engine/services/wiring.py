@@ -115,7 +115,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         files=files,
         documents=documents,
         task_list=task_list,
-        access=AccessService(db),
+        access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
     )

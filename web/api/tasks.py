@@ -11,12 +11,11 @@ from marshmallow import fields, validate
 
 from engine.domain.errors import NotFound
 from engine.domain.numbers import MAX_OFFSET
-from engine.domain.permissions import lanes_of
 from engine.services.instances import TaskRow
 from engine.services.task_list import DEADLINES, MAX_PAGE, SORTS, TaskQuery
 from web.api.base import ApiSchema, Moment
 from web.api.core import operation, services
-from web.auth import authorize_task, current_user
+from web.auth import authorize_task, current_user, task_query_scope
 
 
 class TaskSchema(ApiSchema):
@@ -107,7 +106,7 @@ def list_tasks(query):
     user = current_user()
     page = services().task_list.page(
         TaskQuery(
-            lanes=tuple(lanes_of(user.role)),
+            **task_query_scope(),
             assignee=user.username if query["scope"] == "mine" else None,
             procedure_code=query.get("procedure"),
             portal_status=query.get("status"),
