@@ -169,6 +169,19 @@ def test_a_division_s_task_list_holds_its_own_dossiers_only(deployed, situation,
         assert (a in listed) is sees, column
 
 
+@pytest.fixture
+def ensure_one_stop(services):
+    """The username of the one-stop account of the mode (the caller itself when it is the one-stop officer)."""
+
+    def _ensure(mode: str, caller) -> str:
+        if caller.role == "one_stop":
+            return caller.username
+        username = "system-one_stop" if mode == "token" else "motcua"
+        return ensure_account(services, "one_stop", username).username
+
+    return _ensure
+
+
 def test_a_specialist_cannot_complete_a_director_s_task_and_nothing_changes(deployed, situation, by_token):
     specialist = by_token("specialist")
     _, b, _, task_b = situation("motcua")
