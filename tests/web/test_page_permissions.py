@@ -23,22 +23,9 @@ import pytest
 
 from tests.conftest import deploy_shipped
 from tests.engine.services.test_task_forms import to_apology
+from tests.web.api.test_permissions import OTHER_DIVISION, ROLES
 from tests.web.conftest import Officer
 from tests.web.test_counter import AGENCY, PDF, X_RAY, drive_to, receive
-
-ROLES = (
-    "one_stop",
-    "specialist",
-    "division_head",
-    "director",
-    "clerk",
-    "designer",
-    "auditor",
-    "admin",
-    "specialist_other",
-    "division_head_other",
-)
-OTHER_DIVISION = "Phòng Quản lý khoa học"  # resolves other procedures than X_RAY, the dossiers below
 
 # fmt: off
 # Columns: one_stop, specialist, division_head, director, clerk, designer, auditor, admin (the order of ROLES), then
