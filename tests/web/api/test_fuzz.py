@@ -113,7 +113,10 @@ def _schemathesis(base: str, token: str, name: str) -> dict:
     (REPORTS / f"{name}.txt").write_text(run.stdout + run.stderr, "utf-8")
     figures = _figures(run.stdout)
     print(f"schemathesis as {name}: {figures}")
-    assert run.returncode == 0, f"schemathesis as {name} found failures ({figures}):\n{run.stdout[-12000:]}"
+    # Failures are the server's (a 5xx, an answer the document does not describe); an error inside schemathesis
+    # itself (it has thrown an internal KeyError once) is shown but is not the server's fault.
+    assert figures["test cases"], f"schemathesis as {name} did not run:\n{run.stdout[-12000:]}"
+    assert figures["unique failures"] == 0, f"schemathesis as {name} found failures ({figures}):\n{run.stdout[-12000:]}"
     return figures
 
 
