@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
     from web.auth import init_auth
     from web.errors import register_error_handlers
     from web.i18n import init_i18n
+    from web.security import init_security_headers
     from web.views import register_views
 
     app.jinja_env.filters["vn_datetime"] = vn_stamp  # pages show moments as 08/10/2026 08:05
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
     init_i18n(app)
     init_auth(app)
     register_error_handlers(app)
+    init_security_headers(app)
     register_views(app)
     return app
 

@@ -10,8 +10,8 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from engine.domain.errors import Forbidden, NotFound
-from engine.domain.permissions import allowed, may_work_on
+from engine.domain.errors import Forbidden
+from engine.domain.permissions import allowed, may_work_on, task_scope
 from engine.services.accounts import AccountInfo
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -32,17 +32,23 @@ def csrf_token() -> str:
 
 
 def sign_in(account: AccountInfo) -> None:
-    """Start a fresh session for `account` (a new CSRF token too: nothing carries over from before sign-in)."""
+    """Start a fresh session for `account`, kept on the server (`SessionService`): the cookie carries only its token.
+    A new CSRF token too: nothing carries over from before sign-in."""
     lang = session.get("lang")
     session.clear()
-    session["user"] = account.username
-    session["stamp"] = account.session_stamp
+    session["sid"] = current_app.extensions["motcua"].sessions.start(account.username, request.remote_addr or "")
     if lang:
         session["lang"] = lang
     session.permanent = True
 
 
 def sign_out() -> None:
+    """End the session on the server (a copy of the cookie opens nothing afterwards) and clear the cookie."""
+    current_app.extensions["motcua"].sessions.end(session.get("sid", ""))
+    _forget()
+
+
+def _forget() -> None:
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -66,17 +72,14 @@ def _load_user() -> None:
             abort(401, description="Mã truy cập không hợp lệ hoặc đã bị thu hồi")
         g.by_token = True
         return
-    username = session.get("user")
-    if username:
-        try:
-            account = services.accounts.get(username)
-        except NotFound:  # deleted or renamed since the session began
-            account = None
-        # Locked, or the password was changed since this session began (an administrator's reset after a leak).
-        if account is None or not account.active or session.get("stamp") != account.session_stamp:
-            sign_out()
-        else:
-            g.user = account
+    token = session.get("sid")
+    if token:
+        # None when the session ended: signed out, idle, password changed, account locked, ended by an administrator.
+        g.user = services.sessions.account(token)
+        if g.user is None:
+            _forget()
+    elif session.get("user"):  # a cookie from before sessions were kept on the server
+        _forget()
 
 
 def _check_csrf() -> None:
@@ -131,18 +134,33 @@ def require(action: str | None = None):
 
 
 def authorize_task(task) -> None:
-    """The signed-in officer may work on `task` (a TaskRow): its lane is their role's. Raises Forbidden."""
+    """The signed-in officer may work on `task` (a TaskRow): its lane is their role's and, in a division's lanes,
+    its dossier's procedure is resolved by their division. Raises Forbidden."""
     user = current_user()
-    if user is None or not may_work_on(user.role, task.lane):
+    services = current_app.extensions["motcua"]
+    division = services.access.task_division(task.procedure_code)
+    if user is None or not may_work_on(user.role, task.lane, user.division, division):
         role = user.role_label if user else "khách"
+        if user is not None and may_work_on(user.role, task.lane, division or "", division):
+            raise Forbidden(f"Việc '{task.title}' thuộc {division}; {user.division} không xử lý hồ sơ của thủ tục này")
         raise Forbidden(f"Việc '{task.title}' thuộc {task.lane or 'vai trò khác'}; vai trò {role} không xử lý được")
+
+
+def task_query_scope() -> dict:
+    """The `lanes` and `procedures` of a TaskQuery for the signed-in officer: their role's lanes and, for a
+    division's officers, only the procedures their division resolves."""
+    user = current_user()
+    catalogue = current_app.extensions["motcua"].dossiers.catalogue
+    lanes, procedures = task_scope(user.role, user.division, catalogue.codes_of_division)
+    return {"lanes": lanes, "procedures": procedures}
 
 
 def authorize_dossier(code: str) -> None:
     """The signed-in account may read dossier `code` and its history. Raises Forbidden."""
     user = current_user()
     services = current_app.extensions["motcua"]
-    if user is None or not services.access.may_view(code, user.username, user.role):
+    if user is None or not services.access.may_view(code, user.username, user.role, user.division):
         raise Forbidden(
-            f"Bạn không được xem hồ sơ {code}: chỉ người đã tham gia xử lý, kiểm tra viên và quản trị viên được xem"
+            f"Bạn không được xem hồ sơ {code}: chỉ Bộ phận Một cửa, lãnh đạo Sở, phòng chuyên môn giải quyết hồ sơ, "
+            "người đã tham gia xử lý, kiểm tra viên và quản trị viên được xem"
         )

@@ -7,7 +7,7 @@ import click
 
 from engine.domain.clock import VN_TZ
 from engine.domain.deadlines import parse_moment
-from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ROLES
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_DIVISION_ACCOUNTS, DEMO_PASSWORD, ROLES
 from engine.services.deploy import read_files
 from web.cli_admin import token
 from web.cli_base import Group, services_of
@@ -77,6 +77,7 @@ def verify(ctx, code):
 @click.pass_context
 def worker(ctx, once, batch, interval):
     """Bộ hẹn giờ: kích hoạt các mốc thời gian đến hạn và gửi thông báo."""
+    import logging
     import threading
 
     from web.worker import configure_logging, run_forever, run_once, worker_id
@@ -89,8 +90,16 @@ def worker(ctx, once, batch, interval):
         click.echo(f"{fired} mốc thời gian đã kích hoạt, {sent} thông báo đã gửi")
         return
     stop = threading.Event()
+    interval = interval or services.settings.worker_interval
+    logging.getLogger("motcua.worker").info(
+        "worker %s started: every %.1f s, batches of %d, leases of %g s",
+        worker_id(),
+        interval,
+        batch,
+        services.settings.worker_lease,
+    )
     try:
-        run_forever(services, stop, batch, interval or services.settings.worker_interval)
+        run_forever(services, stop, batch, interval)
     except KeyboardInterrupt:
         stop.set()
 
@@ -114,12 +123,12 @@ def serve(ctx, host, port, threads, no_worker):
 @main.command("demo-users")
 @click.pass_context
 def demo_users(ctx):
-    """Tạo một tài khoản mẫu cho mỗi vai trò và in ra."""
+    """Tạo một tài khoản mẫu cho mỗi vai trò (và chuyên viên, lãnh đạo của mỗi phòng giải quyết) và in ra."""
     accounts = services_of(ctx).accounts
     click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-    for username, full_name, role, division in DEMO_ACCOUNTS:
+    for username, full_name, role, division in DEMO_ACCOUNTS + DEMO_DIVISION_ACCOUNTS:
         accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
-        click.echo(f"  {username:<12} {ROLES[role]:<28} {full_name} ({division})")
+        click.echo(f"  {username:<15} {ROLES[role]:<28} {full_name} ({division})")
 
 
 # --- calendar ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.bpmn.script_rules import ScriptRefused, compile_checked
 from engine.bpmn.timers import BoundaryEventParser, IntermediateCatchEventParser, StartEventParser
 from engine.domain.errors import ProcessDefinitionError
 
@@ -81,6 +82,44 @@ def _dangling_references(root: etree._Element, name: str) -> list[tuple[str, str
     return problems
 
 
+_SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+_B = _BPMN_NS["bpmn"]
+# Every element whose text the engine runs as Python: (tag, what it is, mode, stripped as the engine strips it).
+_SCRIPTS = (
+    (f"{{{_B}}}script", "script", "exec", False),
+    (f"{{{_SPIFF}}}preScript", "pre-script", "exec", False),
+    (f"{{{_SPIFF}}}postScript", "post-script", "exec", False),
+    (f"{{{_B}}}conditionExpression", "condition", "eval", False),
+    (f"{{{_B}}}timeDate", "timer date expression", "eval", True),
+    (f"{{{_B}}}timeDuration", "timer duration expression", "eval", True),
+    (f"{{{_B}}}loopCardinality", "loop cardinality", "eval", False),
+    (f"{{{_B}}}completionCondition", "completion condition", "eval", False),
+    (f"{{{_SPIFF}}}messagePayload", "message payload", "eval", False),
+)
+
+
+def script_problems(root: etree._Element, name: str) -> list[tuple[str, str, str]]:
+    """Every script, condition and timer expression in the file, checked with the rules they run under
+    (`engine.bpmn.script_rules`): (file, id of the element that holds it, reason) for each refused one."""
+    problems = []
+    for tag, what, mode, stripped in _SCRIPTS:
+        for element in root.iter(tag):
+            text = element.text or ""
+            if stripped:
+                text = text.strip()
+            if not text.strip():
+                continue
+            try:
+                compile_checked(text, mode)
+            except ScriptRefused as exc:
+                owner = next(
+                    (e for e in element.iterancestors() if e.get("id") and not str(e.tag).endswith("EventDefinition")),
+                    element,
+                )
+                problems.append((name, owner.get("id", ""), f"{what}: {exc}"))
+    return problems
+
+
 def _problem(exc: ValidationException, default_file: str) -> tuple[str, str, str]:
     where = f" (line {exc.line_number})" if getattr(exc, "line_number", "") else ""
     message = str(exc).split("\nSource Details")[0].strip() or "invalid"
@@ -110,8 +149,9 @@ def parse_files(files: dict[str, bytes | str], extra: dict[str, bytes | str] | N
         try:
             root = read_xml(name, content)
             dangling = _dangling_references(root, name)
-            if dangling:
-                problems.extend(dangling)
+            refused = script_problems(root, name)
+            if dangling or refused:
+                problems.extend(dangling + refused)
                 continue
             parser.add_bpmn_xml(root, filename=name)
             texts[name] = content.decode("utf-8") if isinstance(content, bytes) else content

@@ -176,6 +176,20 @@ class Catalogue:
         """The procedure resolved by BPMN process `process_id`, or None (shared call activities, demos)."""
         return self._by_process.get(process_id)
 
+    def division_of(self, code: str | None) -> str | None:
+        """The resolving division of procedure `code` (the officers who appraise and review its dossiers), or None
+        for a code the catalogue does not have."""
+        procedure = self.get(code) if code else None
+        return procedure.division if procedure is not None else None
+
+    def codes_of_division(self, division: str) -> list[str]:
+        """The codes of the procedures `division` resolves (none for a division that resolves nothing)."""
+        return [p.code for p in self.procedures if p.division == division]
+
+    def divisions(self) -> list[str]:
+        """Every resolving division, in catalogue order."""
+        return list(dict.fromkeys(p.division for p in self.procedures))
+
     def search(self, text: str) -> list[Procedure]:
         """Procedures whose code contains `text`, or whose code and name contain every word of `text` as the start of
         a word, ignoring case, Vietnamese diacritics and punctuation: "giay phep x quang" finds "Cấp giấy phép ...

@@ -16,6 +16,7 @@ Pure: values in, values out; the arithmetic is the working calendar's (`engine.d
   `add_working_days(received_at, 3)`; "one working day before the appointment": `working_days_before(appointment, 1)`).
 """
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -163,12 +164,21 @@ def parse_moment(value: str | datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
+MAX_TIMER_AMOUNT = 10_000  # days or hours a timer helper counts: its work is bounded (about 27 years of days)
+
+
 def timer_helpers(calendar: Callable[[], WorkingCalendar], now: Callable[[], datetime]) -> dict[str, Callable]:
     """The functions BPMN scripts and timer expressions may call, on the calendar `calendar()` gives and the clock
     `now`. They take and return ISO 8601 strings (Vietnam time), the values of task data."""
 
     def shift(moment, amount, unit: Unit, before: bool = False) -> str:
-        return calendar().add(parse_moment(moment), float(amount), unit, before=before).isoformat()
+        try:
+            value = float(amount)
+        except (TypeError, ValueError, OverflowError):
+            value = math.inf
+        if isinstance(amount, bool) or not abs(value) <= MAX_TIMER_AMOUNT:
+            raise ValueError(f"the amount of time must be a number from 0 to {MAX_TIMER_AMOUNT}")
+        return calendar().add(parse_moment(moment), value, unit, before=before).isoformat()
 
     def is_working_day(day) -> bool:
         if not isinstance(day, date):

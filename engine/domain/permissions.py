@@ -21,10 +21,18 @@ LANE_ROLES = {
     "Văn thư": "clerk",
 }
 OFFICERS = frozenset(LANE_ROLES.values())
+# The lanes of the resolving division (the catalogue's `division` of the dossier's procedure): only that division's
+# specialists and head see and work their tasks. The other lanes are the Department's own sections: the one-stop
+# section, the leaders (Lãnh đạo Sở), the clerk (Văn thư).
+DIVISION_LANES = frozenset({"Chuyên viên thụ lý", "Lãnh đạo phòng"})
+DIVISION_ROLES = frozenset(LANE_ROLES[lane] for lane in DIVISION_LANES)
+# Who reads every dossier: the one-stop section (it receives and returns them all) and the leaders; auditors and
+# administrators too (`dossier.view_any`; auditors only read).
+SECTION_WIDE = frozenset({"one_stop", "director"})
 EVERYONE = frozenset(ROLES)
 
 # action -> the roles allowed to do it. Actions on one task or one dossier are further narrowed by
-# `may_work_on` (the task's lane) and `may_view_dossier` (involvement).
+# `may_work_on` (the task's lane and division) and `may_view_dossier` (section, division or involvement).
 ACTIONS: dict[str, frozenset[str]] = {
     "procedure.read": EVERYONE,
     "calendar.read": EVERYONE,
@@ -58,12 +66,29 @@ def lanes_of(role: str) -> list[str]:
     return [lane for lane, owner in LANE_ROLES.items() if owner == role]
 
 
-def may_work_on(role: str, lane: str | None) -> bool:
-    """Whether an officer of `role` may claim, release or complete a task in `lane`."""
-    return allowed(role, "task.work") and lane is not None and LANE_ROLES.get(lane) == role
+def may_work_on(role: str, lane: str | None, division: str = "", task_division: str | None = None) -> bool:
+    """Whether an officer of `role` in `division` may see, claim, release or complete a task in `lane` of a dossier
+    resolved by `task_division` (None: the dossier's procedure has no division, so no division's lanes are open)."""
+    if not (allowed(role, "task.work") and lane is not None and LANE_ROLES.get(lane) == role):
+        return False
+    return lane not in DIVISION_LANES or (task_division is not None and division == task_division)
 
 
-def may_view_dossier(role: str, involved: bool) -> bool:
-    """Whether someone may read a dossier and its history: auditors and administrators always, officers when they
-    are involved (they received it, acted on it, or one of its open tasks is in their lane)."""
-    return allowed(role, "dossier.view_any") or (allowed(role, "dossier.view") and involved)
+def may_view_dossier(role: str, involved: bool, division: str = "", dossier_division: str | None = None) -> bool:
+    """Whether someone may read a dossier and its history: auditors and administrators always, the one-stop section
+    and the leaders always, a division's specialists and head the dossiers their division resolves, other officers
+    (the clerk) when they are involved (they acted on it, or one of its open tasks is in their lane)."""
+    if allowed(role, "dossier.view_any") or role in SECTION_WIDE:
+        return True
+    if role in DIVISION_ROLES:
+        return dossier_division is not None and division == dossier_division
+    return allowed(role, "dossier.view") and involved
+
+
+def task_scope(role: str, division: str, division_procedures) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """(lanes, procedure codes or None for all) of the tasks an officer's list shows: the lanes of `role`, and for a
+    division's officers only the procedures their division resolves (`division_procedures(division)`)."""
+    lanes = tuple(lanes_of(role))
+    if role in DIVISION_ROLES:
+        return lanes, tuple(division_procedures(division))
+    return lanes, None

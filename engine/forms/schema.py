@@ -28,6 +28,9 @@ from jsonschema.exceptions import SchemaError
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
+from engine.domain.numbers import whole_number
+
+ROW_DIGITS = 6  # a row number of a table field (a form has far fewer rows)
 
 EMPTY_SCHEMA: dict = {"type": "object", "properties": {}, "additionalProperties": False}
 KINDS = ("text", "textarea", "number", "integer", "date", "datetime", "choice", "boolean", "file", "lines", "table")
@@ -180,7 +183,7 @@ def _table(item: Field, form: Mapping[str, list[str]], errors: dict[str, str]) -
 
 
 def _row_key(key: str, prefix: str) -> bool:
-    return key.startswith(prefix) and key[len(prefix) :].split(".")[0].isdigit()
+    return key.startswith(prefix) and whole_number(key[len(prefix) :].split(".")[0], ROW_DIGITS) is not None
 
 
 def _value(kind_: str, text: str, prop: Mapping) -> Any:
@@ -414,7 +417,7 @@ def _prop(schema: Mapping, path: str) -> Mapping:
     """The subschema of the field at dotted `path` (row numbers step into `items`); {} when unknown."""
     node: Any = schema
     for part in path.split(".") if path else []:
-        if part.isdigit():
+        if whole_number(part, ROW_DIGITS) is not None:
             node = node.get("items") or {}
         else:
             node = (node.get("properties") or {}).get(part) or {}
@@ -425,9 +428,10 @@ def title_of(schema: Mapping, path: str) -> str:
     """A person's name for the field at `path`: "Giấy tờ cần bổ sung, dòng 2, Lý do"."""
     parts, node, words = path.split("."), schema, []
     for part in parts:
-        if part.isdigit():
+        row = whole_number(part, ROW_DIGITS)
+        if row is not None:
             node = node.get("items") or {}
-            words.append(f"dòng {int(part) + 1}")
+            words.append(f"dòng {row + 1}")
         else:
             node = (node.get("properties") or {}).get(part) or {}
             words.append(node.get("title", part))

@@ -206,13 +206,34 @@ class SignInAttempt(Base):
     """One sign-in attempt: failed ones in the recent past slow down guessing (per account and per source)."""
 
     __tablename__ = "sign_in_attempt"
-    __table_args__ = (Index("ix_sign_in_user", "username", "at"), Index("ix_sign_in_source", "source", "at"))
+    __table_args__ = (
+        Index("ix_sign_in_user", "username", "at"),
+        Index("ix_sign_in_source", "source", "at"),
+        Index("ix_sign_in_at", "at"),  # the ceiling over all accounts and sources
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     source: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime]
     succeeded: Mapped[bool]
+
+
+class WebSession(Base):
+    """A signed-in session of the pages. The cookie carries a random token; only its SHA-256 is stored, so the
+    server can end the session (sign-out, password change, account locked, an administrator) and idle ones expire."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index("ix_web_session_account", "account_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    source: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[str | None] = mapped_column(String(30))  # signed_out | password | locked | admin
 
 
 class ApiToken(Base):

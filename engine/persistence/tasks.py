@@ -72,6 +72,7 @@ class TaskFilter:
     """Conditions of a task list, combined with AND; None or empty means no condition on it."""
 
     lanes: tuple[str, ...] = ()
+    procedures: tuple[str, ...] | None = None  # procedure_code IN these (none matches an empty tuple)
     assignee: str | None = None
     procedure_code: str | None = None
     portal_status: int | None = None
@@ -136,6 +137,8 @@ def _conditions(where: TaskFilter) -> list[ColumnElement[bool]]:
     c, conditions = _TABLE.c, list[ColumnElement[bool]]()
     if where.lanes:
         conditions.append(c.lane.in_(where.lanes))
+    if where.procedures is not None:
+        conditions.append(c.procedure_code.in_(where.procedures))
     for column, value in (
         (c.assignee, where.assignee),
         (c.procedure_code, where.procedure_code),

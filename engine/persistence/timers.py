@@ -36,6 +36,16 @@ class TimerStore:
             (worker_id, raw.dt(until), *ids),
         )
 
+    def extend(self, ids: list[int], worker_id: str, until: datetime) -> None:
+        """Extend the leases `worker_id` still holds on `ids` to `until` (the heartbeat of a running batch); a timer
+        another worker took over, or that fired, is left alone."""
+        raw = self.uow.raw
+        marks = ", ".join("?" for _ in ids)
+        raw.run(
+            f"UPDATE timer SET locked_until = ? WHERE id IN ({marks}) AND state = 'waiting' AND locked_by = ?",
+            (raw.dt(until), *ids, worker_id),
+        )
+
     def waiting(self, timer_id: int) -> tuple[int, str] | None:
         """(instance id, task id) of timer `timer_id` if the timer is still waiting."""
         row = self.uow.raw.one("SELECT instance_id, task_id FROM timer WHERE id = ? AND state = 'waiting'", (timer_id,))

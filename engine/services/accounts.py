@@ -3,8 +3,8 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -14,12 +14,17 @@ from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
 from engine.domain.permissions import ROLES
 from engine.persistence.db import Database
-from engine.persistence.models import Account, ApiToken, SignInAttempt
+from engine.persistence.models import Account, ApiToken, SignInAttempt, WebSession
 
-# Failed sign-ins counted over this window: per account, and per source (an IP address) across accounts.
+# Failed sign-ins counted over this window: for one account from one source (an IP address), and for one source
+# across accounts. Neither lets someone else's guessing lock an officer out of their own machine. Above them, a
+# ceiling over every account and source against spraying: while it is reached, only sources an account signed in
+# from lately (KNOWN_SOURCE) may try that account.
 ATTEMPT_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_PAIR = 5
 MAX_FAILURES_PER_SOURCE = 20
+MAX_FAILURES_OVERALL = 200  # the default of the setting `sign_in_ceiling`
+KNOWN_SOURCE = timedelta(days=30)
 MIN_PASSWORD = 8
 TOKEN_USE_PRECISION = timedelta(minutes=1)  # how finely a token's last use is recorded
 
@@ -31,8 +36,6 @@ class AccountInfo:
     role: str
     division: str
     active: bool = True
-    # Changes whenever the password does: a session remembers it, so a password reset ends the other sessions.
-    session_stamp: str = field(default="", compare=False, repr=False)
 
     @property
     def role_label(self) -> str:
@@ -49,9 +52,18 @@ class TokenInfo:
     revoked: bool
 
 
-def _info(account: Account) -> AccountInfo:
-    stamp = hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
-    return AccountInfo(account.username, account.full_name, account.role, account.division, account.active, stamp)
+def account_info(account: Account) -> AccountInfo:
+    return AccountInfo(account.username, account.full_name, account.role, account.division, account.active)
+
+
+def end_sessions_of(session, account_id: int, now: datetime, why: str) -> int:
+    """End every open web session of `account_id` inside the caller's transaction `session`; how many ended."""
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
+        .values(ended_at=now, ended_why=why)
+    )
+    return result.rowcount or 0
 
 
 def _token_hash(token: str) -> str:
@@ -59,9 +71,10 @@ def _token_hash(token: str) -> str:
 
 
 class AccountService:
-    def __init__(self, db: Database, clock: Clock):
+    def __init__(self, db: Database, clock: Clock, ceiling: int = MAX_FAILURES_OVERALL):
         self.db = db
         self.clock = clock
+        self.ceiling = ceiling  # failed sign-ins over every account and source, per window, before new sources wait
         self._hasher = PasswordHasher()
 
     # --- accounts ---------------------------------------------------------------------------------------------
@@ -79,7 +92,7 @@ class AccountService:
             if existing is not None:
                 if not exist_ok:
                     raise Conflict(f"Tài khoản {username} đã có; chọn tên đăng nhập khác")
-                return _info(existing)
+                return account_info(existing)
             account = Account(
                 username=username,
                 full_name=full_name.strip(),
@@ -89,7 +102,7 @@ class AccountService:
                 active=True,
             )
             session.add(account)
-            return _info(account)
+            return account_info(account)
 
     def get(self, username: str) -> AccountInfo:
         """The account `username` (active or not). Raises NotFound."""
@@ -97,11 +110,11 @@ class AccountService:
             account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
             if account is None:
                 raise NotFound(f"Không có tài khoản {username}")
-            return _info(account)
+            return account_info(account)
 
     def all(self) -> list[AccountInfo]:
         with self.db.read() as session:
-            return [_info(a) for a in session.scalars(select(Account).order_by(Account.role, Account.username))]
+            return [account_info(a) for a in session.scalars(select(Account).order_by(Account.role, Account.username))]
 
     def update(self, username: str, *, full_name: str, role: str, division: str, active: bool) -> AccountInfo:
         """Change an account's name, role, division and whether it may sign in. Raises ValidationError, NotFound."""
@@ -124,16 +137,21 @@ class AccountService:
                         {which: "đây là quản trị viên đang hoạt động cuối cùng"},
                     )
             account.full_name, account.role, account.division = full_name.strip(), role, division.strip()
+            if account.active and not active:
+                end_sessions_of(session, account.id, self.clock.now(), "locked")
             account.active = active
-            return _info(account)
+            return account_info(account)
 
     def set_password(self, username: str, password: str) -> None:
+        """Set a new password; every open session of the account ends (whoever had it must sign in again)."""
         if len(password or "") < MIN_PASSWORD:
             raise ValidationError(
                 f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", {"password": f"ít nhất {MIN_PASSWORD} ký tự"}
             )
         with self.db.transaction() as session:
-            self._account(session, username).password_hash = self._hasher.hash(password)
+            account = self._account(session, username)
+            account.password_hash = self._hasher.hash(password)
+            end_sessions_of(session, account.id, self.clock.now(), "password")
 
     def _account(self, session, username: str) -> Account:
         account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
@@ -145,30 +163,15 @@ class AccountService:
     def authenticate(self, username: str, password: str, source: str = "") -> AccountInfo | None:
         """The active account if the password is right, else None. Every attempt is recorded.
 
-        Raises TooManyAttempts (without checking the password) after too many recent failures for the account or
-        from `source`, until the oldest of them leaves the window.
+        Raises TooManyAttempts (without checking the password) after too many recent failures for this account from
+        this source, or from this source, or, for a source the account has not signed in from lately, overall;
+        until the oldest of them leaves the window.
         """
         username = (username or "")[:100]  # as recorded below, so that long names are counted too
         source = (source or "")[:100]
         now = self.clock.now()
-        since = now - ATTEMPT_WINDOW
         with self.db.transaction() as session:
-            for column, value, limit in (
-                (SignInAttempt.username, username, MAX_FAILURES_PER_ACCOUNT),
-                (SignInAttempt.source, source, MAX_FAILURES_PER_SOURCE),
-            ):
-                if not value:
-                    continue
-                count, oldest = session.execute(
-                    select(func.count(), func.min(SignInAttempt.at)).where(
-                        column == value, SignInAttempt.at > since, SignInAttempt.succeeded.is_(False)
-                    )
-                ).one()
-                if count >= limit:
-                    wait = int((oldest + ATTEMPT_WINDOW - now).total_seconds()) + 1
-                    raise TooManyAttempts(
-                        f"Đăng nhập sai quá nhiều lần; thử lại sau {max(1, (wait + 59) // 60)} phút", wait
-                    )
+            self._throttle(session, username, source, now)
             account = session.scalars(
                 select(Account).where(Account.username == username, Account.active.is_(True))
             ).one_or_none()
@@ -181,7 +184,40 @@ class AccountService:
                 except VerificationError:
                     ok = False
             session.add(SignInAttempt(username=username, source=source, at=now, succeeded=ok))
-            return _info(account) if ok else None
+            return account_info(account) if ok else None
+
+    def _throttle(self, session, username: str, source: str, now: datetime) -> None:
+        since = now - ATTEMPT_WINDOW
+        failed = (SignInAttempt.at > since, SignInAttempt.succeeded.is_(False))
+        limits = [((SignInAttempt.username == username, SignInAttempt.source == source), MAX_FAILURES_PER_PAIR)]
+        if source:
+            limits.append(((SignInAttempt.source == source,), MAX_FAILURES_PER_SOURCE))
+        limits.append(((), self.ceiling))
+        for where, limit in limits:
+            count, oldest = session.execute(
+                select(func.count(), func.min(SignInAttempt.at)).where(*where, *failed)
+            ).one()
+            if count < limit:
+                continue
+            if not where and self._known(session, username, source, now):
+                continue  # the ceiling does not hold back an officer at a machine they use
+            wait = int((oldest + ATTEMPT_WINDOW - now).total_seconds()) + 1
+            raise TooManyAttempts(f"Đăng nhập sai quá nhiều lần; thử lại sau {max(1, (wait + 59) // 60)} phút", wait)
+
+    @staticmethod
+    def _known(session, username: str, source: str, now: datetime) -> bool:
+        """Whether `username` signed in successfully from `source` within KNOWN_SOURCE."""
+        return bool(
+            source
+            and session.scalar(
+                select(func.count()).where(
+                    SignInAttempt.username == username,
+                    SignInAttempt.source == source,
+                    SignInAttempt.succeeded.is_(True),
+                    SignInAttempt.at > now - KNOWN_SOURCE,
+                )
+            )
+        )
 
     # --- API tokens -------------------------------------------------------------------------------------------
     def create_token(self, username: str, name: str) -> str:
@@ -214,7 +250,7 @@ class AccountService:
             ).first()
             if found is None or not found.Account.active:
                 return None
-            account = _info(found.Account)
+            account = account_info(found.Account)
         if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_PRECISION:
             with self.db.transaction() as session:
                 session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
@@ -278,5 +314,13 @@ DEMO_ACCOUNTS = [
     ("thietke", "Vũ Đức Anh", "designer", "Văn phòng Sở"),
     ("kiemtra", "Hoàng Thị Thu", "auditor", "Thanh tra Sở"),
     ("quantri", "Ngô Văn Tuấn", "admin", "Văn phòng Sở"),
+]
+# The specialists and heads of the other resolving divisions (processes/catalogue.yaml), so that every demo dossier
+# has officers to work it: a division's officers see only the dossiers of the procedures it resolves.
+DEMO_DIVISION_ACCOUNTS = [
+    ("chuyenvien.kh", "Bùi Thị Ngọc", "specialist", "Phòng Quản lý khoa học"),
+    ("truongphong.kh", "Đặng Văn Long", "division_head", "Phòng Quản lý khoa học"),
+    ("chuyenvien.tdc", "Lý Thị Hằng", "specialist", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
+    ("truongphong.tdc", "Trịnh Văn Khoa", "division_head", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
 ]
 DEMO_PASSWORD = "motcua-demo"

@@ -6,6 +6,7 @@ received it (`store_in`): a reception with its scans, a task completed with its 
 
 import hashlib
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,9 @@ log = logging.getLogger("motcua.files")
 
 MAX_FILE_SIZE = 20 * 1024 * 1024  # bytes; a larger scan is refused (split it, or scan at a lower resolution)
 FILE_MEDIA_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# What each type's content begins with: a file is taken for what it is, not for what the sender declared (an HTML page
+# declared as application/pdf would otherwise be stored and later served as a "scan").
+SIGNATURES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
 MAX_FILENAME = 255
 
 
@@ -87,18 +91,16 @@ class DossierFileService:
                 f"tệp {len(content):,} byte, vượt quá giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MiB; "
                 "chia nhỏ tệp hoặc quét với độ phân giải thấp hơn"
             ).replace(",", ".")
-        name = scan.filename.strip() if isinstance(scan.filename, str) else ""
-        if not name:
+        if not clean_filename(scan.filename):
             errors["filename"] = "cần tên tệp"
-        elif _unsafe_filename(name):
-            errors["filename"] = (
-                f"tên tệp '{name[:100]}' không hợp lệ: chỉ ghi tên tệp (không có đường dẫn, dấu / \\ :, "
-                f"ký tự điều khiển), tối đa {MAX_FILENAME} ký tự"
-            )
         kind = scan.media_type.strip().lower() if isinstance(scan.media_type, str) else ""
         if kind not in FILE_MEDIA_TYPES:
             allowed = ", ".join(f"{v} ({k})" for k, v in FILE_MEDIA_TYPES.items())
-            errors["media_type"] = f"không nhận tệp loại '{scan.media_type}'; chỉ nhận {allowed}"
+            errors["media_type"] = f"không nhận tệp loại '{str(scan.media_type)[:100]}'; chỉ nhận {allowed}"
+        elif "content" not in errors and not bytes(content[:16]).startswith(SIGNATURES[kind]):
+            errors["content"] = (
+                f"nội dung tệp không phải {FILE_MEDIA_TYPES[kind]} như đã khai ({kind}); chọn đúng tệp đã quét"
+            )
         if not (actor.strip() if isinstance(actor, str) else ""):
             errors["actor"] = "cần người tải tệp lên"
         procedure = self.catalogue.get(procedure_code)
@@ -122,7 +124,7 @@ class DossierFileService:
         the history event `dossier:file:attached` {document, file, size, sha256} for the caller's step."""
         content = bytes(scan.content)
         digest = hashlib.sha256(content).hexdigest()
-        name = scan.filename.strip()
+        name = clean_filename(scan.filename)
         row = uow.files.add(
             dossier_id,
             document,
@@ -197,11 +199,20 @@ class DossierFileService:
         return view, content
 
 
-def _unsafe_filename(name: str) -> bool:
-    """A file name that is not a bare name: a path, `.` or `..`, control characters, or too long."""
-    return (
-        any(c in name for c in "/\\:")
-        or name in (".", "..")
-        or any(ord(c) < 32 or ord(c) == 127 for c in name)
-        or len(name) > MAX_FILENAME
-    )
+def clean_filename(name: object) -> str:
+    """A file name fit to store and to send back in a header: the last part of a path, in NFC, without control or
+    invisible formatting characters (bidirectional overrides that make 'gpj.exe' look like 'exe.jpg'), without ':',
+    spaces squeezed, at most MAX_FILENAME characters keeping its extension. "" when nothing is left."""
+    if not isinstance(name, str):
+        return ""
+    text = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf" and c != ":")
+    text = " ".join(text.split()).strip(" .")
+    if len(text) > MAX_FILENAME:
+        stem, dot, extension = text.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            text = stem[: MAX_FILENAME - len(extension) - 1].rstrip() + "." + extension
+        else:
+            text = text[:MAX_FILENAME].rstrip()
+    return text

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.numbers import MAX_OFFSET
 from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
@@ -120,8 +121,8 @@ class DossierService:
             errors["status"] = "trạng thái là một số từ 1 đến 10 (ví dụ 2: được tiếp nhận)"
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
             errors["limit"] = f"số dòng mỗi trang từ 1 đến {MAX_PAGE}"
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            errors["offset"] = "vị trí bắt đầu là số nguyên không âm"
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+            errors["offset"] = f"vị trí bắt đầu là số nguyên từ 0 đến {MAX_OFFSET}"
         bounds: dict[str, datetime] = {}
         for name, value, end in (("received_from", received_from, False), ("received_to", received_to, True)):
             if value is None:

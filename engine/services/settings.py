@@ -20,14 +20,19 @@ class Settings:
     # A dossier received at or after this time (HH:MM) starts counting the next working morning; "" for none.
     cutoff: str = "17:00"
     hours_per_day: float = 8
-    script_timeout: float = 1.0
+    script_timeout: float = 1.0  # seconds a script, condition or timer expression may run
+    script_memory_mb: int = 256  # address space of a sandbox process that runs scripts
     live_workflows: int = 256  # live workflows kept between steps per process (0: restore every step)
     worker_batch: int = 100
     worker_interval: float = 5.0
+    worker_lease: float = 60.0  # seconds a batch of due timers is a worker's alone (renewed while it runs)
     language: str = "vi"
     # Session cookies are sent over HTTPS only (browsers also accept them from http://127.0.0.1 and localhost).
     secure_cookies: bool = True
-    session_hours: float = 10  # a signed-in session lasts a working day
+    session_hours: float = 10  # a signed-in session lasts a working day at most
+    session_idle_minutes: float = 30  # and ends after this long without a request
+    # Failed sign-ins over all accounts and sources in 15 minutes before sources an account never used must wait.
+    sign_in_ceiling: int = 200
     # The header of the forms (Mẫu 01-06): the agency under its parent, its name in running text, the place line;
     # the one-stop unit named on Mẫu 01-03; who signs Mẫu 04 (the head of the agency).
     agency_name: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -62,6 +67,11 @@ class Settings:
             cutoff=env.get("MOTCUA_CUTOFF", base.cutoff),
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
+            worker_lease=float(env.get("MOTCUA_WORKER_LEASE", base.worker_lease)),
+            script_timeout=float(env.get("MOTCUA_SCRIPT_TIMEOUT", base.script_timeout)),
+            script_memory_mb=int(env.get("MOTCUA_SCRIPT_MEMORY_MB", base.script_memory_mb)),
+            session_idle_minutes=float(env.get("MOTCUA_SESSION_IDLE_MINUTES", base.session_idle_minutes)),
+            sign_in_ceiling=int(env.get("MOTCUA_SIGN_IN_CEILING", base.sign_in_ceiling)),
             language=env.get("MOTCUA_LANGUAGE", base.language),
             secure_cookies=env.get("MOTCUA_SECURE_COOKIES", "1").strip().lower() not in ("0", "false", "no", "off"),
             agency_name=env.get("MOTCUA_AGENCY_NAME", base.agency_name),

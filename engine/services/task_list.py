@@ -6,6 +6,7 @@ from datetime import datetime
 from engine.domain.clock import Clock
 from engine.domain.deadlines import DEADLINE_STATES, deadline_state, soon_limit
 from engine.domain.errors import NotFound, ValidationError
+from engine.domain.numbers import MAX_OFFSET
 from engine.persistence.db import Database
 from engine.persistence.tasks import SORTS, TaskFilter, TaskRow
 from engine.services.calendars import CalendarService
@@ -20,6 +21,7 @@ class TaskQuery:
     """What to list. `lanes` and `assignee` are combined with AND; empty means no filter on it."""
 
     lanes: tuple[str, ...] = ()
+    procedures: tuple[str, ...] | None = None  # only tasks of these procedures (a division's); None: any
     assignee: str | None = None
     procedure_code: str | None = None
     portal_status: int | None = None
@@ -52,6 +54,7 @@ class TaskListService:
         soon = soon_limit(self.calendars.current(), now)
         where = TaskFilter(
             lanes=query.lanes,
+            procedures=query.procedures,
             assignee=query.assignee,
             procedure_code=query.procedure_code,
             portal_status=query.portal_status,
@@ -88,8 +91,8 @@ def _check(query: TaskQuery) -> None:
         errors["sort"] = f"sắp xếp theo một trong: {', '.join(SORTS)}"
     if isinstance(query.limit, bool) or not isinstance(query.limit, int) or not 1 <= query.limit <= MAX_PAGE:
         errors["limit"] = f"số dòng mỗi trang từ 1 đến {MAX_PAGE}"
-    if isinstance(query.offset, bool) or not isinstance(query.offset, int) or query.offset < 0:
-        errors["offset"] = "vị trí bắt đầu là số nguyên không âm"
+    if isinstance(query.offset, bool) or not isinstance(query.offset, int) or not 0 <= query.offset <= MAX_OFFSET:
+        errors["offset"] = f"vị trí bắt đầu là số nguyên từ 0 đến {MAX_OFFSET}"
     if query.portal_status is not None and (
         isinstance(query.portal_status, bool) or query.portal_status not in range(1, 11)
     ):

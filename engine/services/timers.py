@@ -22,7 +22,11 @@ class TimerPass:
 
 
 class TimerService:
-    def __init__(self, db: Database, clock: Clock, stepper: Stepper, lease_seconds: float = 300):
+    """`lease_seconds`: how long a batch taken by a worker is its alone; the worker renews the lease while the batch
+    runs (every third of it), so a lease outlives its worker by at most `lease_seconds` (a worker killed with its
+    batch half done), and another worker takes the rest soon after."""
+
+    def __init__(self, db: Database, clock: Clock, stepper: Stepper, lease_seconds: float = 60):
         self.db, self.clock, self.stepper = db, clock, stepper
         self.lease = timedelta(seconds=lease_seconds)
 
@@ -52,12 +56,18 @@ class TimerService:
     def run_pass(self, worker_id: str, batch: int = 100) -> TimerPass:
         """Lease one batch of due timers and fire each in its own unit of work.
 
-        A timer whose step fails (a script error, say) is rolled back and stays leased until its lease expires, so
-        it is retried later without holding up the others in its batch.
+        A timer whose step fails (a script error, say) is rolled back and stays leased until its lease expires (it is
+        not renewed), so it is retried later without holding up the others in its batch.
         """
         leased = self.lease_due(worker_id, batch)
         fired, failed = 0, []
-        for timer_id in leased:
+        renewed = self.clock.now()
+        for position, timer_id in enumerate(leased):
+            now = self.clock.now()
+            if now - renewed >= self.lease / 3:  # heartbeat: the rest of the batch stays ours
+                with self.db.unit_of_work() as uow:
+                    uow.timers.extend(leased[position:], worker_id, now + self.lease)
+                renewed = now
             try:
                 fired += self.fire(timer_id)
             except MotcuaError as exc:

@@ -2,7 +2,7 @@
 services, with the adapters the composition root (`web.create_app`) chose. Nothing else constructs services."""
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from engine.bpmn.parsing import parse_files
 from engine.bpmn.runtime import BpmnRuntime
@@ -32,6 +32,7 @@ from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
+from engine.services.sessions import SessionService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
@@ -52,6 +53,7 @@ class Services:
     timers: TimerService
     outbox: OutboxService
     accounts: AccountService
+    sessions: SessionService
     reception: ReceptionService
     dossiers: DossierService
     files: DossierFileService
@@ -89,7 +91,9 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     )
     calendars = CalendarService(db, clock, calendar_settings)
     helpers = {**script_helpers(calendars, clock), **SCRIPT_EFFECT_HELPERS}
-    script_engine = ScriptEngine(clock=clock, helpers=helpers, timeout=settings.script_timeout)
+    script_engine = ScriptEngine(
+        clock=clock, helpers=helpers, timeout=settings.script_timeout, memory_mb=settings.script_memory_mb
+    )
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
     stepper = Stepper(runtime, calendars, clock, live)
@@ -110,15 +114,18 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         live=live,
         deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
         instances=instances,
-        timers=TimerService(db, clock, stepper),
+        timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),
-        accounts=AccountService(db, clock),
+        accounts=AccountService(db, clock, settings.sign_in_ceiling),
+        sessions=SessionService(
+            db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
+        ),
         reception=reception,
         dossiers=dossiers,
         files=files,
         documents=documents,
         task_list=task_list,
-        access=AccessService(db),
+        access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
         indicators=IndicatorService(

@@ -114,8 +114,9 @@ def browser():
 @pytest.fixture
 def open_page(browser, live_server):
     """open_page() -> a tab in a fresh browser context (own cookies: one person at their own computer) on the live
-    server, in Vietnamese and Vietnam time. The test fails on any JavaScript error a page raises."""
-    contexts, errors = [], []
+    server, in Vietnamese and Vietnam time. The test fails on any JavaScript error a page raises and on anything
+    the Content-Security-Policy blocked."""
+    contexts, errors, violations = [], [], []
 
     def _open():
         context = browser.new_context(
@@ -129,12 +130,21 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: _csp_violation(message, page, violations))
         return page
 
     yield _open
     for context in contexts:
         context.close()
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    assert not violations, f"Content-Security-Policy violations on the pages: {violations}"
+
+
+def _csp_violation(message, page, violations: list[str]) -> None:
+    """Chromium reports what the Content-Security-Policy blocked (an inline script, a style, a frame) on the
+    console, for the page and its frames alike."""
+    if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+        violations.append(f"{page.url}: {message.text}")
 
 
 @pytest.fixture

@@ -42,10 +42,11 @@ def ensure_account(services, role: str, username: str | None = None, division: s
 
 @pytest.fixture
 def sign_in(app, services):
-    """sign_in(role) -> Officer: creates the demo account of `role` (or `username=`) and signs in with a new client."""
+    """sign_in(role) -> Officer: creates the demo account of `role` (or `username=`, in `division=`) and signs in with
+    a new client."""
 
-    def _sign_in(role: str, username: str | None = None) -> Officer:
-        account = ensure_account(services, role, username)
+    def _sign_in(role: str, username: str | None = None, division: str | None = None) -> Officer:
+        account = ensure_account(services, role, username, division)
         client = app.test_client()
         officer = Officer(client, account.username, role)
         response = client.post(
@@ -59,10 +60,10 @@ def sign_in(app, services):
 
 @pytest.fixture
 def api_token(services):
-    """api_token(role) -> the bearer token of a system account with `role`."""
+    """api_token(role) -> the bearer token of a system account with `role` (in `division=`, else the demo one's)."""
 
-    def _token(role: str) -> str:
-        account = ensure_account(services, role, f"system-{role}")
+    def _token(role: str, division: str | None = None) -> str:
+        account = ensure_account(services, role, f"system-{role}", division)
         return services.accounts.create_token(account.username, f"test {role}")
 
     return _token

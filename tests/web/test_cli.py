@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.persistence.models import Account, HistoryEvent, Instance
-from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_DIVISION_ACCOUNTS, DEMO_PASSWORD
 from tests.conftest import FIXTURES, PROCESSES, RecordingSender, fixture_files
 from web import create_app
 from web.cli import main
@@ -256,18 +256,23 @@ def test_verify_an_unknown_dossier_is_an_error(cli):
 
 
 # --- accounts, worker ------------------------------------------------------------------------------------------
-def test_demo_users_prints_eight_accounts_and_is_idempotent(cli, db_url):
+def test_demo_users_prints_one_account_per_role_and_division_and_is_idempotent(cli, db_url):
     first = ok(cli("demo-users"))
     second = ok(cli("demo-users"))
 
     assert first == second
     lines = first.splitlines()
     assert lines[0] == f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"
-    assert [line.split()[0] for line in lines[1:]] == [username for username, *_ in DEMO_ACCOUNTS]
-    assert len(lines) == 1 + 8
+    accounts = DEMO_ACCOUNTS + DEMO_DIVISION_ACCOUNTS
+    assert [line.split()[0] for line in lines[1:]] == [username for username, *_ in accounts]
+    assert len(lines) == 1 + 8 + 4
     with open_services(db_url) as services:
         with services.db.read() as session:
-            assert session.scalar(select(func.count()).select_from(Account)) == 8
+            assert session.scalar(select(func.count()).select_from(Account)) == 12
+        # every resolving division of the catalogue has a demo specialist and a demo head
+        divisions = {(role, division) for _u, _n, role, division in accounts}
+        for division in services.dossiers.catalogue.divisions():
+            assert {("specialist", division), ("division_head", division)} <= divisions, division
         assert services.accounts.authenticate("giamdoc", DEMO_PASSWORD).role == "director"
 
 

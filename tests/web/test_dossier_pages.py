@@ -113,18 +113,19 @@ def test_an_extension_shows_the_original_appointment_and_mau_04(services, sign_i
 
 
 # --- who may see it -------------------------------------------------------------------------------------------------
-def test_an_uninvolved_specialist_gets_403_and_involved_officers_get_the_page(services, sign_in):
+def test_another_division_gets_403_and_the_resolving_division_the_page(services, sign_in):
     one_stop = sign_in("one_stop")
-    view = receive(services, channel=1, actor=one_stop.username)  # next: the assignment, in the division head's lane
+    view = receive(services, channel=1, actor=one_stop.username)  # an X-ray licence: its division's, the demo one
 
-    specialist = sign_in("specialist")
+    other = sign_in("specialist", "chuyenvien.kh", "Phòng Quản lý khoa học")
     for url in (f"/ho-so/{view.code}", f"/ho-so/{view.code}/so-do", f"/ho-so/{view.code}/mau/mau_01?dinh-dang=pdf"):
-        response = specialist.get(url)
+        response = other.get(url)
         assert response.status_code == 403, url
-    assert "Bạn không được xem hồ sơ" in specialist.get(f"/ho-so/{view.code}").get_data(as_text=True)
+    assert "Bạn không được xem hồ sơ" in other.get(f"/ho-so/{view.code}").get_data(as_text=True)
 
-    assert one_stop.get(f"/ho-so/{view.code}").status_code == 200  # received it
-    assert sign_in("division_head").get(f"/ho-so/{view.code}").status_code == 200  # its open task is theirs
+    assert one_stop.get(f"/ho-so/{view.code}").status_code == 200  # the one-stop section sees every dossier
+    assert sign_in("specialist").get(f"/ho-so/{view.code}").status_code == 200  # the resolving division's
+    assert sign_in("division_head").get(f"/ho-so/{view.code}").status_code == 200
     assert sign_in("admin").get(f"/ho-so/{view.code}").status_code == 200
     assert sign_in("auditor").get("/ho-so/H15.50.05.13-260302-9999").status_code == 404
 

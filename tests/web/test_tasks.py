@@ -15,7 +15,8 @@ HOP_QUY = "1.000047.000.00.00.H56"  # 5 working days
 
 @pytest.fixture
 def app_config():
-    return {"agency_code": "H15.50.05.13"}
+    # The officers here keep working through a whole day of the fake clock: sessions long enough for that.
+    return {"agency_code": "H15.50.05.13", "session_idle_minutes": 24 * 60, "session_hours": 24}
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ field is bound, and `field_errors` turns marshmallow's nested error dict into th
 fields of our ValidationError (list items numbered from 1, as the domain's reception check does).
 """
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, ValidationError, fields
 
 from engine.domain.clock import VN_TZ
 
@@ -29,12 +29,38 @@ INVALID = (
 )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates the API reads: the calendar's range, far from datetime's limits
+
+
+def _within_years(value: date) -> bool:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
+    return True
+
+
 class Moment(fields.AwareDateTime):
-    """An ISO 8601 moment; written out in Vietnam time (+07:00). Naive input is refused unless `default_timezone`
-    is given (query strings, where a `+` is easily lost, read a naive moment as Vietnam time)."""
+    """An RFC 3339 moment; written out in Vietnam time (+07:00), or in UTC for a moment before 1906, when Vietnam's
+    offset was not a whole number of minutes. Naive input is refused unless `default_timezone` is given (query
+    strings, where a `+` is easily lost, read a naive moment as Vietnam time). Years 1900-2199 only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [*self.validators, _within_years]
 
     def _serialize(self, value: datetime | None, attr, obj, **kwargs):
-        return None if value is None else value.astimezone(VN_TZ).isoformat()
+        if value is None:
+            return None
+        local = value.astimezone(VN_TZ)
+        offset = local.utcoffset()
+        return (local if offset is not None and offset.seconds % 60 == 0 else value.astimezone(UTC)).isoformat()
+
+
+class Day(fields.Date):
+    """A date YYYY-MM-DD, years 1900-2199."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [*self.validators, _within_years]
 
 
 class ApiSchema(Schema):

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
-from web.api.base import ApiSchema, Moment
+from web.api.base import ApiSchema, Day, Moment
 from web.api.core import operation, services
 
 UNITS = ("wd", "wh", "d")
@@ -39,7 +39,7 @@ class DueSchema(ApiSchema):
 
 
 class DayQuery(ApiSchema):
-    date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
+    date = Day(required=True, metadata={"description": "YYYY-MM-DD"})
 
 
 class DaySchema(ApiSchema):
@@ -71,6 +71,9 @@ def due(query):
         )
     except ValueError as exc:  # e.g. a fraction of a calendar day
         raise ValidationError(f"Không tính được hạn: {exc}", {"amount": str(exc)}) from None
+    except OverflowError:  # counted past the years a date can have
+        problem = "hạn tính ra nằm ngoài lịch; chọn thời điểm bắt đầu hoặc số lượng nhỏ hơn"
+        raise ValidationError(f"Không tính được hạn: {problem}", {"amount": problem}) from None
     return {**query, "due": moment}
 
 

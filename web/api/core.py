@@ -42,6 +42,7 @@ class Operation:
     response: type[ApiSchema] | None
     status: int
     media: tuple[str, ...] = (JSON_MEDIA,)
+    path_values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # path parameters that take one of a few values
 
     @property
     def path_parameters(self) -> list[str]:
@@ -68,6 +69,7 @@ def operation(
     response: type[ApiSchema] | None = None,
     status: int = 200,
     media: tuple[str, ...] = (JSON_MEDIA,),
+    path_values: dict[str, tuple[str, ...]] | None = None,
 ) -> Callable:
     """Declare an API view. The view is called with `query=` and/or `body=` (the loaded dicts) when those schemas are
     given, and returns an object to dump through `response` (answered with `status`), or (that object, headers), or
@@ -75,6 +77,7 @@ def operation(
 
     `action` (an action of engine.domain.permissions) is checked by `require`; None still needs a signed-in caller
     unless `public`. Further checks on one task or dossier are the view's (authorize_task, authorize_dossier).
+    `path_values` names the values a path parameter takes (the document lists them; others are a 404).
     """
 
     def decorate(view: Callable) -> Callable:
@@ -108,6 +111,7 @@ def operation(
                 response,
                 status,
                 media,
+                tuple((path_values or {}).items()),
             )
         )
         return view
@@ -115,15 +119,41 @@ def operation(
     return decorate
 
 
+MAX_JSON_DEPTH = 32  # levels of nesting in a request's JSON: forms nest a few; thousands would exhaust the stack
+
+
 def json_body() -> object:
-    """The request's JSON (any value; the schema says what is wrong with it). A body that is not JSON is a 422."""
-    data = request.get_json(silent=True)
+    """The request's JSON (any value; the schema says what is wrong with it). A body that is not JSON, or nested
+    deeper than MAX_JSON_DEPTH, is a 422."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or (data is not None and _depth(data) > MAX_JSON_DEPTH):
+        problem = f"JSON lồng nhau quá {MAX_JSON_DEPTH} cấp; gửi dữ liệu phẳng hơn"
+        raise ValidationError(f"Nội dung yêu cầu không hợp lệ: {problem}", {"body": problem})
     if data is None:
         raise ValidationError(
             "Nội dung yêu cầu phải là JSON (Content-Type: application/json)",
             {"body": "cần một đối tượng JSON, gửi kèm Content-Type: application/json"},
         )
     return data
+
+
+_TOO_DEEP = object()
+
+
+def _depth(value: object) -> int:
+    """How deeply `value` nests (a scalar is 0), found without recursion, stopping past MAX_JSON_DEPTH."""
+    deepest, stack = 0, [(value, 0)]
+    while stack and deepest <= MAX_JSON_DEPTH:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((inner, depth + 1) for inner in item.values())
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+    return deepest
 
 
 def load(schema: ApiSchema, data: object, where: str) -> dict:

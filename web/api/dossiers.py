@@ -8,9 +8,10 @@ both answer 422 with the fields, and nothing is written.
 from flask import url_for
 from marshmallow import fields, validate
 
-from engine.domain.portal import CHANNEL_LABELS, DELIVERY_LABELS
+from engine.domain.numbers import MAX_OFFSET
+from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS
 from engine.services.dossiers import MAX_PAGE
-from web.api.base import ApiSchema, Moment
+from web.api.base import ApiSchema, Day, Moment
 from web.api.core import operation, services
 from web.api.tasks import TaskSchema
 from web.auth import authorize_dossier, current_user
@@ -20,7 +21,7 @@ class ApplicantSchema(ApiSchema):
     type = fields.Int(
         required=True,
         strict=True,
-        metadata={"description": "1 citizen, 2 company, 3 state body, 4 other"},
+        metadata={"description": "1 citizen, 2 company, 3 state body, 4 other", "enum": sorted(APPLICANT_TYPES)},
     )
     name = fields.Str(required=True)
     id_number = fields.Str(required=True, metadata={"description": "CCCD, passport or enterprise code"})
@@ -38,8 +39,15 @@ class DocumentInSchema(ApiSchema):
 class ReceiveSchema(ApiSchema):
     procedure_code = fields.Str(required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
-    channel = fields.Int(required=True, strict=True, metadata={"description": "1 counter, 2 online, 3 postal"})
-    result_delivery = fields.Str(required=True, metadata={"description": "counter, post or online"})
+    # The domain checks these (engine.domain.reception) with the procedure in view; the document lists the values.
+    channel = fields.Int(
+        required=True,
+        strict=True,
+        metadata={"description": "1 counter, 2 online, 3 postal", "enum": sorted(CHANNEL_LABELS)},
+    )
+    result_delivery = fields.Str(
+        required=True, metadata={"description": "counter, post or online", "enum": list(DELIVERY_LABELS)}
+    )
     documents = fields.List(
         fields.Nested(DocumentInSchema), required=True, metadata={"description": "every required document, received"}
     )
@@ -100,10 +108,12 @@ class DossierSchema(DossierSummarySchema):
 class DossierListQuery(ApiSchema):
     status = fields.Int(validate=validate.Range(1, 10, error="trạng thái là một số từ 1 đến 10"))
     procedure = fields.Str(metadata={"description": "procedure code"})
-    received_from = fields.Date(metadata={"description": "YYYY-MM-DD, inclusive (Vietnam time)"})
-    received_to = fields.Date(metadata={"description": "YYYY-MM-DD, inclusive (Vietnam time)"})
+    received_from = Day(metadata={"description": "YYYY-MM-DD, inclusive (Vietnam time)"})
+    received_to = Day(metadata={"description": "YYYY-MM-DD, inclusive (Vietnam time)"})
     limit = fields.Int(load_default=50, validate=validate.Range(1, MAX_PAGE, error=f"từ 1 đến {MAX_PAGE}"))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0, error="số nguyên không âm"))
+    offset = fields.Int(
+        load_default=0, validate=validate.Range(0, MAX_OFFSET, error=f"số nguyên từ 0 đến {MAX_OFFSET}")
+    )
 
 
 class DossierListSchema(ApiSchema):

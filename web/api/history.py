@@ -8,6 +8,7 @@ from flask import Response
 from marshmallow import fields, validate
 
 from engine.domain.permissions import allowed
+from engine.services.documents import DOSSIER_FORMS
 from web.api.base import ApiSchema, Moment
 from web.api.core import operation, services
 from web.auth import authorize_dossier, current_user
@@ -70,6 +71,7 @@ def dossier_history(code):
     action="dossier.view",
     query=FormQuery,
     media=tuple(FORMATS.values()),
+    path_values={"form": DOSSIER_FORMS},
 )
 def dossier_form(code, form, query):
     authorize_dossier(code)

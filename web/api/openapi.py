@@ -18,10 +18,12 @@ from web.api.core import JSON_MEDIA, OPERATIONS, Operation, operation
 
 PREFIX = "/api/v1"
 ERRORS = {
+    400: "The request could not be read: a request line longer than 4 KB or a malformed header (code `bad_request`)",
     401: "Not signed in, or the token is missing, unknown or revoked (code `unauthorized`)",
     403: "The caller's role may not do this, or not to this dossier or task (code `forbidden`)",
     404: "No such dossier, task, procedure or form (code `not_found`)",
     409: "The task was completed or claimed by someone else first (code `conflict` / `invalid_transition`)",
+    413: "The body is larger than the server accepts (code `request_entity_too_large`)",
     422: "Wrong input: `fields` maps each wrong field to what is wrong and how to fix it (code `validation`)",
 }
 
@@ -46,7 +48,7 @@ def _path(rule: str) -> str:
 
 
 def _errors(op: Operation) -> list[int]:
-    statuses = []
+    statuses = [400]
     if not op.public:
         statuses.append(401)
     if op.action:
@@ -55,6 +57,8 @@ def _errors(op: Operation) -> list[int]:
         statuses.append(404)
     if op.method == "POST" and op.path_parameters:
         statuses.append(409)
+    if op.body:
+        statuses.append(413)
     if op.query or op.body or op.path_parameters:
         statuses.append(422)
     return statuses
@@ -72,8 +76,15 @@ def _success(op: Operation) -> dict:
 
 
 def _operation(op: Operation) -> dict:
+    choices = dict(op.path_values)
     parameters: list[dict] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_parameters
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", **({"enum": list(choices[name])} if name in choices else {})},
+        }
+        for name in op.path_parameters
     ]
     if op.query is not None:
         parameters.append({"in": "query", "schema": op.query})

@@ -10,12 +10,12 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from engine.domain.errors import NotFound
-from engine.domain.permissions import lanes_of
+from engine.domain.numbers import MAX_OFFSET
 from engine.services.instances import TaskRow
 from engine.services.task_list import DEADLINES, MAX_PAGE, SORTS, TaskQuery
 from web.api.base import ApiSchema, Moment
 from web.api.core import operation, services
-from web.auth import authorize_task, current_user
+from web.auth import authorize_task, current_user, task_query_scope
 
 
 class TaskSchema(ApiSchema):
@@ -60,7 +60,9 @@ class TaskListQuery(ApiSchema):
     )
     desc = fields.Bool(load_default=False)
     limit = fields.Int(load_default=50, validate=validate.Range(1, MAX_PAGE, error=f"từ 1 đến {MAX_PAGE}"))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0, error="số nguyên không âm"))
+    offset = fields.Int(
+        load_default=0, validate=validate.Range(0, MAX_OFFSET, error=f"số nguyên từ 0 đến {MAX_OFFSET}")
+    )
 
 
 class TaskPageSchema(ApiSchema):
@@ -104,7 +106,7 @@ def list_tasks(query):
     user = current_user()
     page = services().task_list.page(
         TaskQuery(
-            lanes=tuple(lanes_of(user.role)),
+            **task_query_scope(),
             assignee=user.username if query["scope"] == "mine" else None,
             procedure_code=query.get("procedure"),
             portal_status=query.get("status"),

@@ -5,24 +5,8 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 export const CURRENT_MARKER = 'motcua-current';
 export const DONE_MARKER = 'motcua-done';
 
-// Default look of the markers, so that a page needs only the bpmn-js stylesheets. bpmn-js draws colours as inline
-// styles, hence !important. Prepended to <head>: a page's own !important rules for these classes come later and win.
-const MARKER_CSS = `
-.djs-element.${DONE_MARKER} .djs-visual > :nth-child(1) { stroke: #2e7d32 !important; fill: #e8f5e9 !important; }
-.djs-element.${CURRENT_MARKER} .djs-visual > :nth-child(1) {
-  stroke: #c62828 !important; stroke-width: 3px !important; fill: #fff3e0 !important;
-}
-`;
-
-function injectMarkerStyle(doc) {
-  if (doc.getElementById('motcua-marker-style')) {
-    return;
-  }
-  const style = doc.createElement('style');
-  style.id = 'motcua-marker-style';
-  style.textContent = MARKER_CSS;
-  doc.head.prepend(style);
-}
+// The markers' look is in web/static/diagram.css (a stylesheet, not a <style> element the script adds: the pages'
+// Content-Security-Policy allows styles from files only).
 
 /**
  * Draw a BPMN diagram in `container` and highlight elements.
@@ -36,7 +20,6 @@ function injectMarkerStyle(doc) {
  *          rejects with the import error when the XML cannot be read.
  */
 export async function showDiagram(container, xml, { current = [], done = [] } = {}) {
-  injectMarkerStyle(container.ownerDocument);
   const viewer = new NavigatedViewer({ container });
   const { warnings } = await viewer.importXML(xml);
 

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from engine.domain.dates import vn_date
 from engine.domain.errors import Conflict, NotFound, ValidationError
+from engine.domain.numbers import whole_number
 from engine.domain.permissions import ROLES
 from web.auth import current_user, require
 from web.auth import sign_in as start_session
@@ -68,7 +69,8 @@ def create_account():
 @bp.route("/tai-khoan/<username>", methods=["GET", "POST"])
 @require("account.manage")
 def account(username: str):
-    """GET: the account's form. POST `action=update` (name, role, division, active) or `action=password`."""
+    """GET: the account's form. POST `action=update` (name, role, division, active), `action=password`, or
+    `action=end_sessions` (every session of the account ends: whoever holds one must sign in again)."""
     services = _services()
     account = services.accounts.get(username)  # NotFound -> 404
     if request.method == "GET":
@@ -98,7 +100,11 @@ def account(username: str):
             start_session(services.accounts.get(username))  # other sessions end; this one goes on
         flash(_("Đã đặt mật khẩu mới cho {username}", username=username))
         return redirect(url_for("admin.account", username=username))
-    raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (update | password)"))
+    if action == "end_sessions":
+        ended = services.sessions.end_all(username)
+        flash(_("Đã kết thúc {count} phiên đăng nhập của {username}", count=ended, username=username))
+        return redirect(url_for("admin.account", username=username))
+    raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (update | password | end_sessions)"))
 
 
 def _account_page(account, form=None, errors=None, password_errors=None, status=200):
@@ -116,6 +122,7 @@ def _account_page(account, form=None, errors=None, password_errors=None, status=
         errors=errors or {},
         password_errors=password_errors or {},
         is_me=account.username == current_user().username,
+        open_sessions=_services().sessions.open_count(account.username),
     )
     return page, status
 
@@ -153,9 +160,10 @@ def tokens():
         return page, status, {"Cache-Control": "no-store"}
     if action == "revoke":
         token_id = request.form.get("token_id", "")
-        if not token_id.isdigit():
-            raise ValidationError(_("Số của mã truy cập cần thu hồi không hợp lệ"), {"token_id": token_id})
-        services.accounts.revoke_token(int(token_id))  # NotFound -> 404
+        number = whole_number(token_id)
+        if number is None:
+            raise ValidationError(_("Số của mã truy cập cần thu hồi không hợp lệ"), {"token_id": token_id[:20]})
+        services.accounts.revoke_token(number)  # NotFound -> 404
         flash(_("Đã thu hồi mã truy cập số {id}", id=token_id))
         return redirect(url_for("admin.tokens"))
     raise ValidationError(_("Yêu cầu không hợp lệ: thiếu hoặc sai trường action (create | revoke)"))
@@ -179,12 +187,18 @@ def _tokens_page(form=None, errors=None, new_token=None, new_token_for=None, sta
 def _year(value: str | None) -> int:
     if not value:
         return _services().clock.now().year
-    if not value.isdigit() or not YEARS[0] <= int(value) <= YEARS[1]:
+    year = whole_number(value, 4)
+    if year is None or not YEARS[0] <= year <= YEARS[1]:
         raise ValidationError(
-            _("Năm '{value}' không hợp lệ: nhập một năm từ {first} đến {last}", value=value, first=1990, last=2100),
-            {"nam": value},
+            _(
+                "Năm '{value}' không hợp lệ: nhập một năm từ {first} đến {last}",
+                value=value[:20],
+                first=1990,
+                last=2100,
+            ),
+            {"nam": value[:20]},
         )
-    return int(value)
+    return year
 
 
 def parse_vn_date(text: str) -> date:

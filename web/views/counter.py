@@ -18,6 +18,7 @@ from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_stamp
 from engine.domain.deadlines import deadline_state, soon_limit, time_limit_vi
 from engine.domain.errors import ValidationError
+from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
 from engine.domain.reception import check_reception
@@ -196,7 +197,7 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     applicant: dict = {key: form.get(f"applicant_{key}", "") for key in APPLICANT_FIELDS}
     kind = form.get("applicant_type", "")
-    applicant["type"] = int(kind) if kind.isdigit() else kind
+    applicant["type"] = whole_number(kind, 2) if whole_number(kind, 2) is not None else kind
     if not applicant["email"].strip():
         del applicant["email"]
     documents = [
@@ -228,8 +229,9 @@ def _scan_field(files: list[tuple[int, Scan]], key: str) -> str:
     """The page's field for an error of reception: `scans[<i>].<field>` is the file input of that scan's document."""
     if key.startswith("scans[") and "]" in key:
         index = key[len("scans[") : key.index("]")]
-        if index.isdigit() and 1 <= int(index) <= len(files):
-            return f"doc_{files[int(index) - 1][0]}_file"
+        number = whole_number(index, 4)
+        if number is not None and 1 <= number <= len(files):
+            return f"doc_{files[number - 1][0]}_file"
     return key
 
 
@@ -260,9 +262,9 @@ def _read_files(procedure: Procedure, documents: list[dict], errors: dict[str, s
 
 
 def _channel(text: str, errors: dict[str, str]) -> int | None:
-    text = (text or "").strip()
-    if text.isdigit():
-        return int(text)
+    number = whole_number((text or "").strip(), 2)
+    if number is not None:
+        return number
     errors["channel"] = _("chọn kênh nộp hồ sơ")
     return None
 

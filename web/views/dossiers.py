@@ -23,6 +23,7 @@ from flask import (
 
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
+from engine.domain.numbers import whole_number
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
 from engine.domain.timeliness import LABELS as TIMELINESS
 from engine.services.documents import DOSSIER_FORMS
@@ -191,9 +192,10 @@ def _close(code: str, action: str):
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
     text = (text or "").strip()
-    if text.isdigit():
-        return int(text)
-    errors[field] = _("'{value}' không phải một số", value=text)
+    number = whole_number(text, 6)
+    if number is not None:
+        return number
+    errors[field] = _("'{value}' không phải một số", value=text[:20])
     return None
 
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, current_app, render_template
 
-from engine.domain.permissions import allowed, lanes_of
+from engine.domain.permissions import allowed
 from engine.services.task_list import TaskQuery
-from web.auth import current_user, require
+from web.auth import current_user, require, task_query_scope
 
 bp = Blueprint("home", __name__)
 
@@ -20,9 +20,7 @@ def index():
     role = current_user().role
     # Officers see the first tasks of their role's lanes; other roles have no tasks of their own.
     tasks = (
-        services.task_list.page(TaskQuery(lanes=tuple(lanes_of(role)), limit=10)).rows
-        if allowed(role, "task.list")
-        else []
+        services.task_list.page(TaskQuery(**task_query_scope(), limit=10)).rows if allowed(role, "task.list") else []
     )
     return render_template(
         "home.html",

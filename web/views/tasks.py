@@ -10,12 +10,12 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import Conflict, NotFound, ValidationError
-from engine.domain.permissions import lanes_of
+from engine.domain.numbers import whole_number
 from engine.domain.portal import STATUS_LABELS
 from engine.forms import schema as forms
 from engine.services.task_forms import APOLOGY_TASK, Upload
 from engine.services.task_list import DEADLINES, SORTS, TaskQuery
-from web.auth import authorize_task, current_user, require
+from web.auth import authorize_task, current_user, require, task_query_scope
 from web.i18n import gettext as _
 from web.views.auth import safe_next
 
@@ -35,8 +35,7 @@ def _services():
 
 
 def _page_number() -> int:
-    text = request.args.get("page", "1")
-    return max(int(text), 1) if text.isdigit() else 1
+    return max(whole_number(request.args.get("page", "1"), 6) or 1, 1)
 
 
 def _query(scope: str, page: int, errors: dict[str, str]) -> TaskQuery:
@@ -46,8 +45,8 @@ def _query(scope: str, page: int, errors: dict[str, str]) -> TaskQuery:
     status = args.get("status", "").strip()
     portal_status = None
     if status:
-        if status.isdigit() and int(status) in STATUS_LABELS:
-            portal_status = int(status)
+        if whole_number(status, 2) in STATUS_LABELS:
+            portal_status = whole_number(status, 2)
         else:
             errors["status"] = _("Trạng thái '{value}' không có; chọn trong danh sách", value=status)
     deadline = args.get("deadline") or None
@@ -59,7 +58,7 @@ def _query(scope: str, page: int, errors: dict[str, str]) -> TaskQuery:
         errors["sort"] = _("Không sắp xếp được theo '{value}'; chọn trong danh sách", value=sort)
         sort = "due_at"
     return TaskQuery(
-        lanes=tuple(lanes_of(user.role)),
+        **task_query_scope(),
         assignee=user.username if scope == "mine" else None,
         procedure_code=args.get("procedure") or None,
         portal_status=portal_status,

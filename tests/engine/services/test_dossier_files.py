@@ -93,9 +93,10 @@ def test_a_changed_stored_content_is_detected(services, dossier):
         ({"document": "Giấy tờ không có trong danh mục"}, "document"),
         ({"content": b""}, "content"),
         ({"content": b"%PDF-" + b"0" * MAX_FILE_SIZE}, "content"),
-        ({"filename": "../../etc/passwd"}, "filename"),
-        ({"filename": "C:\\scan\\don.pdf"}, "filename"),
         ({"filename": "  "}, "filename"),
+        ({"filename": "\x00\u202e\n"}, "filename"),
+        ({"content": b"<html><script>alert(1)</script></html>"}, "content"),  # HTML declared as a PDF
+        ({"content": PDF, "media_type": "image/png"}, "content"),
         ({"media_type": "application/x-msdownload"}, "media_type"),
         ({"actor": " "}, "actor"),
     ],
@@ -116,9 +117,25 @@ def test_a_refused_file_changes_nothing(services, dossier, change, field):
     assert state(services, dossier.code) == before
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\scan\\don.pdf", "don.pdf"),
+        ("don\x00 de\r\nnghi.pdf", "don de nghi.pdf"),
+        ("hoa-don\u202efdp.exe", "hoa-donfdp.exe"),  # a right-to-left override would show it as 'exe.pdf'
+        ("  Đơn đề nghị.pdf  ", "Đơn đề nghị.pdf"),
+        ("x" * 300 + ".pdf", "x" * 251 + ".pdf"),
+    ],
+)
+def test_file_names_are_cleaned(services, dossier, sent, stored):
+    view = services.files.attach(dossier.code, first_document(services, dossier), sent, PDF, "application/pdf", "mc1")
+    assert view.filename == stored and services.files.files(dossier.code)[0].filename == stored
+
+
 def test_every_problem_is_reported_at_once(services, dossier):
     with pytest.raises(ValidationError) as caught:
-        services.files.attach(dossier.code, "không có", "a/b.pdf", b"", "text/html", "mc1")
+        services.files.attach(dossier.code, "không có", "/", b"", "text/html", "mc1")
     assert set(caught.value.fields) == {"document", "filename", "content", "media_type"}
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from engine.domain.clock import VN_TZ
-from engine.domain.errors import Conflict, InvalidTransition, NotFound, ScriptError
+from engine.domain.errors import Conflict, InvalidTransition, NotFound, ProcessDefinitionError, ScriptError
 from engine.persistence.models import HistoryEvent, Instance, OutboxMessage, Timer, UserTask
 from tests.conftest import fixture_files
 
@@ -219,14 +219,16 @@ def snapshot(services, code):
 
 @pytest.mark.parametrize(
     "script",
-    [
-        "x = __import__('os')",
-        "import os",
-        "data = open('/etc/passwd').read()",
-        "mro = ().__class__.__mro__",
-        "while True:\n    pass",
-    ],
+    ["x = __import__('os')", "import os", "data = open('/etc/passwd').read()", "mro = ().__class__.__mro__"],
 )
+def test_scripts_the_rules_refuse_are_refused_at_deployment_naming_the_task(services, script):
+    with pytest.raises(ProcessDefinitionError) as refused:
+        services.deploy.deploy({"scripted.bpmn": SCRIPT_PROCESS.format(script=escape(script)).encode()}, "designer")
+    assert [(file, element) for file, element, _why in refused.value.problems] == [("scripted.bpmn", "compute")]
+    assert services.deploy.versions() == []
+
+
+@pytest.mark.parametrize("script", ["while True:\n    pass", "e = 9 ** 9\nx = 9 ** e"])
 def test_refused_scripts_name_the_task_and_leave_the_instance_unchanged(services, script):
     services.runtime.script_engine.environment.timeout = 0.3
     services.deploy.deploy({"scripted.bpmn": SCRIPT_PROCESS.format(script=escape(script)).encode()}, "designer")

@@ -49,22 +49,36 @@ def deployed(services):
     return deploy_shipped(services, "test")
 
 
+DIVISION_ROLES = ("specialist", "division_head")
+
+
+def hop_quy_division(services) -> str:
+    """The division that resolves HOP_QUY: the API tests' specialists and division heads belong to it."""
+    return services.dossiers.catalogue.get(HOP_QUY).division
+
+
 @pytest.fixture
-def by_token(app, api_token):
-    """by_token(role) -> a Caller with the bearer token of the system account `system-<role>`."""
+def by_token(app, services, api_token):
+    """by_token(role) -> a Caller with the bearer token of the system account `system-<role>`; a specialist or
+    division head of HOP_QUY's division (the dossiers these tests work on)."""
 
     def _caller(role: str) -> Caller:
-        return Caller(app.test_client(), f"system-{role}", role, token=api_token(role))
+        division = hop_quy_division(services) if role in DIVISION_ROLES else None
+        return Caller(app.test_client(), f"system-{role}", role, token=api_token(role, division))
 
     return _caller
 
 
 @pytest.fixture
-def by_session(sign_in):
-    """by_session(role) -> a Caller signed in as the demo account of `role` (cookie + X-CSRF-Token header)."""
+def by_session(sign_in, services):
+    """by_session(role) -> a Caller signed in as `role` (cookie + X-CSRF-Token header): the demo account, or for a
+    specialist or division head an account of HOP_QUY's division."""
 
     def _caller(role: str) -> Caller:
-        officer = sign_in(role)
+        if role in DIVISION_ROLES:
+            officer = sign_in(role, f"{role}-hop-quy", hop_quy_division(services))
+        else:
+            officer = sign_in(role)
         return Caller(officer.client, officer.username, role, officer=officer)
 
     return _caller

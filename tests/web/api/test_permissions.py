@@ -1,52 +1,68 @@
 """The permission matrix: every role against every API action, by bearer token and by session cookie.
 
-The expected answers are written out here by hand, from the rules of issue 4 ("a specialist cannot complete a
-director's task; only an auditor or administrator sees every dossier's history"), not derived from
-engine/domain/permissions.py, so a change of the rules there shows up as a failure here.
+The expected answers are written out here by hand, from the rules of issues 4 and 10 ("a specialist cannot complete
+a director's task"; "tasks and dossiers are visible and actionable only to the resolving division's officers in the
+lane's role, the one-stop section, leaders, auditors (read-only)"), not derived from engine/domain/permissions.py,
+so a change of the rules there shows up as a failure here.
 
-The situation every row is asked in:
+The situation every row is asked in (both dossiers are of HOP_QUY, resolved by its division, the callers' own for
+`specialist` and `division_head`; `specialist_other` and `division_head_other` belong to a second division):
 - dossier A was received by the calling mode's one-stop account (`system-one_stop` / `motcua`); another division
   head assigned it, so it now waits for the specialist's appraisal (`tham_dinh`, lane "Chuyên viên thụ lý");
 - dossier B was received by another one-stop officer and worked by other officers up to the director's signature
   (`ky_duyet`, lane "Lãnh đạo Sở"); none of the callers has touched it.
-Officers see a dossier they received or acted on, or one with an open task in their lane; auditors and
-administrators see every dossier. Task actions need the task's lane to be the caller's role's.
+The one-stop section, the leaders, auditors and administrators see every dossier; a division's officers those of its
+procedures; the clerk those they are involved in. Task actions need the task's lane to be the caller's role's and,
+in a division's lanes, the caller's division to resolve the dossier.
 """
 
 import pytest
 
-from tests.web.api.conftest import MAIN_PATH, advance, reception
+from tests.web.api.conftest import DIVISION_ROLES, MAIN_PATH, Caller, advance, hop_quy_division, reception
+from tests.web.conftest import ensure_account
 
-ROLES = ("one_stop", "specialist", "division_head", "director", "clerk", "designer", "auditor", "admin")
+ROLES = (
+    "one_stop",
+    "specialist",
+    "division_head",
+    "director",
+    "clerk",
+    "designer",
+    "auditor",
+    "admin",
+    "specialist_other",
+    "division_head_other",
+)
+OTHER_DIVISION = "Phòng Quản lý khoa học"  # resolves other procedures than HOP_QUY
 
 # Y: allowed (answers 2xx).  -: refused (answers 403 forbidden).
 MATRIX = """
-action                  one_stop  specialist  division_head  director  clerk  designer  auditor  admin
-me                      Y         Y           Y              Y         Y      Y         Y        Y
-procedures.list         Y         Y           Y              Y         Y      Y         Y        Y
-procedures.get          Y         Y           Y              Y         Y      Y         Y        Y
-calendar.due            Y         Y           Y              Y         Y      Y         Y        Y
-calendar.working_day    Y         Y           Y              Y         Y      Y         Y        Y
-dossiers.list           Y         -           -              -         -      -         Y        Y
-dossiers.get_A          Y         Y           -              -         -      -         Y        Y
-dossiers.get_B          -         -           -              Y         -      -         Y        Y
-history_A               Y         Y           -              -         -      -         Y        Y
-history_B               -         -           -              Y         -      -         Y        Y
-form_A                  Y         Y           -              -         -      -         Y        Y
-form_B                  -         -           -              Y         -      -         Y        Y
-tasks.list              Y         Y           Y              Y         Y      -         -        -
-tasks.get_A             -         Y           -              -         -      -         -        -
-tasks.get_B             -         -           -              Y         -      -         -        -
-tasks.claim_A           -         Y           -              -         -      -         -        -
-tasks.release_A         -         Y           -              -         -      -         -        -
-tasks.complete_B        -         -           -              Y         -      -         -        -
-dossiers.receive        Y         -           -              -         -      -         -        -
+action                  one_stop  specialist  division_head  director  clerk  designer  auditor  admin  spec_o  head_o
+me                      Y         Y           Y              Y         Y      Y         Y        Y      Y       Y
+procedures.list         Y         Y           Y              Y         Y      Y         Y        Y      Y       Y
+procedures.get          Y         Y           Y              Y         Y      Y         Y        Y      Y       Y
+calendar.due            Y         Y           Y              Y         Y      Y         Y        Y      Y       Y
+calendar.working_day    Y         Y           Y              Y         Y      Y         Y        Y      Y       Y
+dossiers.list           Y         -           -              -         -      -         Y        Y      -       -
+dossiers.get_A          Y         Y           Y              Y         -      -         Y        Y      -       -
+dossiers.get_B          Y         Y           Y              Y         -      -         Y        Y      -       -
+history_A               Y         Y           Y              Y         -      -         Y        Y      -       -
+history_B               Y         Y           Y              Y         -      -         Y        Y      -       -
+form_A                  Y         Y           Y              Y         -      -         Y        Y      -       -
+form_B                  Y         Y           Y              Y         -      -         Y        Y      -       -
+tasks.list              Y         Y           Y              Y         Y      -         -        -      Y       Y
+tasks.get_A             -         Y           -              -         -      -         -        -      -       -
+tasks.get_B             -         -           -              Y         -      -         -        -      -       -
+tasks.claim_A           -         Y           -              -         -      -         -        -      -       -
+tasks.release_A         -         Y           -              -         -      -         -        -      -       -
+tasks.complete_B        -         -           -              Y         -      -         -        -      -       -
+dossiers.receive        Y         -           -              -         -      -         -        -      -       -
 """
 
 
 def expected() -> dict[str, dict[str, bool]]:
     header, *rows = [line.split() for line in MATRIX.strip().splitlines()]
-    assert tuple(header[1:]) == ROLES
+    assert len(header[1:]) == len(ROLES)
     return {row[0]: {role: mark == "Y" for role, mark in zip(ROLES, row[1:], strict=True)} for row in rows}
 
 
@@ -101,10 +117,34 @@ def situation(deployed):
     return _build
 
 
+@pytest.fixture
+def caller(app, services, sign_in):
+    """caller(column, mode) -> the Caller of a matrix column: its role, in HOP_QUY's division for the division roles,
+    in OTHER_DIVISION for the `_other` columns."""
+
+    def _caller(column: str, mode: str) -> Caller:
+        role = column.removesuffix("_other")
+        division = (
+            OTHER_DIVISION if column != role else (hop_quy_division(services) if role in DIVISION_ROLES else None)
+        )
+        if role == "one_stop" or division is None:
+            username = None if mode == "session" else f"system-{role}"
+        else:
+            username = f"{mode}-{column}".replace("_", "-")
+        if mode == "session":
+            officer = sign_in(role, username, division)
+            return Caller(officer.client, officer.username, role, officer=officer)
+        account = ensure_account(services, role, username, division)
+        token = services.accounts.create_token(account.username, "matrix")
+        return Caller(app.test_client(), account.username, role, token=token)
+
+    return _caller
+
+
 @pytest.mark.parametrize("mode", ["token", "session"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_against_every_api_action(role, mode, deployed, situation, by_token, by_session, ensure_one_stop):
-    caller = by_token(role) if mode == "token" else by_session(role)
+def test_every_role_against_every_api_action(role, mode, deployed, situation, caller, ensure_one_stop):
+    caller = caller(role, mode)
     one_stop = ensure_one_stop(mode, caller)
     a, b, task_a, task_b = situation(one_stop)
     table = expected()
@@ -122,10 +162,16 @@ def test_every_role_against_every_api_action(role, mode, deployed, situation, by
     assert not wrong, f"{role} by {mode}:\n" + "\n".join(wrong)
 
 
+def test_a_division_s_task_list_holds_its_own_dossiers_only(deployed, situation, caller):
+    a, *_ = situation("motcua")
+    for column, sees in (("specialist", True), ("specialist_other", False), ("director", False)):
+        listed = [t["dossier_code"] for t in caller(column, "token").get("/api/v1/tasks").get_json()["items"]]
+        assert (a in listed) is sees, column
+
+
 @pytest.fixture
 def ensure_one_stop(services):
     """The username of the one-stop account of the mode (the caller itself when it is the one-stop officer)."""
-    from tests.web.conftest import ensure_account
 
     def _ensure(mode: str, caller) -> str:
         if caller.role == "one_stop":
@@ -159,10 +205,12 @@ def test_only_auditors_and_administrators_get_the_chain_verification(deployed, s
         assert history["events"], role
 
 
-def test_an_officer_who_acted_on_a_dossier_keeps_reading_it_after_it_moved_on(deployed, situation, by_token):
-    division_head = by_token("division_head")
+def test_a_division_reads_its_dossiers_whatever_step_they_are_at_and_another_division_none(deployed, situation, caller):
     a, *_ = situation("system-one_stop")
-    assert division_head.get(f"/api/v1/dossiers/{a}").status_code == 403  # another division head assigned it
-    [appraisal] = deployed.instances.tasks(code=a)
-    deployed.task_forms.complete(appraisal.task_id, MAIN_PATH["tham_dinh"], "chuyenvien2")
-    assert division_head.get(f"/api/v1/dossiers/{a}").status_code == 200  # now its review is in their lane
+    head, other = caller("division_head", "token"), caller("division_head_other", "token")
+    for _ in range(2):
+        assert head.get(f"/api/v1/dossiers/{a}").status_code == 200
+        assert other.get(f"/api/v1/dossiers/{a}").status_code == 403
+        [appraisal] = deployed.instances.tasks(code=a)
+        if appraisal.name == "tham_dinh":
+            deployed.task_forms.complete(appraisal.task_id, MAIN_PATH["tham_dinh"], "chuyenvien2")

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from engine.domain.clock import VN_TZ
-from tests.web.api.conftest import APPLICANT, HOP_QUY, MAIN_PATH, reception
+from tests.web.api.conftest import APPLICANT, HOP_QUY, MAIN_PATH, hop_quy_division, reception
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_claim_and_release(dossiers, deployed, by_token, sign_in):
     system = by_token("division_head")
     assert system.post(f"/api/v1/tasks/{task.task_id}/claim").status_code == 200
 
-    colleague = sign_in("division_head")  # the demo account `truongphong`, by session
+    colleague = sign_in("division_head", "truongphong-hq", hop_quy_division(deployed))  # another, by session
     taken = colleague.api("POST", f"/api/v1/tasks/{task.task_id}/claim")
     assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "conflict"
     not_theirs = colleague.api("POST", f"/api/v1/tasks/{task.task_id}/release")
@@ -122,7 +122,7 @@ def test_claim_and_release(dossiers, deployed, by_token, sign_in):
 
     released = system.post(f"/api/v1/tasks/{task.task_id}/release")
     assert released.status_code == 200 and released.get_json()["assignee"] is None
-    assert colleague.api("POST", f"/api/v1/tasks/{task.task_id}/claim").get_json()["assignee"] == "truongphong"
+    assert colleague.api("POST", f"/api/v1/tasks/{task.task_id}/claim").get_json()["assignee"] == "truongphong-hq"
 
 
 def test_completing_a_task_moves_the_dossier_on(dossiers, deployed, by_token):
