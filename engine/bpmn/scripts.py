@@ -143,6 +143,7 @@ def _compile(source: str, mode: str):
         reason = _refusal(node)
         if reason:
             raise ScriptRefused(f"line {getattr(node, 'lineno', 1)}: {reason}")
+    assert isinstance(tree, ast.Module | ast.Expression)  # mode is "exec" or "eval"
     return compile(tree, _FILENAME, mode)
 
 

@@ -12,6 +12,8 @@ from functools import cached_property
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.persistence.accounts import AccountStore
+from engine.persistence.calendar import CalendarStore
 from engine.persistence.dossiers import DossierStore
 from engine.persistence.files import FileStore
 from engine.persistence.history import HistoryStore
@@ -92,3 +94,11 @@ class UnitOfWork:
     @cached_property
     def files(self) -> FileStore:
         return FileStore(self)
+
+    @cached_property
+    def calendar(self) -> CalendarStore:
+        return CalendarStore(self)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        return AccountStore(self)

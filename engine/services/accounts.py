@@ -2,19 +2,18 @@
 
 import hashlib
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select, update
 
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
 from engine.domain.permissions import ROLES
 from engine.persistence.db import Database
-from engine.persistence.models import Account, ApiToken, SignInAttempt
+from engine.persistence.models import Account
+from engine.persistence.unit_of_work import UnitOfWork
 
 # Failed sign-ins counted over this window: per account, and per source (an IP address) across accounts.
 ATTEMPT_WINDOW = timedelta(minutes=15)
@@ -74,8 +73,8 @@ class AccountService:
             problems["password"] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
         if problems:
             raise ValidationError("Không tạo được tài khoản: " + "; ".join(problems.values()), problems)
-        with self.db.transaction() as session:
-            existing = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+        with self.db.unit_of_work() as uow:
+            existing = uow.accounts.get(username)
             if existing is not None:
                 if not exist_ok:
                     raise Conflict(f"Tài khoản {username} đã có; chọn tên đăng nhập khác")
@@ -88,36 +87,28 @@ class AccountService:
                 password_hash=self._hasher.hash(password),
                 active=True,
             )
-            session.add(account)
+            uow.accounts.add(account)
             return _info(account)
 
     def get(self, username: str) -> AccountInfo:
         """The account `username` (active or not). Raises NotFound."""
-        with self.db.read() as session:
-            account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
-            if account is None:
-                raise NotFound(f"Không có tài khoản {username}")
-            return _info(account)
+        with self.db.reading() as uow:
+            return _info(self._account(uow, username))
 
     def all(self) -> list[AccountInfo]:
-        with self.db.read() as session:
-            return [_info(a) for a in session.scalars(select(Account).order_by(Account.role, Account.username))]
+        with self.db.reading() as uow:
+            return [_info(a) for a in uow.accounts.by_role()]
 
     def update(self, username: str, *, full_name: str, role: str, division: str, active: bool) -> AccountInfo:
         """Change an account's name, role, division and whether it may sign in. Raises ValidationError, NotFound."""
         problems = _check(username=username, full_name=full_name, role=role, division=division)
         if problems:
             raise ValidationError("Không sửa được tài khoản: " + "; ".join(problems.values()), problems)
-        with self.db.transaction() as session:
-            account = self._account(session, username)
+        with self.db.unit_of_work() as uow:
+            account = self._account(uow, username)
             if account.role == "admin" and account.active and (role != "admin" or not active):
                 # Nobody could manage accounts any more, and only the database could undo it.
-                others = session.scalar(
-                    select(func.count()).where(
-                        Account.role == "admin", Account.active.is_(True), Account.id != account.id
-                    )
-                )
-                if not others:
+                if not uow.accounts.other_active_admins(account.id):
                     which = "role" if role != "admin" else "active"
                     raise ValidationError(
                         "Phải còn ít nhất một quản trị viên đang hoạt động; tạo hoặc mở khoá quản trị viên khác trước",
@@ -132,11 +123,11 @@ class AccountService:
             raise ValidationError(
                 f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", {"password": f"ít nhất {MIN_PASSWORD} ký tự"}
             )
-        with self.db.transaction() as session:
-            self._account(session, username).password_hash = self._hasher.hash(password)
+        with self.db.unit_of_work() as uow:
+            self._account(uow, username).password_hash = self._hasher.hash(password)
 
-    def _account(self, session, username: str) -> Account:
-        account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+    def _account(self, uow: UnitOfWork, username: str) -> Account:
+        account = uow.accounts.get(username)
         if account is None:
             raise NotFound(f"Không có tài khoản {username}")
         return account
@@ -152,26 +143,20 @@ class AccountService:
         source = (source or "")[:100]
         now = self.clock.now()
         since = now - ATTEMPT_WINDOW
-        with self.db.transaction() as session:
-            for column, value, limit in (
-                (SignInAttempt.username, username, MAX_FAILURES_PER_ACCOUNT),
-                (SignInAttempt.source, source, MAX_FAILURES_PER_SOURCE),
+        with self.db.unit_of_work() as uow:
+            for key, value, limit in (
+                ("username", username, MAX_FAILURES_PER_ACCOUNT),
+                ("source", source, MAX_FAILURES_PER_SOURCE),
             ):
                 if not value:
                     continue
-                count, oldest = session.execute(
-                    select(func.count(), func.min(SignInAttempt.at)).where(
-                        column == value, SignInAttempt.at > since, SignInAttempt.succeeded.is_(False)
-                    )
-                ).one()
-                if count >= limit:
+                count, oldest = uow.accounts.failures_since(since=since, **{key: value})
+                if count >= limit and oldest is not None:
                     wait = int((oldest + ATTEMPT_WINDOW - now).total_seconds()) + 1
                     raise TooManyAttempts(
                         f"Đăng nhập sai quá nhiều lần; thử lại sau {max(1, (wait + 59) // 60)} phút", wait
                     )
-            account = session.scalars(
-                select(Account).where(Account.username == username, Account.active.is_(True))
-            ).one_or_none()
+            account = uow.accounts.active(username)
             ok = False
             if account is None:
                 self._hasher.hash(password)  # same cost whether or not the account exists
@@ -180,8 +165,8 @@ class AccountService:
                     ok = self._hasher.verify(account.password_hash, password)
                 except VerificationError:
                     ok = False
-            session.add(SignInAttempt(username=username, source=source, at=now, succeeded=ok))
-            return _info(account) if ok else None
+            uow.accounts.record_attempt(username, source, now, ok)
+            return _info(account) if ok and account is not None else None
 
     # --- API tokens -------------------------------------------------------------------------------------------
     def create_token(self, username: str, name: str) -> str:
@@ -191,13 +176,8 @@ class AccountService:
         if len(name.strip()) > 200:
             raise ValidationError("Tên mã truy cập dài quá 200 ký tự", {"name": "tên mã truy cập dài quá 200 ký tự"})
         token = "mc_" + secrets.token_urlsafe(32)
-        with self.db.transaction() as session:
-            account = self._account(session, username)
-            session.add(
-                ApiToken(
-                    account_id=account.id, name=name.strip(), token_hash=_token_hash(token), created_at=self.clock.now()
-                )
-            )
+        with self.db.unit_of_work() as uow:
+            uow.accounts.add_token(self._account(uow, username), name.strip(), _token_hash(token), self.clock.now())
         return token
 
     def token_account(self, token: str) -> AccountInfo | None:
@@ -206,48 +186,30 @@ class AccountService:
         if not token:
             return None
         now = self.clock.now()
-        with self.db.read() as session:
-            found = session.execute(
-                select(ApiToken.id, ApiToken.last_used_at, Account)
-                .join(Account, ApiToken.account_id == Account.id)
-                .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
-            ).first()
-            if found is None or not found.Account.active:
+        with self.db.reading() as uow:
+            found = uow.accounts.token_in_force(_token_hash(token))
+            if found is None or not found[2].active:
                 return None
-            account = _info(found.Account)
-        if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_PRECISION:
-            with self.db.transaction() as session:
-                session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+            token_id, last_used_at, account = found[0], found[1], _info(found[2])
+        if last_used_at is None or now - last_used_at >= TOKEN_USE_PRECISION:
+            with self.db.unit_of_work() as uow:
+                uow.accounts.token_used(token_id, now)
         return account
 
     def tokens(self) -> list[TokenInfo]:
-        with self.db.read() as session:
-            rows = session.execute(
-                select(ApiToken, Account.username)
-                .join(Account, ApiToken.account_id == Account.id)
-                .order_by(ApiToken.id)
-            )
+        with self.db.reading() as uow:
             return [
                 TokenInfo(t.id, username, t.name, t.created_at, t.last_used_at, t.revoked_at is not None)
-                for t, username in rows
+                for t, username in uow.accounts.tokens()
             ]
 
     def revoke_token(self, token_id: int) -> None:
-        with self.db.transaction() as session:
-            token = session.get(ApiToken, token_id)
+        with self.db.unit_of_work() as uow:
+            token = uow.accounts.token(token_id)
             if token is None:
                 raise NotFound(f"Không có mã truy cập số {token_id}")
             if token.revoked_at is None:
                 token.revoked_at = self.clock.now()
-
-
-def full_names(session, actors: Iterable[str]) -> dict[str, str]:
-    """Username -> full name, for the actors (of history events, in `session`) that have an account."""
-    wanted = sorted({a for a in actors if a and a != "system"})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
-    return {username: full_name for username, full_name in rows if full_name}
 
 
 def _check(*, username: str, full_name: str, role: str, division: str) -> dict[str, str]:

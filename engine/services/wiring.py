@@ -27,6 +27,7 @@ from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.reception import ReceptionService
+from engine.services.reports import ReportService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
@@ -51,6 +52,7 @@ class Services:
     dossiers: DossierService
     files: DossierFileService
     documents: DocumentService
+    reports: ReportService
     task_list: TaskListService
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
@@ -107,6 +109,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         dossiers=dossiers,
         files=files,
         documents=documents,
+        reports=ReportService(db, clock, catalogue, calendars, settings),
         task_list=task_list,
         access=AccessService(db),
         records=DossierRecordService(db, clock, calendars),
