@@ -87,6 +87,7 @@ def run_naive(n: int, directory: Path) -> tuple[float, int]:
     """
     spec, subprocess_specs, script_engine = plain_spiff_setup()
     serializer = full_serializer()
+    directory.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(directory / "naive.db", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")

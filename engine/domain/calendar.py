@@ -121,6 +121,8 @@ class WorkingCalendar:
             self._overrides[override.day] = override
         # year -> (package days off, package make-up days), each mapping a day to its reason; filled lazily.
         self._package: dict[int, tuple[dict[date, str], dict[date, str]]] = {}
+        # day -> day_info(day): every deadline walks days, and a calendar does not change once built.
+        self._days: dict[date, tuple[bool, str, str]] = {}
 
     # -- days -------------------------------------------------------------------------------------------------------
 
@@ -132,6 +134,12 @@ class WorkingCalendar:
         package), "weekend", or "" for an ordinary working day (whose reason is "")."""
         if isinstance(day, datetime) or not isinstance(day, date):
             raise TypeError(f"day_info takes a date, got {day!r}; for a moment use moment.astimezone(VN_TZ).date()")
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._day_info(day)
+        return known
+
+    def _day_info(self, day: date) -> tuple[bool, str, str]:
         override = self._overrides.get(day)
         if override:
             return override.kind == "work", override.reason, override.source

@@ -79,9 +79,7 @@ def check_reception(
     items = check_documents(procedure, documents, errors) if procedure is not None else []
     raise_if(errors)
     # The checks above passed, so the values have the types they were checked for.
-    return Reception(
-        person, cast(int, channel), cast(str, result_delivery), items, cast(datetime | None, handover_at)
-    )
+    return Reception(person, cast(int, channel), cast(str, result_delivery), items, cast(datetime | None, handover_at))
 
 
 def raise_if(errors: dict[str, str]) -> None:

@@ -139,7 +139,7 @@ class DossierStore:
             raw.dt(changes[n]) if n in _DATETIMES else raw.flag(changes[n]) if n == "late" else changes[n]
             for n in names
         ]
-        raw.run(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
+        raw.send(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
 
     def set_documents(self, dossier_id: int, documents: dict) -> None:
         raw = self.uow.raw
