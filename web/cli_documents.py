@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from engine.domain.dates import vn_stamp
+from engine.domain.dates import vn_date, vn_stamp
 from engine.services.late_report import late_report_csv
 from web.cli_base import services_of
 
@@ -83,7 +83,7 @@ def register_export(ctx, received_from, received_to, csv_file, pdf_file):
     reports = services_of(ctx).reports
     rows = len(reports.register(start, end))
     _write(path, reports.register_csv(start, end) if kind == "csv" else reports.register_pdf(start, end))
-    click.echo(f"Đã ghi sổ theo dõi {start:%d/%m/%Y} - {end:%d/%m/%Y} ({rows} hồ sơ) vào {path}")
+    click.echo(f"Đã ghi sổ theo dõi {vn_date(start)} - {vn_date(end)} ({rows} hồ sơ) vào {path}")
 
 
 @click.group("report")

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_date
 
 Unit = Literal["wd", "wh", "d"]
 Kind = Literal["off", "work"]
@@ -367,10 +368,10 @@ class WorkingCalendar:
 
 def _make_up_reason(day: date, vn: holidays.HolidayBase) -> str:
     # The package names the day off "Ngày nghỉ (thay cho ngày 26/04/2025)"; find it to say what is made up.
-    label = day.strftime("%d/%m/%Y")
+    label = vn_date(day)
     for day_off, name in sorted(vn.items()):
         if label in name:
-            return f"Làm bù cho ngày nghỉ {day_off:%d/%m/%Y}"
+            return f"Làm bù cho ngày nghỉ {vn_date(day_off)}"
     return "Làm bù"
 
 

@@ -9,9 +9,10 @@ from datetime import date, datetime, time, timedelta
 
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
+from engine.domain.dates import vn_date
 from engine.domain.errors import ValidationError
 from engine.domain.permissions import ONE_STOP_LANE
-from engine.domain.portal import status_label
+from engine.domain.portal import REFUSED, STOPPED, SUPPLEMENTING, WITHDRAWN, status_label
 from engine.forms import render as forms
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
@@ -21,6 +22,9 @@ from engine.services.documents import letterhead
 from engine.services.late_report import DossierFacts, LateDossier, late_dossier, late_report_csv
 from engine.services.settings import Settings
 from engine.services.task_history import first_at, steps
+
+# The register notes a dossier in one of these statuses (its status label in the note column).
+_NOTED_STATUSES = frozenset({REFUSED, SUPPLEMENTING, WITHDRAWN, STOPPED})
 
 
 class ReportService:
@@ -49,7 +53,7 @@ class ReportService:
             (s.ready_at for s in steps(events) if s.lane and s.lane != ONE_STOP_LANE), None
         )  # the first step outside the one-stop section
         notes = []
-        if row.status in (3, 5, 7, 8):
+        if row.status in _NOTED_STATUSES:
             notes.append(status_label(row.status))
         if row.extension_count:
             notes.append(f"Hẹn lại ngày trả (hẹn ban đầu {forms.vn_stamp(row.original_appointment)})")
@@ -126,7 +130,7 @@ def _day_range(received_from: date, received_to: date) -> tuple[datetime, dateti
             raise ValidationError(f"ngày '{value}' không hợp lệ; cần một ngày (YYYY-MM-DD)", {name: "không phải ngày"})
     if received_from > received_to:
         raise ValidationError(
-            f"khoảng ngày sai: từ ngày {received_from:%d/%m/%Y} sau đến ngày {received_to:%d/%m/%Y}",
+            f"khoảng ngày sai: từ ngày {vn_date(received_from)} sau đến ngày {vn_date(received_to)}",
             {"from": "sau ngày kết thúc"},
         )
     start = datetime.combine(received_from, time(0), VN_TZ)
@@ -145,7 +149,7 @@ def _period(received_from: date, received_to: date) -> str:
         )
     ):
         return f"Tháng {received_from.month} năm {received_from.year}"
-    return f"Từ ngày {received_from:%d/%m/%Y} đến ngày {received_to:%d/%m/%Y}"
+    return f"Từ ngày {vn_date(received_from)} đến ngày {vn_date(received_to)}"
 
 
 def _month(year: int, month: int) -> tuple[datetime, datetime]:
