@@ -101,7 +101,7 @@ def main() -> None:
         approaches.run_motcua(services, 5, "WARM")
         statements.clear()
         instrument()
-        seconds = approaches.run_motcua(services, args.n)
+        seconds, _cpu = approaches.run_motcua(services, args.n)
         services.close()
     n = args.n
     print(f"{n} instances in {seconds:.2f} s: {n / seconds:.1f} instances/s, {seconds / n * 1000:.2f} ms per instance")

@@ -109,7 +109,7 @@ def kept_sections(path: Path | None) -> list[str]:
     return kept
 
 
-def throughput(args, tmp: Path, databases: dict, notes: list[str]) -> list[tuple[str, int, float]]:
+def throughput(args, tmp: Path, databases: dict, notes: list[str]) -> list[tuple[str, int, float, float]]:
     """(a), (b) and (c) on each database in `databases` (label -> services), interleaved: `args.rounds` rounds, each
     running every approach on its share of the instances, so that all of them meet the same load of a shared
     machine (run one after the other, a ratio would also measure how that load changed meanwhile)."""
@@ -119,7 +119,7 @@ def throughput(args, tmp: Path, databases: dict, notes: list[str]) -> list[tuple
         runs.append(("a (Spiff in memory)", lambda k, _r: approaches.run_spiff(k)))
     sizes: list[int] = []
 
-    def naive(k: int, r: int) -> float:
+    def naive(k: int, r: int) -> tuple[float, float]:
         spent, size = approaches.run_naive(k, tmp / f"naive-{r}")
         sizes.append(size)
         return spent
@@ -131,15 +131,18 @@ def throughput(args, tmp: Path, databases: dict, notes: list[str]) -> list[tuple
             runs.append(
                 (f"c (motcua, {label})", lambda k, r, s=services: approaches.run_motcua(s, k, prefix=f"BENCH{r}"))
             )
-    seconds = dict.fromkeys((label for label, _run in runs), 0.0)
+    wall = dict.fromkeys((label for label, _run in runs), 0.0)
+    cpu = dict(wall)
     share = max(1, args.n // args.rounds)
     for r in range(args.rounds):
         print(f"round {r + 1}/{args.rounds}: {share} instances per approach ...", flush=True)
         for label, run in runs:
-            seconds[label] += run(share, r)  # type: ignore[operator]
+            spent_wall, spent_cpu = run(share, r)  # type: ignore[operator]
+            wall[label] += spent_wall
+            cpu[label] += spent_cpu
     if sizes:
         notes.append(f"- b stores {sizes[0]:,} bytes of workflow JSON per completed dossier (spec included).")
-    return [(label, share * args.rounds, spent) for label, spent in seconds.items()]
+    return [(label, share * args.rounds, wall[label], cpu[label]) for label in wall]
 
 
 def main(argv=None) -> None:

@@ -13,6 +13,7 @@ additions and subtractions alike (see `WorkingCalendar.add`).
 Every datetime taken must be timezone-aware; results are in the office time zone (Asia/Ho_Chi_Minh by default).
 """
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -120,8 +121,6 @@ class WorkingCalendar:
                     f"{known.kind!r} ({known.reason}) and {override.kind!r} ({override.reason})"
                 )
             self._overrides[override.day] = override
-        # year -> (package days off, package make-up days), each mapping a day to its reason; filled lazily.
-        self._package: dict[int, tuple[dict[date, str], dict[date, str]]] = {}
         # day -> day_info(day): every deadline walks days, and a calendar does not change once built.
         self._days: dict[date, tuple[bool, str, str]] = {}
 
@@ -166,15 +165,7 @@ class WorkingCalendar:
         return exceptions
 
     def _package_year(self, year: int) -> tuple[dict[date, str], dict[date, str]]:
-        table = self._package.get(year)
-        if table is None:
-            # Neighbouring years too: a swap can cross New Year (2/1/2015 off was made up on Saturday 27/12/2014).
-            vn = holidays.country_holidays("VN", years=range(max(year - 1, 1), year + 2), language="vi")
-            days_off = {day: name for day, name in vn.items() if day.year == year}
-            make_up = {day: _make_up_reason(day, vn) for day in vn.weekend_workdays if day.year == year}
-            # Two threads may both compute a year; they compute the same table, so the race is harmless.
-            table = self._package[year] = (days_off, make_up)
-        return table
+        return _package_year(year)
 
     # -- office time ------------------------------------------------------------------------------------------------
 
@@ -364,6 +355,17 @@ class WorkingCalendar:
                     return sessions[index - 1][1]
                 return next(self._sessions_from(moment.date() - timedelta(days=1), -1))[1]
         return moment
+
+
+@functools.lru_cache(maxsize=64)
+def _package_year(year: int) -> tuple[dict[date, str], dict[date, str]]:
+    """(days off, make-up working days) of the holidays package in `year`, each mapping a day to its reason. The same
+    for every calendar, and slow to compute (about as slow as a step): computed once per process and year."""
+    # Neighbouring years too: a swap can cross New Year (2/1/2015 off was made up on Saturday 27/12/2014).
+    vn = holidays.country_holidays("VN", years=range(max(year - 1, 1), year + 2), language="vi")
+    days_off = {day: name for day, name in vn.items() if day.year == year}
+    make_up = {day: _make_up_reason(day, vn) for day in vn.weekend_workdays if day.year == year}
+    return days_off, make_up
 
 
 def _make_up_reason(day: date, vn: holidays.HolidayBase) -> str:
