@@ -99,13 +99,17 @@ class RawSql:
         if must_change is not None:
             statement = f"WITH changed AS ({statement} RETURNING 1) SELECT 1 / count(*) FROM changed"
             self._unchanged = must_change
-        self.connection.execute(self.text(statement), params)
+        with self._conflicts():  # psycopg reads the answers that have come whenever it sends more
+            self.connection.execute(self.text(statement), params)
 
     def send_many(self, statement: str, rows: Iterable[Sequence]) -> None:
         """`send` for many rows (executemany)."""
-        if self.postgres:
-            self._defer()
-        self._many(statement, rows)
+        if not self.postgres:
+            self._many(statement, rows)
+            return
+        self._defer()
+        with self._conflicts():
+            self._many(statement, rows)
 
     def _defer(self) -> None:
         if self._deferred is None:
