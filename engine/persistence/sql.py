@@ -126,6 +126,8 @@ class RawSql:
 
     def commit(self) -> None:
         """COMMIT, with what `send` queued in the same round trip."""
+        if self._deferred is not None and self.connection.info.transaction_status == _PG_IDLE:
+            self.sync()  # nothing sent yet, so psycopg would see no transaction to commit: send, then commit
         if self._deferred is not None:
             with self._conflicts():
                 self.connection.commit()  # queued in the pipeline, then synced with it
