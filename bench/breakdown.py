@@ -89,7 +89,7 @@ def main() -> None:
         def count(conn, cursor, statement, parameters, context, executemany):
             tally(statement)
 
-        for method in ("one", "all", "run", "many"):
+        for method in ("one", "all", "run", "many", "send", "send_many"):
             original = getattr(RawSql, method)
 
             def counted(self, statement, *args, _original=original, **kwargs):

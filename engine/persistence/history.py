@@ -32,9 +32,10 @@ class HistoryStore:
         self.uow = uow
 
     def append(self, rows: list[dict]) -> None:
-        """Insert the rows of `Chain.rows` (the caller moves the instance's head in the same unit of work)."""
+        """Insert the rows of `Chain.rows` (the caller moves the instance's head in the same unit of work). Sent
+        later, as a step's writes are (`RawSql.send`)."""
         raw = self.uow.raw
-        raw.many(
+        raw.send_many(
             _INSERT,
             [
                 (

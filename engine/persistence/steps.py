@@ -36,10 +36,6 @@ _TASK_COLUMNS = (
 _TASK_MOMENTS = {"ready_at", "due_at", "appointment"}
 _INSERT_TASK = f"INSERT INTO user_task ({', '.join(_TASK_COLUMNS)}) VALUES ({', '.join('?' for _ in _TASK_COLUMNS)})"
 _INSERT_TIMER = "INSERT INTO timer (instance_id, task_id, name, due_at, state, fired_at) VALUES (?, ?, ?, ?, ?, ?)"
-_INSERT_EVENT = (
-    "INSERT INTO history_event (instance_id, seq, tag, at, actor, task_id, payload, prev_hash, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (instance_id, kind, idempotency_key, payload, state, attempts, next_attempt_at, created_at) "
     "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)"
@@ -121,23 +117,7 @@ class StepStore:
             (*params, head.id, head.revision),
             must_change=f"Hồ sơ {head.code} vừa được một thao tác khác thay đổi cùng lúc; hãy thử lại",
         )
-        raw.send_many(
-            _INSERT_EVENT,
-            [
-                (
-                    r["instance_id"],
-                    r["seq"],
-                    r["tag"],
-                    raw.dt(r["at"]),
-                    r["actor"],
-                    r["task_id"],
-                    raw.json(r["payload"]),
-                    r["prev_hash"],
-                    r["hash"],
-                )
-                for r in record.events
-            ],
-        )
+        self.uow.history.append(record.events)
         if record.tasks_removed:
             marks = ", ".join("?" for _ in record.tasks_removed)
             raw.send(f"DELETE FROM user_task WHERE task_id IN ({marks})", record.tasks_removed)
