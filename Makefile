@@ -65,7 +65,7 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
 	$(BIN)/motcua demo-dossiers
-	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+	MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------------------------
 

@@ -85,6 +85,8 @@ SHARED_CALLER = "x_quang_y_te"
 SHARED_INPUT: dict[str, dict] = {
     "chung_bo_sung": {"appraisal_result": "supplement", "missing_items": [{"item": "Đơn", "reason": "chưa ký"}]},
     "chung_tu_choi": {"appraisal_result": "refuse", "opinion": "Không đủ điều kiện"},
+    # Not a shared activity: feedback and petitions start with their code and the deadline of their answer.
+    "phan_anh_kien_nghi": {"feedback_code": "PAKN-260302-0001", "due_at": "2026-03-20T17:00:00+07:00"},
 }
 
 

@@ -14,6 +14,7 @@ from web.cli_base import Group, services_of
 from web.cli_demo import demo_dossiers
 from web.cli_documents import dossier_form, register, report
 from web.cli_dossier import dossier
+from web.cli_reports import feedback, indicators, report_periodic
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
 
@@ -208,6 +209,9 @@ main.add_command(demo_dossiers)
 dossier.add_command(dossier_form)
 main.add_command(register)
 main.add_command(report)
+report.add_command(report_periodic)
+main.add_command(indicators)
+main.add_command(feedback)
 main.add_command(token)
 
 if __name__ == "__main__":

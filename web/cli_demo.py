@@ -8,7 +8,9 @@ from datetime import timedelta
 import click
 
 from engine.domain.catalogue import Catalogue
+from engine.domain.clock import FakeClock
 from web.cli_base import services_of
+from web.demo_history import build_history
 
 CHANNEL_NAMES = {1: "counter", 2: "online", 3: "postal"}
 # (procedure process, channel, result delivery, applicant): fictional applicants, one of each kind.
@@ -68,6 +70,22 @@ DEMO_DOSSIERS = [
 ]
 
 
+def _history(services, months: int, now) -> None:
+    from web import create_app
+
+    clock = FakeClock(now - timedelta(days=31 * months))
+    app = create_app({"database_url": services.settings.database_url}, clock=clock)
+    try:
+        click.echo(f"Lịch sử {months} tháng (mất khoảng {months * 15} giây)...")
+        summary = build_history(app.extensions["motcua"], clock, months, now)
+    finally:
+        app.extensions["motcua"].close()
+    click.echo(
+        f"  {summary.received} hồ sơ đã nhận, {summary.returned} đã trả kết quả, {summary.rated} đánh giá, "
+        f"{summary.feedback} phản ánh, kiến nghị đã trả lời"
+    )
+
+
 def _procedure(catalogue: Catalogue, process: str):
     procedure = catalogue.by_process(process)
     if procedure is None:
@@ -76,14 +94,24 @@ def _procedure(catalogue: Catalogue, process: str):
 
 
 @click.command("demo-dossiers")
+@click.option(
+    "--months",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 24),
+    help="Số tháng lịch sử hồ sơ mẫu trước hôm nay.",
+)
 @click.pass_context
-def demo_dossiers(ctx):
-    """Tạo vài hồ sơ mẫu (tại quầy, trực tuyến, bưu chính) nếu cơ sở dữ liệu chưa có hồ sơ nào."""
+def demo_dossiers(ctx, months):
+    """Tạo hồ sơ mẫu nếu cơ sở dữ liệu chưa có hồ sơ nào: lịch sử vài tháng (để trang chỉ số và báo cáo có số liệu)
+    và vài hồ sơ đang chờ (tại quầy, trực tuyến, bưu chính)."""
     services = services_of(ctx)
     if services.dossiers.list(limit=1):
         click.echo("Đã có hồ sơ: không tạo hồ sơ mẫu.")
         return
     now = services.clock.now()
+    if months:
+        _history(services, months, now)
     for process, channel, delivery, applicant in DEMO_DOSSIERS:
         procedure = _procedure(services.dossiers.catalogue, process)
         if CHANNEL_NAMES[channel] not in procedure.channels:

@@ -40,6 +40,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "account.manage": frozenset({"admin"}),
     "calendar.manage": frozenset({"admin"}),
     "process.deploy": frozenset({"designer"}),
+    # QĐ 766 indicators and the periodic reports: the leaders (division heads, the director) and auditors.
+    "indicators.view": frozenset({"division_head", "director", "auditor", "admin"}),
+    "rating.record": frozenset({"one_stop"}),  # a satisfaction rating taken at the counter
+    "feedback.receive": frozenset({"one_stop"}),  # PAKN from the portal (a system's token) or typed in
+    "feedback.list": OFFICERS | {"auditor", "admin"},
 }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -246,6 +247,7 @@ class Dossier(Base):
         Index("ix_dossier_received", "received_at"),
         Index("ix_dossier_status", "status"),
         Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
+        Index("ix_dossier_processing_end", "processing_end_at"),  # the indicators of dossiers ended in a period
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -293,3 +295,153 @@ class DossierFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime]
     uploaded_by: Mapped[str] = mapped_column(String(100))
+
+
+# --- indicators, reports and the citizen's side (issue 15) ------------------------------------------------------------
+class ProjectionMark(Base):
+    """How far a projection built from the history has read it: the last history_event id it has taken in."""
+
+    __tablename__ = "projection_mark"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StepFact(Base):
+    """One user task of a dossier as the indicators see it (who, which lane, ready, due, done), projected from the
+    history (`engine.services.indicator_projection`) so that officers' figures are indexed queries."""
+
+    __tablename__ = "step_fact"
+    __table_args__ = (
+        Index("ix_step_fact_completed", "completed_at"),
+        Index("ix_step_fact_actor", "actor", "completed_at"),
+    )
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    lane: Mapped[str] = mapped_column(String(200))
+    ready_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    actor: Mapped[str | None] = mapped_column(String(100))
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class DossierFact(Base):
+    """A dossier as the indicators count it, one narrow row kept from its row and its history by the projection
+    (`engine.services.indicator_projection`): days as numbers (Vietnam time, days since 1970-01-01), its QĐ 766
+    outcome once its processing ended (computed by `engine.domain.indicators.dossier_outcome`), the appointment an
+    extension moved away from (lateness is judged by it), the resolution time in office hours (waiting for the
+    applicant's supplementation taken out). The figures of a year are sums over these rows, never over the wide
+    dossier rows."""
+
+    __tablename__ = "dossier_fact"
+    __table_args__ = (Index("ix_dossier_fact_received", "received_day"), Index("ix_dossier_fact_end", "end_day"))
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(100))
+    status: Mapped[int]
+    received_day: Mapped[int]
+    end_day: Mapped[int | None]  # the day processing ended (None: open)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # early | on_time | late | withdrawn; None while open
+    due_at: Mapped[datetime]  # the date lateness is judged by
+    channel: Mapped[int]
+    result_online: Mapped[bool]
+    digitised: Mapped[bool]
+    fee_due: Mapped[bool]
+    fee_paid: Mapped[bool]
+    extended_from: Mapped[datetime | None]
+    # The apology letter (Mẫu 04) that moved the return date: when, and the reason it gave.
+    extended_at: Mapped[datetime | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    resolution_hours: Mapped[float | None] = mapped_column(Float)
+
+
+class IndicatorDay(Base):
+    """The dossier facts summed per procedure and day (kept with every change of a fact, old values out and new ones
+    in): a year of figures is 365 rows per procedure, whatever the number of dossiers. `received*` count on the day a
+    dossier was received (accepted: not status 1), `ended_*` on the day its processing ended, by QĐ 766 outcome."""
+
+    __tablename__ = "indicator_day"
+
+    procedure_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    received_online: Mapped[int] = mapped_column(Integer, default=0)
+    received_fully_online: Mapped[int] = mapped_column(Integer, default=0)
+    received_postal: Mapped[int] = mapped_column(Integer, default=0)
+    received_digitised: Mapped[int] = mapped_column(Integer, default=0)
+    received_fee_due: Mapped[int] = mapped_column(Integer, default=0)
+    received_fee_paid: Mapped[int] = mapped_column(Integer, default=0)
+    ended_early: Mapped[int] = mapped_column(Integer, default=0)
+    ended_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    ended_late: Mapped[int] = mapped_column(Integer, default=0)
+    ended_withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    resolution_hours: Mapped[float] = mapped_column(Float, default=0)
+    resolved_with_time: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficerDay(Base):
+    """Steps an officer completed per day, and how many after their deadline (counted once, when the step's
+    completion is first taken in)."""
+
+    __tablename__ = "officer_day"
+
+    actor: Mapped[str] = mapped_column(String(100), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SatisfactionRating(Base):
+    """The applicant's rating of a dossier after its result (once per dossier): on the public page or at the counter."""
+
+    __tablename__ = "satisfaction_rating"
+    __table_args__ = (Index("ix_rating_at", "rated_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(100))  # the dossier's, so that counts need no join
+    level: Mapped[str] = mapped_column(String(20))  # very_satisfied | satisfied | not_satisfied
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10))  # public | counter
+    rated_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class LookupAttempt(Base):
+    """A look-up on the public status page, kept to limit how fast one source can guess codes and phone digits."""
+
+    __tablename__ = "lookup_attempt"
+    __table_args__ = (Index("ix_lookup_source", "source", "at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    found: Mapped[bool]
+
+
+class Feedback(Base):
+    """A feedback or petition (phản ánh, kiến nghị, PAKN) from the public page, e-mail or the portal, handled by its
+    own BPMN process (`processes/phan_anh_kien_nghi.bpmn`); answered ones are published."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_published", "published_at"), Index("ix_feedback_due", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # rule | handling
+    channel: Mapped[str] = mapped_column(String(10))  # web | email | portal
+    name: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str] = mapped_column(String(300))
+    dossier_code: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))  # open | published
+    answer: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]

@@ -151,9 +151,14 @@ class DocumentService:
             "received_at": row.received_at,
             "appointment": _moment((letter.payload if letter else {}).get("appointment")) or row.original_appointment,
             "delivery": row.result_delivery,
-            "register": {"book": str(received.year), "number": row.code.rsplit("-", 1)[-1]},
+            "register": {"book": str(received.year), "number": row.code.rsplit("-", 1)[-1], **self._qr(row.code)},
             "officer": d.names.get(row.received_by, row.received_by),
         }
+
+    def _qr(self, code: str) -> dict:
+        """register.qr, what the QR of Mẫu 01 encodes when the public address is set: the dossier's public status
+        page (without it, the template prints the code alone)."""
+        return {"qr": f"{self.settings.public_url}/tra-cuu?ma={code}"} if self.settings.public_url else {}
 
     def _letter(self, d: _Loaded, form: str, title: str) -> EventRow:
         letter = last_of(d.events, LETTER, form=form)

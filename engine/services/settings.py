@@ -39,6 +39,14 @@ class Settings:
     signer_title: str = "GIÁM ĐỐC"
     signer_name: str = ""
     contact_phone: str = ""  # the one-stop section's phone, printed on Mẫu 02
+    # The address citizens reach the public pages at (the QR on Mẫu 01 links to its status page); "" prints the code.
+    public_url: str = ""
+    lookup_limit: int = 10  # public status look-ups per client address ...
+    lookup_window_minutes: int = 10  # ... in this many minutes
+    # Periodic reports: figures close on this day of the month (data from the next day of the month before; 0:
+    # calendar months) and the report is sent on `report_due_day` (engine/domain/report_periods.py).
+    report_cutoff_day: int = 14
+    report_due_day: int = 18
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -65,6 +73,10 @@ class Settings:
             signer_title=env.get("MOTCUA_SIGNER_TITLE", base.signer_title),
             signer_name=env.get("MOTCUA_SIGNER_NAME", base.signer_name),
             contact_phone=env.get("MOTCUA_CONTACT_PHONE", base.contact_phone),
+            public_url=env.get("MOTCUA_PUBLIC_URL", base.public_url).rstrip("/"),
+            lookup_limit=int(env.get("MOTCUA_LOOKUP_LIMIT", base.lookup_limit)),
+            report_cutoff_day=int(env.get("MOTCUA_REPORT_CUTOFF_DAY", base.report_cutoff_day)),
+            report_due_day=int(env.get("MOTCUA_REPORT_DUE_DAY", base.report_due_day)),
         )
 
     def with_overrides(self, values: Mapping[str, object]) -> "Settings":

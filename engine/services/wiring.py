@@ -24,10 +24,15 @@ from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
+from engine.services.feedback import FeedbackService
+from engine.services.indicator_projection import IndicatorProjection
+from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
+from engine.services.periodic_reports import PeriodicReportService
+from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
-from engine.services.reports import ReportService
+from engine.services.registers import RegisterService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
@@ -52,11 +57,15 @@ class Services:
     dossiers: DossierService
     files: DossierFileService
     documents: DocumentService
-    reports: ReportService
+    registers: RegisterService  # the register of dossiers (Mẫu 06), the monthly late report
     task_list: TaskListService
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
+    indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
+    public: PublicService  # the citizen's status look-up and satisfaction ratings
+    reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
+    feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -92,7 +101,9 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     files = DossierFileService(db, clock, catalogue, instances)
     reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
     documents = DocumentService(db, clock, catalogue, calendars, settings)
+    registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
+    projection = IndicatorProjection(db, clock, calendars)
     return Services(
         settings=settings,
         clock=clock,
@@ -109,11 +120,32 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         dossiers=dossiers,
         files=files,
         documents=documents,
-        reports=ReportService(db, clock, catalogue, calendars, settings),
+        registers=registers,
         task_list=task_list,
         access=AccessService(db),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
+        indicators=IndicatorService(
+            db,
+            clock,
+            catalogue,
+            projection,
+            settings.processes_dir / "indicators" / "qd766.yaml",
+            settings.hours_per_day,
+        ),
+        public=PublicService(db, clock, catalogue, settings.lookup_limit, settings.lookup_window_minutes),
+        feedback=FeedbackService(
+            db,
+            clock,
+            calendars,
+            instances,
+            settings.processes_dir / "pakn" / "rules.yaml",
+            settings.lookup_limit,
+            settings.lookup_window_minutes,
+        ),
+        reports=PeriodicReportService(
+            db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
+        ),
     )
 
 

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,8 +61,6 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The application on http://127.0.0.1:<free port>, ready to use: migrated, processes deployed, demo accounts."""
-    from werkzeug.serving import make_server
-
     from engine.services.deploy import read_files
     from web import create_app
 
@@ -75,14 +74,25 @@ def live_server(tmp_path_factory):
     services.deploy.deploy(read_files(sorted((ROOT / "processes").glob("*.bpmn"))), "test")
     for username, full_name, role, division in DEMO_ACCOUNTS:
         services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
+    with serving(app) as url:
+        yield LiveServer(url, app, services, clock)
+    services.close()
+
+
+@contextmanager
+def serving(app):
+    """Serve `app` over HTTP on 127.0.0.1 (a free port) in a thread; yields its URL; stops it on exit."""
+    from werkzeug.serving import make_server
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, services, clock)
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    services.close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

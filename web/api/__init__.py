@@ -4,7 +4,7 @@ them, bearer tokens for systems and the session cookie (with the CSRF header) fo
 Each resource is one module; importing them declares their routes on the blueprint (`web.api.core.operation`).
 """
 
-from web.api import calendar, dossiers, history, me, openapi, procedures, tasks  # noqa: F401  (declare the routes)
+from web.api import calendar, dossiers, feedback, history, me, openapi, procedures, tasks  # noqa: F401  (declare the routes)
 from web.api.core import bp
 
 __all__ = ["bp"]

@@ -9,8 +9,25 @@ def register_views(app: Flask) -> None:
     from web.views.auth import bp as auth_bp
     from web.views.counter import bp as counter_bp
     from web.views.dossiers import bp as dossiers_bp
+    from web.views.feedback import bp as feedback_bp
     from web.views.home import bp as home_bp
+    from web.views.indicators import bp as indicators_bp
+    from web.views.public import bp as public_bp
+    from web.views.reports import bp as reports_bp
     from web.views.tasks import bp as tasks_bp
 
-    for blueprint in (home_bp, auth_bp, counter_bp, tasks_bp, dossiers_bp, admin_bp, api_bp):
+    blueprints = (
+        home_bp,
+        auth_bp,
+        counter_bp,
+        tasks_bp,
+        dossiers_bp,
+        admin_bp,
+        indicators_bp,
+        reports_bp,
+        public_bp,
+        feedback_bp,
+        api_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -341,8 +341,11 @@ def test_applicant_text_is_escaped():
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in html
 
 
-def test_mau_01_carries_a_qr_code_that_decodes_to_the_dossier_code():
-    html = render_html("mau_01", make_context("mau_01"))
+@pytest.mark.parametrize("qr_text", [None, f"https://dichvucong.example.vn/tra-cuu?ma={CODE}"])
+def test_mau_01_carries_a_qr_code_that_decodes_to_the_dossier_code_or_its_status_page(qr_text):
+    # Without a public address the QR is the code; with one, the public status page of the dossier (/tra-cuu).
+    context = make_context("mau_01")
+    html = render_html("mau_01", {**context, "register": {**context["register"], "qr": qr_text}})
     svg = re.search(r'<svg viewBox="0 0 (\d+) (\d+)"[^>]*>.*?</svg>', html, re.S)
     assert svg, "no inline SVG in Mẫu 01"
     size, path = int(svg.group(1)), re.search(r' d="([^"]+)"', svg.group(0)).group(1)
@@ -366,7 +369,7 @@ def test_mau_01_carries_a_qr_code_that_decodes_to_the_dossier_code():
 
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
 
-    assert decoded == [CODE]
+    assert decoded == [qr_text or CODE]
 
 
 # -- filters ----------------------------------------------------------------------------------------------------------

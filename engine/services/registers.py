@@ -27,7 +27,7 @@ from engine.services.task_history import first_at, steps
 _NOTED_STATUSES = frozenset({REFUSED, SUPPLEMENTING, WITHDRAWN, STOPPED})
 
 
-class ReportService:
+class RegisterService:
     """The register and the late report. Raises ValidationError (in Vietnamese) for a bad date range or month."""
 
     def __init__(
