@@ -27,10 +27,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run     install, build the front end, migrate, deploy processes/, create demo users and dossiers,"
 	@echo "             then serve on http://$(HOST):$(PORT) (SQLite under instance/ unless MOTCUA_DATABASE_URL is set)"
-	@echo "make test    install, build the front end, then pytest (tests/ and features/), lint-imports and ruff"
+	@echo "make test    install, build the front end, then pytest (tests/ and features/), lint-imports, ruff and mypy"
 	@echo "             (PYTEST_ARGS='-k calendar' to narrow; MOTCUA_TEST_POSTGRES_URL for the PostgreSQL tests)"
 	@echo "make bundle  build the bpmn-js viewer and modeler into web/static/dist/"
-	@echo "make lint    lint-imports (layer contracts in setup.cfg) and ruff"
+	@echo "make lint    lint-imports (layer contracts in setup.cfg), ruff and mypy (engine/ type-checks)"
 	@echo "make clean   remove .venv, node_modules, web/static/dist and caches (keeps instance/, the local database)"
 
 # --- installs -------------------------------------------------------------------------------------------------------
@@ -88,6 +88,7 @@ pytest: $(PIP_STAMP) $(BUNDLE_STAMP)
 lint: $(PIP_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # --- housekeeping ---------------------------------------------------------------------------------------------------
 

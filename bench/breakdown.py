@@ -89,7 +89,7 @@ def main() -> None:
         def count(conn, cursor, statement, parameters, context, executemany):
             tally(statement)
 
-        for method in ("one", "all", "run", "many"):
+        for method in ("one", "all", "run", "many", "send", "send_many"):
             original = getattr(RawSql, method)
 
             def counted(self, statement, *args, _original=original, **kwargs):
@@ -101,7 +101,7 @@ def main() -> None:
         approaches.run_motcua(services, 5, "WARM")
         statements.clear()
         instrument()
-        seconds = approaches.run_motcua(services, args.n)
+        seconds, _cpu = approaches.run_motcua(services, args.n)
         services.close()
     n = args.n
     print(f"{n} instances in {seconds:.2f} s: {n / seconds:.1f} instances/s, {seconds / n * 1000:.2f} ms per instance")

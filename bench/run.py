@@ -9,6 +9,7 @@ many waiting dossiers and (e) the process's RSS as they grow. See bench/RESULTS.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -45,6 +46,7 @@ def arguments(argv=None) -> argparse.Namespace:
         " MOTCUA_TEST_POSTGRES_URL, else a local server if it lets user postgres in)",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds the approaches take turns in (default 10)")
     parser.add_argument("--output", type=Path, help=f"write the results here (default {RESULTS} on a full run)")
     args = parser.parse_args(argv)
     args.n = args.n or (20 if args.quick else 200)
@@ -93,20 +95,6 @@ class FreshPostgres:
         self.admin.dispose()
 
 
-def run_database(label: str, url: str, args, throughput: list, timers: dict) -> None:
-    """(c), then (d) and (e), on one database."""
-    services = approaches.motcua_app(url)
-    try:
-        if "c" in args.only:
-            print(f"(c) motcua on {label}: {args.n} instances ...", flush=True)
-            throughput.append((f"c (motcua, {label})", args.n, approaches.run_motcua(services, args.n)))
-        if "d" in args.only:
-            print(f"(d, e) timer passes on {label}, waiting dossiers {args.sizes} ...", flush=True)
-            timers[label] = waiting_series(services, args.sizes, args.passes)
-    finally:
-        services.close()
-
-
 def kept_sections(path: Path | None) -> list[str]:
     """The lines of the sections of `path` that a run keeps (each from its heading on), in the order listed."""
     if path is None or not path.exists():
@@ -121,36 +109,68 @@ def kept_sections(path: Path | None) -> list[str]:
     return kept
 
 
+def throughput(args, tmp: Path, databases: dict, notes: list[str]) -> list[tuple[str, int, float, float]]:
+    """(a), (b) and (c) on each database in `databases` (label -> services), interleaved: `args.rounds` rounds, each
+    running every approach on its share of the instances, so that all of them meet the same load of a shared
+    machine (run one after the other, a ratio would also measure how that load changed meanwhile)."""
+    runs: list[tuple[str, object]] = []
+    if "a" in args.only:
+        approaches.check_spiff()
+        runs.append(("a (Spiff in memory)", lambda k, _r: approaches.run_spiff(k)))
+    sizes: list[int] = []
+
+    def naive(k: int, r: int) -> tuple[float, float]:
+        spent, size = approaches.run_naive(k, tmp / f"naive-{r}")
+        sizes.append(size)
+        return spent
+
+    if "b" in args.only:
+        runs.append(("b (naive JSON, SQLite)", naive))
+    if "c" in args.only:
+        for label, services in databases.items():
+            runs.append(
+                (f"c (motcua, {label})", lambda k, r, s=services: approaches.run_motcua(s, k, prefix=f"BENCH{r}"))
+            )
+    wall = dict.fromkeys((label for label, _run in runs), 0.0)
+    cpu = dict(wall)
+    share = max(1, args.n // args.rounds)
+    for r in range(args.rounds):
+        print(f"round {r + 1}/{args.rounds}: {share} instances per approach ...", flush=True)
+        for label, run in runs:
+            spent_wall, spent_cpu = run(share, r)  # type: ignore[operator]
+            wall[label] += spent_wall
+            cpu[label] += spent_cpu
+    if sizes:
+        notes.append(f"- b stores {sizes[0]:,} bytes of workflow JSON per completed dossier (spec included).")
+    return [(label, share * args.rounds, wall[label], cpu[label]) for label in wall]
+
+
 def main(argv=None) -> None:
     args = arguments(argv)
-    throughput: list[tuple[str, int, float]] = []
     timers: dict[str, list[dict]] = {}
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
-        if "a" in args.only:
-            print(f"(a) SpiffWorkflow in memory: {args.n} instances ...", flush=True)
-            approaches.check_spiff()
-            throughput.append(("a (Spiff in memory)", args.n, approaches.run_spiff(args.n)))
-        if "b" in args.only:
-            print(f"(b) naive whole-JSON per step on SQLite: {args.n} instances ...", flush=True)
-            seconds, size = approaches.run_naive(args.n, Path(tmp))
-            throughput.append(("b (naive JSON, SQLite)", args.n, seconds))
-            notes.append(f"- b stores {size:,} bytes of workflow JSON per completed dossier (spec included).")
-        if "c" in args.only or "d" in args.only:
-            run_database("SQLite", f"sqlite:///{tmp}/motcua.db", args, throughput, timers)
     pg_version = None
-    if ("c" in args.only or "d" in args.only) and (admin := postgres_admin_url(args)):
-        with FreshPostgres(admin) as pg:
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp, contextlib.ExitStack() as stack:
+        databases = {"SQLite": approaches.motcua_app(f"sqlite:///{tmp}/motcua.db")}
+        stack.callback(databases["SQLite"].close)
+        if ("c" in args.only or "d" in args.only) and (admin := postgres_admin_url(args)):
+            pg = stack.enter_context(FreshPostgres(admin))
             pg_version = pg.version
-            run_database("PostgreSQL", pg.url, args, throughput, timers)
+            databases["PostgreSQL"] = approaches.motcua_app(pg.url)
+            stack.callback(databases["PostgreSQL"].close)
+        results = throughput(args, Path(tmp), databases, notes)
+        if "d" in args.only:
+            for label, services in databases.items():
+                print(f"(d, e) timer passes on {label}, waiting dossiers {args.sizes} ...", flush=True)
+                timers[label] = waiting_series(services, args.sizes, args.passes)
 
-    lines = report.throughput_lines(throughput) + [""] + (report.timer_lines(timers) if timers else [])
+    lines = report.throughput_lines(results) + [""] + (report.timer_lines(timers) if timers else [])
     print("\n" + "\n".join(lines))
     if args.output:
         command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
         info = report.machine(pg_version)
         sections = kept_sections(args.output)
-        body = report.markdown(info, report.throughput_lines(throughput), report.timer_lines(timers), notes, command)
+        body = report.markdown(info, report.throughput_lines(results), report.timer_lines(timers), notes, command)
         if sections:
             body = body.rstrip("\n") + "\n" + "\n".join(sections) + "\n"
         args.output.write_text(body, encoding="utf-8")

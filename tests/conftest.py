@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test on SQLite and, when configured, on PostgreSQL."""
+"""Shared fixtures: an empty database per test on SQLite and, when configured, on PostgreSQL (neither migrated per
+test: see `database_url`)."""
 
 import os
 import shutil
@@ -57,13 +58,17 @@ def postgres_database():
     admin.dispose()
 
 
-def _truncate(url: str) -> None:
+def _empty(url: str) -> None:
+    """Delete every row of the session's PostgreSQL database and restart its sequences, in one round trip. (TRUNCATE
+    gives every table, index and TOAST table a new file: most of a second for our schema, against milliseconds for
+    deleting the few rows a test leaves.)"""
     from engine.persistence.models import Base
 
+    deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    restarts = "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(f"{deletes}; {restarts}")
     engine.dispose()
 
 
@@ -80,13 +85,13 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """The URL of an empty, migrated database: a copy of the session's migrated SQLite file in tmp_path, or the
-    session's PostgreSQL database emptied (TRUNCATE). Neither builds a database per test."""
+    session's PostgreSQL database emptied (`_empty`). Neither builds a database per test."""
     if request.param == "sqlite":
         path = tmp_path / "motcua.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_database")
-    _truncate(url)
+    _empty(url)
     return url
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from engine.domain.dates import vn_stamp
+from engine.domain.dates import vn_date, vn_stamp
 from engine.services.late_report import late_report_csv
 from web.cli_base import services_of
 
@@ -80,10 +80,10 @@ def register_export(ctx, received_from, received_to, csv_file, pdf_file):
     """Xuất sổ theo dõi các hồ sơ nhận trong khoảng ngày (giờ Việt Nam)."""
     start, end = _day(received_from, "--from"), _day(received_to, "--to")
     kind, path = _one_target(csv=csv_file, pdf=pdf_file)
-    documents = services_of(ctx).documents
-    rows = len(documents.register(start, end))
-    _write(path, documents.register_csv(start, end) if kind == "csv" else documents.register_pdf(start, end))
-    click.echo(f"Đã ghi sổ theo dõi {start:%d/%m/%Y} - {end:%d/%m/%Y} ({rows} hồ sơ) vào {path}")
+    registers = services_of(ctx).registers
+    rows = len(registers.register(start, end))
+    _write(path, registers.register_csv(start, end) if kind == "csv" else registers.register_pdf(start, end))
+    click.echo(f"Đã ghi sổ theo dõi {vn_date(start)} - {vn_date(end)} ({rows} hồ sơ) vào {path}")
 
 
 @click.group("report")
@@ -101,7 +101,7 @@ def report_late(ctx, month, csv_file):
     if not match or not 1 <= int(match[2]) <= 12:
         raise click.BadParameter(f"'{month}' không phải tháng dạng YYYY-MM (ví dụ 2026-03)", param_hint="--month")
     year, number = int(match[1]), int(match[2])
-    lines = services_of(ctx).documents.late_report(year, number)
+    lines = services_of(ctx).registers.late_report(year, number)
     if csv_file:
         _write(csv_file, late_report_csv(lines))
         click.echo(f"Đã ghi {len(lines)} hồ sơ quá hạn tháng {number:02d}/{year} vào {csv_file}")

@@ -4,6 +4,7 @@ Every problem is reported as (file, element id, message) in a `ProcessDefinition
 """
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -136,7 +137,9 @@ def version_hash(sources: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def parse_files(files: dict[str, bytes | str], extra: dict[str, bytes | str] | None = None) -> dict[str, ParsedProcess]:
+def parse_files(
+    files: Mapping[str, bytes | str], extra: Mapping[str, bytes | str] | None = None
+) -> dict[str, ParsedProcess]:
     """Validate `files` and return their executable processes by id.
 
     `extra` are already-deployed files that `files` may call (shared call activities); their processes are not

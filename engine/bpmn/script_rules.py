@@ -137,7 +137,7 @@ def _syntax(exc: SyntaxError) -> ScriptRefused:
 
 
 @functools.lru_cache(maxsize=1024)
-def parse_checked(source: str, mode: str) -> ast.AST:
+def parse_checked(source: str, mode: str) -> ast.Module | ast.Expression:
     """The checked syntax tree of `source` (mode "exec" for scripts, "eval" for expressions). Raises ScriptRefused
     saying why: a syntax error (with its line), a rule above, or a script longer than MAX_SOURCE characters."""
     if not isinstance(source, str):
@@ -154,6 +154,7 @@ def parse_checked(source: str, mode: str) -> ast.AST:
         reason = _refusal(node)
         if reason:
             raise ScriptRefused(f"line {getattr(node, 'lineno', 1)}: {reason}")
+    assert isinstance(tree, ast.Module | ast.Expression)  # mode is "exec" or "eval"
     return tree
 
 

@@ -45,19 +45,27 @@ def _walk(root, state: int) -> list:
     return found
 
 
-class _FastWalk:
-    def get_tasks_iterator(self, first_task=None, **kwargs):
-        if first_task is None and set(kwargs) <= {"state"}:
-            return iter(_walk(self.task_tree, kwargs.get("state", TaskState.ANY_MASK)))
-        return super().get_tasks_iterator(first_task, **kwargs)
+def _fast(workflow, first_task, kwargs: dict):
+    """The tasks of the one query walked fast (`get_tasks(state=...)` from the root), else None."""
+    if first_task is None and set(kwargs) <= {"state"}:
+        return iter(_walk(workflow.task_tree, kwargs.get("state", TaskState.ANY_MASK)))
+    return None
 
 
-class SubWorkflow(_FastWalk, BpmnSubWorkflow):
+class SubWorkflow(BpmnSubWorkflow):
     """A called or embedded process, walked fast."""
 
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        found = _fast(self, first_task, kwargs)
+        return found if found is not None else super().get_tasks_iterator(first_task, **kwargs)
 
-class Workflow(_FastWalk, BpmnWorkflow):
+
+class Workflow(BpmnWorkflow):
     """The top workflow, walked fast; its sub-processes are `SubWorkflow`s."""
+
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        found = _fast(self, first_task, kwargs)
+        return found if found is not None else super().get_tasks_iterator(first_task, **kwargs)
 
     def create_subprocess(self, my_task, spec_name):
         subprocess = SubWorkflow(self.subprocess_specs[spec_name], parent_task_id=my_task.id, top_workflow=self)

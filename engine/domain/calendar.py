@@ -13,6 +13,7 @@ additions and subtractions alike (see `WorkingCalendar.add`).
 Every datetime taken must be timezone-aware; results are in the office time zone (Asia/Ho_Chi_Minh by default).
 """
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_date
 
 Unit = Literal["wd", "wh", "d"]
 Kind = Literal["off", "work"]
@@ -119,8 +121,8 @@ class WorkingCalendar:
                     f"{known.kind!r} ({known.reason}) and {override.kind!r} ({override.reason})"
                 )
             self._overrides[override.day] = override
-        # year -> (package days off, package make-up days), each mapping a day to its reason; filled lazily.
-        self._package: dict[int, tuple[dict[date, str], dict[date, str]]] = {}
+        # day -> day_info(day): every deadline walks days, and a calendar does not change once built.
+        self._days: dict[date, tuple[bool, str, str]] = {}
 
     # -- days -------------------------------------------------------------------------------------------------------
 
@@ -132,6 +134,12 @@ class WorkingCalendar:
         package), "weekend", or "" for an ordinary working day (whose reason is "")."""
         if isinstance(day, datetime) or not isinstance(day, date):
             raise TypeError(f"day_info takes a date, got {day!r}; for a moment use moment.astimezone(VN_TZ).date()")
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._day_info(day)
+        return known
+
+    def _day_info(self, day: date) -> tuple[bool, str, str]:
         override = self._overrides.get(day)
         if override:
             return override.kind == "work", override.reason, override.source
@@ -157,15 +165,7 @@ class WorkingCalendar:
         return exceptions
 
     def _package_year(self, year: int) -> tuple[dict[date, str], dict[date, str]]:
-        table = self._package.get(year)
-        if table is None:
-            # Neighbouring years too: a swap can cross New Year (2/1/2015 off was made up on Saturday 27/12/2014).
-            vn = holidays.country_holidays("VN", years=range(max(year - 1, 1), year + 2), language="vi")
-            days_off = {day: name for day, name in vn.items() if day.year == year}
-            make_up = {day: _make_up_reason(day, vn) for day in vn.weekend_workdays if day.year == year}
-            # Two threads may both compute a year; they compute the same table, so the race is harmless.
-            table = self._package[year] = (days_off, make_up)
-        return table
+        return _package_year(year)
 
     # -- office time ------------------------------------------------------------------------------------------------
 
@@ -357,12 +357,23 @@ class WorkingCalendar:
         return moment
 
 
+@functools.lru_cache(maxsize=64)
+def _package_year(year: int) -> tuple[dict[date, str], dict[date, str]]:
+    """(days off, make-up working days) of the holidays package in `year`, each mapping a day to its reason. The same
+    for every calendar, and slow to compute (about as slow as a step): computed once per process and year."""
+    # Neighbouring years too: a swap can cross New Year (2/1/2015 off was made up on Saturday 27/12/2014).
+    vn = holidays.country_holidays("VN", years=range(max(year - 1, 1), year + 2), language="vi")
+    days_off = {day: name for day, name in vn.items() if day.year == year}
+    make_up = {day: _make_up_reason(day, vn) for day in vn.weekend_workdays if day.year == year}
+    return days_off, make_up
+
+
 def _make_up_reason(day: date, vn: holidays.HolidayBase) -> str:
     # The package names the day off "Ngày nghỉ (thay cho ngày 26/04/2025)"; find it to say what is made up.
-    label = day.strftime("%d/%m/%Y")
+    label = vn_date(day)
     for day_off, name in sorted(vn.items()):
         if label in name:
-            return f"Làm bù cho ngày nghỉ {day_off:%d/%m/%Y}"
+            return f"Làm bù cho ngày nghỉ {vn_date(day_off)}"
     return "Làm bù"
 
 

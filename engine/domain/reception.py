@@ -23,6 +23,7 @@ Rules:
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from engine.domain.catalogue import Procedure
 from engine.domain.errors import ValidationError
@@ -77,7 +78,8 @@ def check_reception(
     check_delivery(procedure, result_delivery, errors)
     items = check_documents(procedure, documents, errors) if procedure is not None else []
     raise_if(errors)
-    return Reception(person, channel, result_delivery, items, handover_at)
+    # The checks above passed, so the values have the types they were checked for.
+    return Reception(person, cast(int, channel), cast(str, result_delivery), items, cast(datetime | None, handover_at))
 
 
 def raise_if(errors: dict[str, str]) -> None:
@@ -193,9 +195,9 @@ def check_documents(procedure: Procedure, documents: object, errors: dict[str, s
         if document.name in given:
             errors[field] = f"'{document.name}' được ghi hai lần; ghi mỗi giấy tờ một lần"
             continue
-        for flag, default in (("received", True), ("digitised", False)):
-            if not isinstance(item.get(flag, default), bool):
-                errors[f"{field}.{flag}"] = f"{flag} phải là đúng (true) hoặc sai (false)"
+        for key, default in (("received", True), ("digitised", False)):
+            if not isinstance(item.get(key, default), bool):
+                errors[f"{field}.{key}"] = f"{key} phải là đúng (true) hoặc sai (false)"
         given[document.name] = item
 
     def flag(name: str, key: str, default: bool) -> bool:

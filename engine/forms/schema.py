@@ -70,7 +70,7 @@ def kind(prop: Mapping) -> str:
     if "oneOf" in prop or "enum" in prop:
         return "choice"
     if typ == "string":
-        return {"textarea": "textarea", "date": "date", "date-time": "datetime"}.get(fmt, "text")
+        return {"textarea": "textarea", "date": "date", "date-time": "datetime"}.get(str(fmt), "text")
     if typ in ("number", "integer", "boolean"):
         return typ
     if typ == "object" and fmt == "file":
@@ -164,7 +164,7 @@ def convert(schema: Mapping, form: Mapping[str, list[str]]) -> tuple[dict, dict[
 def _table(item: Field, form: Mapping[str, list[str]], errors: dict[str, str]) -> list[dict]:
     prefix = item.name + "."
     indexes = sorted({int(k[len(prefix) :].split(".")[0]) for k in form if _row_key(k, prefix)})
-    rows = []
+    rows: list[dict] = []
     for index in indexes:
         row: dict = {}
         for column in item.columns:
@@ -267,7 +267,9 @@ def compact(schema: Mapping, form: Mapping[str, list[str]]) -> dict[str, list[st
 
 
 def _filled(values: list[str] | None) -> bool:
-    return bool(values) and isinstance(values[-1], str) and values[-1].strip() != ""
+    if not values:
+        return False
+    return isinstance(values[-1], str) and values[-1].strip() != ""
 
 
 def to_form(schema: Mapping, data: Mapping) -> dict[str, list[str]]:

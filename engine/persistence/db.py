@@ -2,12 +2,14 @@
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 from engine.persistence.unit_of_work import UnitOfWork
@@ -18,6 +20,7 @@ log = logging.getLogger("motcua.db")
 # of ours checkpoints in the background instead; SQLite's own checkpoint stays as a backstop at this many pages.
 _BACKSTOP_PAGES = 20_000
 _CHECKPOINT_EVERY = 200  # commits between two background checkpoints (and at least once a second when written)
+_PING_AFTER_IDLE = 5.0  # seconds: a PostgreSQL connection idle longer is pinged before use
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -35,12 +38,31 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A step reads then writes: take the write lock at the start, since upgrading a read lock later can fail.
-        # Read-only units of work take no lock at all (WAL readers never wait for the writer).
-        readonly = connection.get_execution_options().get("motcua_readonly", False)
-        # Straight to the driver: this runs once per unit of work, and SQLAlchemy's execution path costs more than
-        # the statement.
-        connection.connection.driver_connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        # A connection of SQLAlchemy's own (migrations, tools, tests): a write may follow a read, so take the write
+        # lock at the start, since upgrading a read lock later can fail. Inside a unit of work the transaction has
+        # begun already (`Database.unit_of_work`).
+        driver = connection.connection.driver_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+
+
+def _postgres_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        # SQLAlchemy's pre-ping costs a round trip at every checkout, one more per unit of work. A connection that
+        # broke while in use is dropped when it comes back (its reset fails); one idle for a while is pinged here
+        # (the server may have restarted meanwhile). Raising DisconnectionError makes the pool take a fresh one.
+        if dbapi_connection.broken or dbapi_connection.closed:
+            raise DisconnectionError("connection closed")
+        if time.monotonic() - record.info.get("idle_since", 0.0) > _PING_AFTER_IDLE:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as exc:
+                raise DisconnectionError(str(exc)) from exc
 
 
 class _Checkpointer:
@@ -98,9 +120,11 @@ class Database:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict = {"echo": echo}
         if self.dialect == "postgresql":
-            kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(pool_size=5, max_overflow=10)
         self.engine = create_engine(url, **kwargs)
         self._checkpointer: _Checkpointer | None = None
+        if self.dialect == "postgresql":
+            _postgres_setup(self.engine)
         if self.dialect == "sqlite":
             _sqlite_setup(self.engine)
             if file_backed:
@@ -114,28 +138,51 @@ class Database:
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One transaction for one use case: everything it writes is committed when the block ends normally, and
         nothing when it raises. After the commit, the unit's `after_commit` callbacks run (caches, never I/O that
-        must not be lost)."""
-        with self.engine.connect() as connection:
-            with connection.begin():
-                uow = UnitOfWork(connection, self.dialect)
-                yield uow
-                uow.flush()
+        must not be lost).
+
+        The unit holds a pooled driver connection of its own rather than a SQLAlchemy `Connection` (made only if a
+        store asks for one): SQLAlchemy's connection, transaction and event machinery cost more than the statements
+        of a short unit. On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE: a unit reads, then
+        writes, and upgrading a read lock later can fail)."""
+        pooled = self.engine.pool.connect()
+        uow = UnitOfWork(self.engine, pooled, self.dialect)
+        try:
+            if self.dialect == "sqlite":
+                uow.raw.connection.execute("BEGIN IMMEDIATE")
+            yield uow
+            uow.commit()
+        except BaseException:
+            uow.rollback()
+            raise
+        finally:
+            uow.close()
         if self._checkpointer is not None:
             self._checkpointer.committed()
         uow.committed()
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
-        """A read-only unit of work: a consistent snapshot, no locks; anything written is rolled back."""
-        with self.engine.connect() as connection:
-            connection = connection.execution_options(motcua_readonly=True)
-            transaction = connection.begin()
+        """A read-only unit of work: no locks; anything written is rolled back. On SQLite its reads share one
+        snapshot; on PostgreSQL each statement has its own (READ COMMITTED, as in any of its transactions), so they
+        run in autocommit mode, which saves the round trips of BEGIN and ROLLBACK."""
+        pooled = self.engine.pool.connect()
+        uow = UnitOfWork(self.engine, pooled, self.dialect, readonly=True)
+        driver = uow.raw.connection
+        try:
+            if self.dialect == "sqlite":
+                driver.execute("BEGIN")
+            else:
+                driver.autocommit = True
+            yield uow
+        finally:
             try:
-                yield UnitOfWork(connection, self.dialect, readonly=True)
+                uow.rollback()
+                if self.dialect == "postgresql":
+                    driver.autocommit = False
             finally:
-                transaction.rollback()
+                uow.close()
 
-    # Transitional: the services that still build their own SQL take an ORM session in a unit of work.
+    # An ORM session in a unit of work, for tools and tests that look at rows (use cases go through the stores).
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self.unit_of_work() as uow:

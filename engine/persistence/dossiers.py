@@ -139,7 +139,7 @@ class DossierStore:
             raw.dt(changes[n]) if n in _DATETIMES else raw.flag(changes[n]) if n == "late" else changes[n]
             for n in names
         ]
-        raw.run(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
+        raw.send(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
 
     def set_documents(self, dossier_id: int, documents: dict) -> None:
         raw = self.uow.raw
@@ -184,6 +184,11 @@ class DossierStore:
 
     def id_of(self, code: str) -> int | None:
         row = self.uow.raw.one("SELECT id FROM dossier WHERE code = ?", (code,))
+        return row[0] if row else None
+
+    def procedure_of(self, code: str) -> str | None:
+        """The procedure code of dossier `code` (None: no such dossier)."""
+        row = self.uow.raw.one("SELECT procedure_code FROM dossier WHERE code = ?", (code,))
         return row[0] if row else None
 
     def received_by(self, code: str, username: str) -> bool:

@@ -77,7 +77,7 @@ class IndicatorStore:
             for index, value in enumerate(values):
                 counts[index] += value or 0
         return [
-            EndedCounts(code, month, *(int(v) for v in c[:4]), float(c[4]), int(c[5]))
+            EndedCounts(code, month, int(c[0]), int(c[1]), int(c[2]), int(c[3]), float(c[4]), int(c[5]))
             for (code, month), c in found.items()
         ]
 

@@ -1,15 +1,15 @@
 """Reading what a step needs and writing what it produced (a `StepRecord`) with few, prepared statements.
 
-A step is the engine's hot path: on PostgreSQL its reads go in one pipeline and its writes in another (psycopg's
-pipeline mode: one round trip each), on SQLite they are plain driver calls. The instance row is written last, with
-its revision checked, so a step that lost a race changes nothing.
+A step is the engine's hot path: on PostgreSQL its reads go in one pipeline (psycopg's pipeline mode: one round
+trip) and its writes are queued to go out with the COMMIT (`RawSql.send`: one round trip for both); on SQLite they
+are plain driver calls. The instance row is written first, with its revision checked, so a step that lost a race
+changes nothing.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from engine.domain.errors import Conflict
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.instances import InstanceHead
 
@@ -33,12 +33,9 @@ _TASK_COLUMNS = (
     "appointment",
     "portal_status",
 )
+_TASK_MOMENTS = {"ready_at", "due_at", "appointment"}
 _INSERT_TASK = f"INSERT INTO user_task ({', '.join(_TASK_COLUMNS)}) VALUES ({', '.join('?' for _ in _TASK_COLUMNS)})"
 _INSERT_TIMER = "INSERT INTO timer (instance_id, task_id, name, due_at, state, fired_at) VALUES (?, ?, ?, ?, ?, ?)"
-_INSERT_EVENT = (
-    "INSERT INTO history_event (instance_id, seq, tag, at, actor, task_id, payload, prev_hash, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (instance_id, kind, idempotency_key, payload, state, attempts, next_attempt_at, created_at) "
     "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)"
@@ -102,94 +99,68 @@ class StepStore:
         return Stored(projected, known), self.uow.dossiers.facts(head.id)
 
     def write(self, record: StepRecord) -> None:
-        """Write `record` in the unit of work. Raises Conflict when the instance changed since its head was read."""
+        """Write `record` in the unit of work. Raises Conflict when the instance changed since its head was read (on
+        PostgreSQL, where the writes go out with the commit, the commit raises it)."""
         raw, head, now = self.uow.raw, record.head, record.now
         stamp = raw.dt(now)
-        with raw.pipeline():
-            raw.many(
-                _INSERT_EVENT,
-                [
-                    (
-                        r["instance_id"],
-                        r["seq"],
-                        r["tag"],
-                        raw.dt(r["at"]),
-                        r["actor"],
-                        r["task_id"],
-                        raw.json(r["payload"]),
-                        r["prev_hash"],
-                        r["hash"],
-                    )
-                    for r in record.events
-                ],
-            )
-            if record.tasks_removed:
-                marks = ", ".join("?" for _ in record.tasks_removed)
-                raw.run(f"DELETE FROM user_task WHERE task_id IN ({marks})", record.tasks_removed)
-            raw.many(
-                _INSERT_TASK,
-                [
-                    tuple(
-                        raw.json(t[c])
-                        if c == "properties"
-                        else raw.dt(t[c])
-                        if c.endswith("_at") or c == "appointment"
-                        else t[c]
-                        for c in _TASK_COLUMNS
-                    )
-                    for t in record.tasks_added
-                ],
-            )
-            for task_id, state in record.timers_ended:
-                raw.run(
-                    "UPDATE timer SET state = ?, fired_at = ?, locked_by = NULL, locked_until = NULL "
-                    "WHERE instance_id = ? AND task_id = ?",
-                    (state, stamp, head.id, task_id),
+        # The head first: a record of a stale head fails here, before any of its rows meets a unique index.
+        sets = "revision = ?, updated_at = ?, last_event_seq = ?, last_event_hash = ?"
+        params: list[object] = [head.revision + 1, stamp, record.seq, record.hash]
+        if record.state_text is not None:
+            sets += ", state = ?"
+            params.append(record.state_text)
+        if record.status is not None:
+            sets += ", status = ?"
+            params.append(record.status)
+        raw.send(
+            f"UPDATE instance SET {sets} WHERE id = ? AND revision = ?",
+            (*params, head.id, head.revision),
+            must_change=f"Hồ sơ {head.code} vừa được một thao tác khác thay đổi cùng lúc; hãy thử lại",
+        )
+        self.uow.history.append(record.events)
+        if record.tasks_removed:
+            marks = ", ".join("?" for _ in record.tasks_removed)
+            raw.send(f"DELETE FROM user_task WHERE task_id IN ({marks})", record.tasks_removed)
+        raw.send_many(
+            _INSERT_TASK,
+            [
+                tuple(
+                    raw.json(t[c]) if c == "properties" else raw.dt(t[c]) if c in _TASK_MOMENTS else t[c]
+                    for c in _TASK_COLUMNS
                 )
-            for task_id, due_at in record.timers_moved:
-                raw.run(
-                    "UPDATE timer SET due_at = ?, locked_by = NULL, locked_until = NULL "
-                    "WHERE instance_id = ? AND task_id = ?",
-                    (raw.dt(due_at), head.id, task_id),
+                for t in record.tasks_added
+            ],
+        )
+        for task_id, state in record.timers_ended:
+            raw.send(
+                "UPDATE timer SET state = ?, fired_at = ?, locked_by = NULL, locked_until = NULL "
+                "WHERE instance_id = ? AND task_id = ?",
+                (state, stamp, head.id, task_id),
+            )
+        for task_id, due_at in record.timers_moved:
+            raw.send(
+                "UPDATE timer SET due_at = ?, locked_by = NULL, locked_until = NULL "
+                "WHERE instance_id = ? AND task_id = ?",
+                (raw.dt(due_at), head.id, task_id),
+            )
+        raw.send_many(
+            _INSERT_TIMER,
+            [
+                (head.id, t["task_id"], t["name"], raw.dt(t["due_at"]), t["state"], raw.dt(t.get("fired_at")))
+                for t in record.timers_added
+            ],
+        )
+        raw.send_many(
+            _INSERT_OUTBOX,
+            [
+                (m["instance_id"], m["kind"], m["idempotency_key"], raw.json(m["payload"]), stamp, stamp)
+                for m in record.outbox
+            ],
+        )
+        if record.dossier_changes and record.dossier_id is not None:
+            self.uow.dossiers.change(record.dossier_id, record.dossier_changes)
+            if "appointment" in record.dossier_changes:  # the task list shows the dossier's appointment
+                raw.send(
+                    "UPDATE user_task SET appointment = ? WHERE instance_id = ?",
+                    (raw.dt(record.dossier_changes["appointment"]), head.id),
                 )
-            raw.many(
-                _INSERT_TIMER,
-                [
-                    (head.id, t["task_id"], t["name"], raw.dt(t["due_at"]), t["state"], raw.dt(t.get("fired_at")))
-                    for t in record.timers_added
-                ],
-            )
-            raw.many(
-                _INSERT_OUTBOX,
-                [
-                    (m["instance_id"], m["kind"], m["idempotency_key"], raw.json(m["payload"]), stamp, stamp)
-                    for m in record.outbox
-                ],
-            )
-            if record.dossier_changes and record.dossier_id is not None:
-                self.uow.dossiers.change(record.dossier_id, record.dossier_changes)
-                if "appointment" in record.dossier_changes:  # the task list shows the dossier's appointment
-                    raw.run(
-                        "UPDATE user_task SET appointment = ? WHERE instance_id = ?",
-                        (raw.dt(record.dossier_changes["appointment"]), head.id),
-                    )
-            sets, params = (
-                "revision = ?, updated_at = ?, last_event_seq = ?, last_event_hash = ?",
-                [
-                    head.revision + 1,
-                    stamp,
-                    record.seq,
-                    record.hash,
-                ],
-            )
-            if record.state_text is not None:
-                sets += ", state = ?"
-                params.append(record.state_text)
-            if record.status is not None:
-                sets += ", status = ?"
-                params.append(record.status)
-            cursor = raw.connection.execute(
-                raw.text(f"UPDATE instance SET {sets} WHERE id = ? AND revision = ?"), (*params, head.id, head.revision)
-            )
-        if cursor.rowcount != 1:
-            raise Conflict(f"Hồ sơ {head.code} vừa được một thao tác khác thay đổi cùng lúc; hãy thử lại")

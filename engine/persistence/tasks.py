@@ -1,5 +1,6 @@
 """The task projection (`user_task`): one row per ready user task, which the task lists read and nothing else."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -107,6 +108,14 @@ class TaskStore:
         """Element ids of the instance's open tasks, in the order they became ready."""
         rows = self.uow.raw.all("SELECT name FROM user_task WHERE instance_id = ? ORDER BY ready_at", (instance_id,))
         return [row[0] for row in rows]
+
+    def open_in_lanes(self, code: str, lanes: Sequence[str]) -> bool:
+        """Whether instance `code` has an open task in one of `lanes`."""
+        marks = ", ".join("?" for _ in lanes)
+        row = self.uow.raw.one(
+            f"SELECT 1 FROM user_task WHERE instance_code = ? AND lane IN ({marks}) LIMIT 1", (code, *lanes)
+        )
+        return row is not None
 
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
         self.uow.raw.run("UPDATE user_task SET assignee = ? WHERE task_id = ?", (assignee, task_id))

@@ -9,9 +9,12 @@ or not at all.
 from collections.abc import Callable
 from functools import cached_property
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
+from engine.persistence.accounts import AccountStore
+from engine.persistence.calendar import CalendarStore
 from engine.persistence.dossiers import DossierStore
 from engine.persistence.files import FileStore
 from engine.persistence.history import HistoryStore
@@ -22,14 +25,20 @@ from engine.persistence.steps import StepStore
 from engine.persistence.tasks import TaskStore
 from engine.persistence.timers import TimerStore
 from engine.persistence.versions import VersionStore
+from engine.persistence.web_sessions import WebSessionStore
 
 
 class UnitOfWork:
     """A transaction and the stores that read and write in it. Built by `Database.unit_of_work()` (commits at the
-    end of the block, rolls back on an exception) and `Database.reading()` (read-only, always rolled back)."""
+    end of the block, rolls back on an exception) and `Database.reading()` (read-only, always rolled back).
 
-    def __init__(self, connection: Connection, dialect: str, readonly: bool = False):
-        self.connection = connection
+    It holds one pooled driver connection: the hot path's statements go straight to the driver (`raw`); stores that
+    build SQLAlchemy statements or load mapped rows get a `connection` or a `session` on the same driver connection,
+    in the same transaction, made on first use."""
+
+    def __init__(self, engine: Engine, pooled: PoolProxiedConnection, dialect: str, readonly: bool = False):
+        self.engine = engine
+        self.pooled = pooled
         self.dialect = dialect
         self.readonly = readonly
         self._after_commit: list[Callable[[], None]] = []
@@ -37,7 +46,17 @@ class UnitOfWork:
     @cached_property
     def raw(self) -> RawSql:
         """The driver's connection, for the statements of the hot path (see `engine.persistence.sql`)."""
-        return RawSql(self.connection.connection.driver_connection, self.dialect)
+        return RawSql(self.pooled.driver_connection, self.dialect)
+
+    @property
+    def connection(self) -> Connection:
+        """A SQLAlchemy connection in this transaction (statements sent later by `raw` are sent first)."""
+        self.raw.sync()
+        return self._connection
+
+    @cached_property
+    def _connection(self) -> Connection:
+        return Connection(self.engine, connection=self.pooled)
 
     @cached_property
     def session(self) -> Session:
@@ -48,9 +67,22 @@ class UnitOfWork:
         """Run `callback` once the transaction has committed (never if it rolls back)."""
         self._after_commit.append(callback)
 
-    def flush(self) -> None:
+    # --- the transaction (driven by `Database`) ----------------------------------------------------------------
+    def commit(self) -> None:
         if "session" in self.__dict__:
+            self.raw.sync()
             self.session.flush()
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        """Give the driver connection back to the pool (through the SQLAlchemy connection if one was made)."""
+        if "_connection" in self.__dict__:
+            self._connection.close()
+        else:
+            self.pooled.close()
 
     def committed(self) -> None:
         for callback in self._after_commit:
@@ -92,3 +124,15 @@ class UnitOfWork:
     @cached_property
     def files(self) -> FileStore:
         return FileStore(self)
+
+    @cached_property
+    def calendar(self) -> CalendarStore:
+        return CalendarStore(self)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        return AccountStore(self)
+
+    @cached_property
+    def web_sessions(self) -> WebSessionStore:
+        return WebSessionStore(self)

@@ -1,12 +1,9 @@
 """Who may see a dossier or a task: the rules of engine.domain.permissions with the facts they need, read from the
 database (involvement, the dossier's procedure) and the catalogue (the procedure's resolving division)."""
 
-from sqlalchemy import exists, select
-
 from engine.domain.catalogue import Catalogue
 from engine.domain.permissions import DIVISION_ROLES, lanes_of, may_view_dossier
 from engine.persistence.db import Database
-from engine.persistence.models import Dossier, HistoryEvent, Instance, UserTask
 
 
 class AccessService:
@@ -17,23 +14,11 @@ class AccessService:
         """True if `username` received the dossier `code`, acted on it, or one of its open tasks is in `role`'s
         lanes. False for a dossier or instance that does not exist."""
         lanes = lanes_of(role)
-        with self.db.read() as session:
-            if session.scalar(select(exists().where(Dossier.code == code, Dossier.received_by == username))):
-                return True
-            if lanes and session.scalar(
-                select(exists().where(UserTask.instance_code == code, UserTask.lane.in_(lanes)))
-            ):
-                return True
-            return bool(
-                session.scalar(
-                    select(
-                        exists().where(
-                            HistoryEvent.instance_id == Instance.id,
-                            Instance.code == code,
-                            HistoryEvent.actor == username,
-                        )
-                    )
-                )
+        with self.db.reading() as uow:
+            return (
+                uow.dossiers.received_by(code, username)
+                or bool(lanes and uow.tasks.open_in_lanes(code, lanes))
+                or uow.history.acted(code, username)
             )
 
     def may_view(self, code: str, username: str, role: str, division: str = "") -> bool:
@@ -42,8 +27,8 @@ class AccessService:
         if may_view_dossier(role, involved=False):
             return True
         if role in DIVISION_ROLES:
-            with self.db.read() as session:
-                procedure_code = session.scalar(select(Dossier.procedure_code).where(Dossier.code == code))
+            with self.db.reading() as uow:
+                procedure_code = uow.dossiers.procedure_of(code)
             return may_view_dossier(role, False, division, self.catalogue.division_of(procedure_code))
         return may_view_dossier(role, self.involved(code, username, role))
 

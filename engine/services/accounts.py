@@ -2,19 +2,18 @@
 
 import hashlib
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select, update
 
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
 from engine.domain.permissions import ROLES
 from engine.persistence.db import Database
-from engine.persistence.models import Account, ApiToken, SignInAttempt, WebSession
+from engine.persistence.models import Account
+from engine.persistence.unit_of_work import UnitOfWork
 
 # Failed sign-ins counted over this window: for one account from one source (an IP address), and for one source
 # across accounts. Neither lets someone else's guessing lock an officer out of their own machine. Above them, a
@@ -56,16 +55,6 @@ def account_info(account: Account) -> AccountInfo:
     return AccountInfo(account.username, account.full_name, account.role, account.division, account.active)
 
 
-def end_sessions_of(session, account_id: int, now: datetime, why: str) -> int:
-    """End every open web session of `account_id` inside the caller's transaction `session`; how many ended."""
-    result = session.execute(
-        update(WebSession)
-        .where(WebSession.account_id == account_id, WebSession.ended_at.is_(None))
-        .values(ended_at=now, ended_why=why)
-    )
-    return result.rowcount or 0
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -87,8 +76,8 @@ class AccountService:
             problems["password"] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
         if problems:
             raise ValidationError("Không tạo được tài khoản: " + "; ".join(problems.values()), problems)
-        with self.db.transaction() as session:
-            existing = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+        with self.db.unit_of_work() as uow:
+            existing = uow.accounts.get(username)
             if existing is not None:
                 if not exist_ok:
                     raise Conflict(f"Tài khoản {username} đã có; chọn tên đăng nhập khác")
@@ -101,36 +90,28 @@ class AccountService:
                 password_hash=self._hasher.hash(password),
                 active=True,
             )
-            session.add(account)
+            uow.accounts.add(account)
             return account_info(account)
 
     def get(self, username: str) -> AccountInfo:
         """The account `username` (active or not). Raises NotFound."""
-        with self.db.read() as session:
-            account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
-            if account is None:
-                raise NotFound(f"Không có tài khoản {username}")
-            return account_info(account)
+        with self.db.reading() as uow:
+            return account_info(self._account(uow, username))
 
     def all(self) -> list[AccountInfo]:
-        with self.db.read() as session:
-            return [account_info(a) for a in session.scalars(select(Account).order_by(Account.role, Account.username))]
+        with self.db.reading() as uow:
+            return [account_info(a) for a in uow.accounts.by_role()]
 
     def update(self, username: str, *, full_name: str, role: str, division: str, active: bool) -> AccountInfo:
         """Change an account's name, role, division and whether it may sign in. Raises ValidationError, NotFound."""
         problems = _check(username=username, full_name=full_name, role=role, division=division)
         if problems:
             raise ValidationError("Không sửa được tài khoản: " + "; ".join(problems.values()), problems)
-        with self.db.transaction() as session:
-            account = self._account(session, username)
+        with self.db.unit_of_work() as uow:
+            account = self._account(uow, username)
             if account.role == "admin" and account.active and (role != "admin" or not active):
                 # Nobody could manage accounts any more, and only the database could undo it.
-                others = session.scalar(
-                    select(func.count()).where(
-                        Account.role == "admin", Account.active.is_(True), Account.id != account.id
-                    )
-                )
-                if not others:
+                if not uow.accounts.other_active_admins(account.id):
                     which = "role" if role != "admin" else "active"
                     raise ValidationError(
                         "Phải còn ít nhất một quản trị viên đang hoạt động; tạo hoặc mở khoá quản trị viên khác trước",
@@ -138,7 +119,7 @@ class AccountService:
                     )
             account.full_name, account.role, account.division = full_name.strip(), role, division.strip()
             if account.active and not active:
-                end_sessions_of(session, account.id, self.clock.now(), "locked")
+                uow.web_sessions.end_all_of(account.id, self.clock.now(), "locked")
             account.active = active
             return account_info(account)
 
@@ -148,13 +129,13 @@ class AccountService:
             raise ValidationError(
                 f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", {"password": f"ít nhất {MIN_PASSWORD} ký tự"}
             )
-        with self.db.transaction() as session:
-            account = self._account(session, username)
+        with self.db.unit_of_work() as uow:
+            account = self._account(uow, username)
             account.password_hash = self._hasher.hash(password)
-            end_sessions_of(session, account.id, self.clock.now(), "password")
+            uow.web_sessions.end_all_of(account.id, self.clock.now(), "password")
 
-    def _account(self, session, username: str) -> Account:
-        account = session.scalars(select(Account).where(Account.username == username)).one_or_none()
+    def _account(self, uow: UnitOfWork, username: str) -> Account:
+        account = uow.accounts.get(username)
         if account is None:
             raise NotFound(f"Không có tài khoản {username}")
         return account
@@ -163,18 +144,16 @@ class AccountService:
     def authenticate(self, username: str, password: str, source: str = "") -> AccountInfo | None:
         """The active account if the password is right, else None. Every attempt is recorded.
 
-        Raises TooManyAttempts (without checking the password) after too many recent failures for this account from
-        this source, or from this source, or, for a source the account has not signed in from lately, overall;
-        until the oldest of them leaves the window.
+        Raises TooManyAttempts (without checking the password) after too many recent failures for the account from
+        `source`, or from `source`, or overall (unless the account signed in from `source` lately), until the oldest
+        of them leaves the window.
         """
         username = (username or "")[:100]  # as recorded below, so that long names are counted too
         source = (source or "")[:100]
         now = self.clock.now()
-        with self.db.transaction() as session:
-            self._throttle(session, username, source, now)
-            account = session.scalars(
-                select(Account).where(Account.username == username, Account.active.is_(True))
-            ).one_or_none()
+        with self.db.unit_of_work() as uow:
+            self._throttle(uow, username, source, now)
+            account = uow.accounts.active(username)
             ok = False
             if account is None:
                 self._hasher.hash(password)  # same cost whether or not the account exists
@@ -183,41 +162,23 @@ class AccountService:
                     ok = self._hasher.verify(account.password_hash, password)
                 except VerificationError:
                     ok = False
-            session.add(SignInAttempt(username=username, source=source, at=now, succeeded=ok))
-            return account_info(account) if ok else None
+            uow.accounts.record_attempt(username, source, now, ok)
+            return account_info(account) if ok and account is not None else None
 
-    def _throttle(self, session, username: str, source: str, now: datetime) -> None:
+    def _throttle(self, uow: UnitOfWork, username: str, source: str, now: datetime) -> None:
         since = now - ATTEMPT_WINDOW
-        failed = (SignInAttempt.at > since, SignInAttempt.succeeded.is_(False))
-        limits = [((SignInAttempt.username == username, SignInAttempt.source == source), MAX_FAILURES_PER_PAIR)]
+        limits: list[tuple[dict[str, str], int]] = [({"username": username, "source": source}, MAX_FAILURES_PER_PAIR)]
         if source:
-            limits.append(((SignInAttempt.source == source,), MAX_FAILURES_PER_SOURCE))
-        limits.append(((), self.ceiling))
+            limits.append(({"source": source}, MAX_FAILURES_PER_SOURCE))
+        limits.append(({}, self.ceiling))
         for where, limit in limits:
-            count, oldest = session.execute(
-                select(func.count(), func.min(SignInAttempt.at)).where(*where, *failed)
-            ).one()
-            if count < limit:
+            count, oldest = uow.accounts.failures_since(since=since, **where)
+            if count < limit or oldest is None:
                 continue
-            if not where and self._known(session, username, source, now):
+            if not where and source and uow.accounts.signed_in_from(username, source, since=now - KNOWN_SOURCE):
                 continue  # the ceiling does not hold back an officer at a machine they use
             wait = int((oldest + ATTEMPT_WINDOW - now).total_seconds()) + 1
             raise TooManyAttempts(f"Đăng nhập sai quá nhiều lần; thử lại sau {max(1, (wait + 59) // 60)} phút", wait)
-
-    @staticmethod
-    def _known(session, username: str, source: str, now: datetime) -> bool:
-        """Whether `username` signed in successfully from `source` within KNOWN_SOURCE."""
-        return bool(
-            source
-            and session.scalar(
-                select(func.count()).where(
-                    SignInAttempt.username == username,
-                    SignInAttempt.source == source,
-                    SignInAttempt.succeeded.is_(True),
-                    SignInAttempt.at > now - KNOWN_SOURCE,
-                )
-            )
-        )
 
     # --- API tokens -------------------------------------------------------------------------------------------
     def create_token(self, username: str, name: str) -> str:
@@ -227,13 +188,8 @@ class AccountService:
         if len(name.strip()) > 200:
             raise ValidationError("Tên mã truy cập dài quá 200 ký tự", {"name": "tên mã truy cập dài quá 200 ký tự"})
         token = "mc_" + secrets.token_urlsafe(32)
-        with self.db.transaction() as session:
-            account = self._account(session, username)
-            session.add(
-                ApiToken(
-                    account_id=account.id, name=name.strip(), token_hash=_token_hash(token), created_at=self.clock.now()
-                )
-            )
+        with self.db.unit_of_work() as uow:
+            uow.accounts.add_token(self._account(uow, username), name.strip(), _token_hash(token), self.clock.now())
         return token
 
     def token_account(self, token: str) -> AccountInfo | None:
@@ -242,48 +198,30 @@ class AccountService:
         if not token:
             return None
         now = self.clock.now()
-        with self.db.read() as session:
-            found = session.execute(
-                select(ApiToken.id, ApiToken.last_used_at, Account)
-                .join(Account, ApiToken.account_id == Account.id)
-                .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
-            ).first()
-            if found is None or not found.Account.active:
+        with self.db.reading() as uow:
+            found = uow.accounts.token_in_force(_token_hash(token))
+            if found is None or not found[2].active:
                 return None
-            account = account_info(found.Account)
-        if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_PRECISION:
-            with self.db.transaction() as session:
-                session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+            token_id, last_used_at, account = found[0], found[1], account_info(found[2])
+        if last_used_at is None or now - last_used_at >= TOKEN_USE_PRECISION:
+            with self.db.unit_of_work() as uow:
+                uow.accounts.token_used(token_id, now)
         return account
 
     def tokens(self) -> list[TokenInfo]:
-        with self.db.read() as session:
-            rows = session.execute(
-                select(ApiToken, Account.username)
-                .join(Account, ApiToken.account_id == Account.id)
-                .order_by(ApiToken.id)
-            )
+        with self.db.reading() as uow:
             return [
                 TokenInfo(t.id, username, t.name, t.created_at, t.last_used_at, t.revoked_at is not None)
-                for t, username in rows
+                for t, username in uow.accounts.tokens()
             ]
 
     def revoke_token(self, token_id: int) -> None:
-        with self.db.transaction() as session:
-            token = session.get(ApiToken, token_id)
+        with self.db.unit_of_work() as uow:
+            token = uow.accounts.token(token_id)
             if token is None:
                 raise NotFound(f"Không có mã truy cập số {token_id}")
             if token.revoked_at is None:
                 token.revoked_at = self.clock.now()
-
-
-def full_names(session, actors: Iterable[str]) -> dict[str, str]:
-    """Username -> full name, for the actors (of history events, in `session`) that have an account."""
-    wanted = sorted({a for a in actors if a and a != "system"})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Account.username, Account.full_name).where(Account.username.in_(wanted)))
-    return {username: full_name for username, full_name in rows if full_name}
 
 
 def _check(*, username: str, full_name: str, role: str, division: str) -> dict[str, str]:
@@ -324,3 +262,4 @@ DEMO_DIVISION_ACCOUNTS = [
     ("truongphong.tdc", "Trịnh Văn Khoa", "division_head", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
 ]
 DEMO_PASSWORD = "motcua-demo"
+

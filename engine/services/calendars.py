@@ -3,18 +3,16 @@
 import threading
 import time as _monotonic
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
-
-from sqlalchemy import select
 
 from engine.domain.calendar import Kind, OfficeHours, Override, WorkingCalendar
 from engine.domain.calendar_data import load_overrides
 from engine.domain.clock import Clock
 from engine.domain.deadlines import timer_helpers
 from engine.domain.errors import ValidationError
+from engine.persistence.calendar import OverrideRecord
 from engine.persistence.db import Database
-from engine.persistence.models import CalendarOverride
 
 
 @dataclass(frozen=True)
@@ -24,17 +22,6 @@ class CalendarSettings:
     hours_per_day: float = 8
     cutoff: time | None = None  # a dossier received at or after it starts counting the next working morning
     reload_seconds: float = 60.0
-
-
-@dataclass(frozen=True)
-class OverrideRecord:
-    """An administrator's override as stored: the day, "off" | "work", the reason, who declared it and when."""
-
-    day: date
-    kind: str
-    reason: str
-    created_by: str
-    created_at: datetime
 
 
 class CalendarService:
@@ -56,10 +43,8 @@ class CalendarService:
             return self._cached
 
     def _build(self) -> WorkingCalendar:
-        with self.db.read() as session:
-            admin = [
-                Override(r.day, _kind(r.kind), r.reason, "admin") for r in session.scalars(select(CalendarOverride))
-            ]
+        with self.db.reading() as uow:
+            admin = [Override(r.day, _kind(r.kind), r.reason, "admin") for r in uow.calendar.all()]
         by_day = {o.day: o for o in self._shipped}
         by_day.update({o.day: o for o in admin})
         return WorkingCalendar(
@@ -74,35 +59,21 @@ class CalendarService:
             raise ValidationError(
                 "a reason is required (e.g. the decision that announced the swap)", {"reason": "required"}
             )
-        with self.db.transaction() as session:
-            row = session.get(CalendarOverride, day)
-            if row is None:
-                row = CalendarOverride(
-                    day=day, kind=kind, reason=reason.strip(), created_at=self.clock.now(), created_by=actor
-                )
-                session.add(row)
-            else:
-                row.kind, row.reason, row.created_at, row.created_by = kind, reason.strip(), self.clock.now(), actor
+        with self.db.unit_of_work() as uow:
+            uow.calendar.put(day, kind, reason.strip(), self.clock.now(), actor)
         self.invalidate()
         return Override(day, _kind(kind), reason.strip(), "admin")
 
     def overrides(self, year: int) -> list[OverrideRecord]:
         """The administrators' overrides in `year`, in date order, with who declared them and when."""
-        with self.db.read() as session:
-            rows = session.scalars(
-                select(CalendarOverride)
-                .where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
-                .order_by(CalendarOverride.day)
-            )
-            return [OverrideRecord(r.day, r.kind, r.reason, r.created_by, r.created_at) for r in rows]
+        with self.db.reading() as uow:
+            return uow.calendar.in_year(year)
 
     def remove_override(self, day: date) -> bool:
-        with self.db.transaction() as session:
-            row = session.get(CalendarOverride, day)
-            if row is not None:
-                session.delete(row)
+        with self.db.unit_of_work() as uow:
+            removed = uow.calendar.remove(day)
         self.invalidate()
-        return row is not None
+        return removed
 
     def invalidate(self) -> None:
         with self._lock:

@@ -3,15 +3,12 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from engine.bpmn.allotments import check_allotments
 from engine.bpmn.parsing import ParsedProcess, parse_files
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
 from engine.domain.errors import ProcessDefinitionError, ValidationError
 from engine.persistence.db import Database
-from engine.persistence.models import ProcessVersion
 
 
 @dataclass(frozen=True)
@@ -63,21 +60,8 @@ class DeployService:
 
     def _deployed_sources(self) -> dict[str, str]:
         """The files of the latest version of every process, so new files may call deployed ones."""
-        with self.db.read() as session:
-            latest = (
-                select(ProcessVersion.process_id, func.max(ProcessVersion.number).label("n"))
-                .group_by(ProcessVersion.process_id)
-                .subquery()
-            )
-            rows = session.scalars(
-                select(ProcessVersion).join(
-                    latest, (ProcessVersion.process_id == latest.c.process_id) & (ProcessVersion.number == latest.c.n)
-                )
-            )
-            sources: dict[str, str] = {}
-            for row in rows:
-                sources.update(row.sources)
-            return sources
+        with self.db.reading() as uow:
+            return uow.versions.latest_sources()
 
     def check(self, files: dict[str, bytes]) -> list[VersionInfo]:
         """Validate without deploying. Raises ProcessDefinitionError naming file, element and problem."""
@@ -88,40 +72,21 @@ class DeployService:
         parsed = self._parse(files)
         now = self.clock.now()
         out = []
-        with self.db.transaction() as session:
+        with self.db.unit_of_work() as uow:
             for process in parsed.values():
-                existing = session.scalars(
-                    select(ProcessVersion).where(
-                        ProcessVersion.process_id == process.process_id,
-                        ProcessVersion.version_hash == process.version_hash,
-                    )
-                ).one_or_none()
+                existing = uow.versions.by_hash(process.process_id, process.version_hash)
                 if existing is not None:
                     out.append(
                         VersionInfo(existing.process_id, existing.name, existing.number, existing.version_hash, False)
                     )
                     continue
-                number = (
-                    session.scalar(
-                        select(func.max(ProcessVersion.number)).where(ProcessVersion.process_id == process.process_id)
-                    )
-                    or 0
-                ) + 1
-                session.add(
-                    ProcessVersion(
-                        process_id=process.process_id,
-                        number=number,
-                        name=process.name,
-                        version_hash=process.version_hash,
-                        sources=process.sources,
-                        deployed_at=now,
-                        deployed_by=actor,
-                    )
+                number = uow.versions.next_number(process.process_id)
+                uow.versions.add(
+                    process.process_id, number, process.name, process.version_hash, process.sources, now, actor
                 )
                 out.append(VersionInfo(process.process_id, process.name, number, process.version_hash, True))
         return out
 
     def versions(self) -> list[VersionInfo]:
-        with self.db.read() as session:
-            rows = session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.number))
-            return [VersionInfo(r.process_id, r.name, r.number, r.version_hash, False) for r in rows]
+        with self.db.reading() as uow:
+            return [VersionInfo(r.process_id, r.name, r.number, r.version_hash, False) for r in uow.versions.all()]

@@ -1,7 +1,7 @@
-"""Forms of a dossier (Mẫu 01-05), the register (Mẫu 06) and the monthly late report, built from stored data.
+"""The forms of a dossier (Mẫu 01-05), built from stored data (the register and the late report: `reports`).
 
-Read-only use cases: each reads the dossier rows and the history of their instances in one read transaction, then
-hands plain values to the pure renderers of `engine.forms.render` (contexts documented there).
+Read-only use cases: each reads the dossier row and the history of its instance in one read transaction, then hands
+plain values to the pure renderers of `engine.forms.render` (contexts documented there).
 
 Where the values come from:
 - Mẫu 01: the dossier (applicant, documents received with their originals and copies, dates, delivery, the officer
@@ -14,52 +14,49 @@ Where the values come from:
 Officers appear by their full name when they have an account, else by the name they acted under.
 """
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
+from engine.domain.deadlines import time_limit_vi
 from engine.domain.errors import NotFound, ValidationError
 from engine.domain.permissions import ONE_STOP_LANE
-from engine.domain.portal import status_label
 from engine.forms import render as forms
 from engine.persistence.db import Database
-from engine.persistence.models import Dossier, HistoryEvent
-from engine.services.accounts import full_names
+from engine.persistence.dossiers import DossierRow
+from engine.persistence.history import EventRow
+from engine.persistence.unit_of_work import UnitOfWork
 from engine.services.calendars import CalendarService
-from engine.services.late_report import DossierFacts, LateDossier, late_dossier, late_report_csv
 from engine.services.settings import Settings
-from engine.services.task_history import actor_before, first_at, last_of, steps
+from engine.services.task_history import actor_before, last_of, steps
 
 DOSSIER_FORMS = ("mau_01", "mau_02", "mau_03", "mau_04", "mau_05")
 LETTER = "dossier:letter:queued"
 APPLICANT_UNIT = "Tổ chức, cá nhân"
-_CHUNK = 500  # instance ids per IN (...) when loading the history of many dossiers
-_UNITS_VI = {"wd": "ngày làm việc", "wh": "giờ làm việc", "d": "ngày"}
 
 
 @dataclass
 class _Loaded:
-    row: Dossier
-    events: list[Any]  # rows of _EVENT_COLUMNS
+    row: DossierRow
+    events: list[EventRow]
     names: dict[str, str]
     procedure: Procedure | None
 
 
-def time_limit_vi(limit: tuple[float, str]) -> str:
-    """The statutory time limit as Mẫu 01 words it: (11, "wd") -> "11 ngày làm việc", (0.5, "wd") -> "0,5 ngày làm
-    việc", (8, "wh") -> "8 giờ làm việc", (30, "d") -> "30 ngày"."""
-    return f"{limit[0]:g}".replace(".", ",") + f" {_UNITS_VI[limit[1]]}"
+def letterhead(settings: Settings, issued_at: datetime | date) -> dict:
+    """The agency's heading of every form and register, issued at `issued_at`."""
+    return {
+        "agency": {"parent": settings.agency_parent, "name": settings.agency_name, "title": settings.agency_title},
+        "place": settings.agency_place,
+        "issued_at": issued_at,
+    }
 
 
 class DocumentService:
-    """Builds and renders the forms, the register and the late report. Raises NotFound for an unknown dossier and
-    ValidationError (in Vietnamese) for an unknown form, a bad date range or month."""
+    """Builds and renders the forms of a dossier. Raises NotFound for an unknown dossier and ValidationError (in
+    Vietnamese) for an unknown form."""
 
     def __init__(
         self, db: Database, clock: Clock, catalogue: Catalogue | None, calendars: CalendarService, settings: Settings
@@ -81,8 +78,8 @@ class DocumentService:
                 "(Mẫu 06 là sổ theo dõi: motcua register export)",
                 {"form": "không có biểu mẫu này"},
             )
-        with self.db.read() as session:
-            loaded = self._load(session, code)
+        with self.db.reading() as uow:
+            loaded = self._load(uow, code)
         basis = loaded.procedure.form_set if loaded.procedure else forms.DEFAULT_LEGAL_BASIS
         return builder(self, loaded), basis
 
@@ -98,8 +95,8 @@ class DocumentService:
     def preview_mau_04(self, code: str, reason: str, new_appointment: datetime | None) -> str:
         """The HTML of the apology letter (Mẫu 04) dossier `code` would get with a draft `reason` and new date, before
         anything is decided or sent (the apology task's page shows it as the specialist writes). Raises NotFound."""
-        with self.db.read() as session:
-            loaded = self._load(session, code)
+        with self.db.reading() as uow:
+            loaded = self._load(uow, code)
         row = loaded.row
         context = {
             **self._base(loaded, self.clock.now()),
@@ -112,27 +109,18 @@ class DocumentService:
         basis = loaded.procedure.form_set if loaded.procedure else forms.DEFAULT_LEGAL_BASIS
         return forms.render_html("mau_04", context, basis)
 
-    def _load(self, session: Session, code: str) -> _Loaded:
-        row = session.scalars(select(Dossier).where(Dossier.code == code)).one_or_none()
+    def _load(self, uow: UnitOfWork, code: str) -> _Loaded:
+        row = uow.dossiers.row(code)
         if row is None:
             raise NotFound(f"không có hồ sơ {code}")
-        events = _events(session, [row.instance_id]).get(row.instance_id, []) if row.instance_id else []
-        names = full_names(session, [row.received_by, *(e.actor for e in events)])
-        session.expunge(row)  # keep its loaded values: the read transaction's rollback would expire them
+        events = uow.history.events(row.instance_id) if row.instance_id else []
+        names = uow.accounts.full_names([row.received_by, *(e.actor for e in events)])
         return _Loaded(row, events, names, self.catalogue.get(row.procedure_code))
-
-    def _header(self, issued_at: datetime | date) -> dict:
-        s = self.settings
-        return {
-            "agency": {"parent": s.agency_parent, "name": s.agency_name, "title": s.agency_title},
-            "place": s.agency_place,
-            "issued_at": issued_at,
-        }
 
     def _base(self, d: _Loaded, issued_at: datetime) -> dict:
         applicant = d.row.applicant or {}
         return {
-            **self._header(issued_at),
+            **letterhead(self.settings, issued_at),
             "dossier_code": d.row.code,
             "receiving_unit": self.settings.receiving_unit,
             "applicant": {key: applicant.get(key) or "" for key in ("name", "address", "phone", "email")},
@@ -159,7 +147,7 @@ class DocumentService:
             **self._base(d, row.received_at),
             "documents": documents,
             "sets": 1,
-            "time_limit": time_limit_vi(d.procedure.time_limit) if d.procedure else "",
+            "time_limit": time_limit_vi(*d.procedure.time_limit) if d.procedure else "",
             "received_at": row.received_at,
             "appointment": _moment((letter.payload if letter else {}).get("appointment")) or row.original_appointment,
             "delivery": row.result_delivery,
@@ -172,13 +160,13 @@ class DocumentService:
         page (without it, the template prints the code alone)."""
         return {"qr": f"{self.settings.public_url}/tra-cuu?ma={code}"} if self.settings.public_url else {}
 
-    def _letter(self, d: _Loaded, form: str, title: str) -> Any:
+    def _letter(self, d: _Loaded, form: str, title: str) -> EventRow:
         letter = last_of(d.events, LETTER, form=form)
         if letter is None:
             raise NotFound(f"Hồ sơ {d.row.code} chưa có {title}: quy trình chưa lập biểu mẫu {form} cho hồ sơ này")
         return letter
 
-    def _officer(self, d: _Loaded, letter: Any) -> str:
+    def _officer(self, d: _Loaded, letter: EventRow) -> str:
         actor = actor_before(d.events, letter.seq) or d.row.received_by
         return d.names.get(actor, actor)
 
@@ -275,110 +263,6 @@ class DocumentService:
             "handovers": handovers,
         }
 
-    # --- the register (Mẫu 06) -----------------------------------------------------------------------------------
-    def register(self, received_from: date, received_to: date) -> list[dict]:
-        """One row per dossier received from `received_from` to `received_to` (whole days, Vietnam time), in order of
-        reception, with the keys `register_csv` takes."""
-        start, end = _day_range(received_from, received_to)
-        with self.db.read() as session:
-            rows = list(
-                session.scalars(
-                    select(Dossier)
-                    .where(Dossier.received_at >= start, Dossier.received_at < end)
-                    .order_by(Dossier.received_at, Dossier.id)
-                )
-            )
-            history = _events(session, [r.instance_id for r in rows if r.instance_id])
-            session.expunge_all()
-        return [self._register_row(row, history.get(row.instance_id or 0, [])) for row in rows]
-
-    def _register_row(self, row: Dossier, events: Sequence[Any]) -> dict:
-        procedure = self.catalogue.get(row.procedure_code)
-        applicant = row.applicant or {}
-        transferred = next(
-            (s.ready_at for s in steps(events) if s.lane and s.lane != ONE_STOP_LANE), None
-        )  # the first step outside the one-stop section
-        notes = []
-        if row.status in (3, 5, 7, 8):
-            notes.append(status_label(row.status))
-        if row.extension_count:
-            notes.append(f"Hẹn lại ngày trả (hẹn ban đầu {forms.vn_stamp(row.original_appointment)})")
-        return {
-            "code": row.code,
-            "procedure": procedure.name if procedure else row.procedure_code,
-            "applicant": applicant.get("name") or "",
-            "address": applicant.get("address") or "",
-            "phone": applicant.get("phone") or "",
-            "resolving_unit": procedure.division if procedure else "",
-            "received_at": row.received_at,
-            "appointment": row.appointment,
-            "transferred_at": transferred,
-            "result_received_at": first_at(events, "dossier:status:changed", status=9),
-            "returned_at": row.returned_at,
-            "note": "; ".join(notes),
-        }
-
-    def register_csv(self, received_from: date, received_to: date) -> str:
-        """Mẫu 06 for the range as CSV text (with a byte-order mark: write it as UTF-8)."""
-        return forms.register_csv(self.register(received_from, received_to))
-
-    def register_pdf(self, received_from: date, received_to: date) -> bytes:
-        """Mẫu 06 for the range as an A4 landscape PDF."""
-        context = {
-            **self._header(self.clock.now()),
-            "book": str(received_from.year),
-            "period": _period(received_from, received_to),
-            "rows": self.register(received_from, received_to),
-        }
-        return forms.render_pdf(forms.render_html("mau_06", context))
-
-    # --- the monthly late report ---------------------------------------------------------------------------------
-    def late_report(self, year: int, month: int) -> list[LateDossier]:
-        """Dossiers whose processing ended late in the month, or that were still open past their date at its end (at
-        now, for the current month), earliest received first; see `engine.services.late_report`."""
-        start, end = _month(year, month)
-        now = self.clock.now()
-        if start > now:
-            raise ValidationError(
-                f"Tháng {month:02d}/{year} chưa bắt đầu; chọn một tháng đã qua hoặc tháng này", {"month": "tương lai"}
-            )
-        with self.db.read() as session:
-            rows = list(
-                session.scalars(
-                    select(Dossier)
-                    .where(
-                        Dossier.received_at < end,
-                        or_(Dossier.processing_end_at.is_(None), Dossier.processing_end_at >= start),
-                    )
-                    .order_by(Dossier.received_at, Dossier.id)
-                )
-            )
-            history = _events(session, [r.instance_id for r in rows if r.instance_id])
-            names = full_names(session, [e.actor for events in history.values() for e in events])
-            session.expunge_all()
-        calendar, report = self.calendars.current(), []
-        for row in rows:
-            procedure = self.catalogue.get(row.procedure_code)
-            facts = DossierFacts(
-                row.code,
-                procedure.name if procedure else row.procedure_code,
-                (row.applicant or {}).get("name") or "",
-                row.received_at,
-                row.appointment,
-                row.processing_end_at,
-                row.status,
-                row.supplement_count,
-                row.extension_count,
-            )
-            line = late_dossier(facts, history.get(row.instance_id or 0, []), start, end, now, calendar, names)
-            if line is not None:
-                report.append(line)
-        return report
-
-    def late_report_csv(self, year: int, month: int) -> str:
-        """The late report as CSV text (with a byte-order mark: write it as UTF-8)."""
-        return late_report_csv(self.late_report(year, month))
-
 
 _BUILDERS = {
     "mau_01": DocumentService._mau_01,
@@ -390,31 +274,6 @@ _BUILDERS = {
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
-_EVENT_COLUMNS = (
-    HistoryEvent.instance_id,
-    HistoryEvent.seq,
-    HistoryEvent.tag,
-    HistoryEvent.at,
-    HistoryEvent.actor,
-    HistoryEvent.task_id,
-    HistoryEvent.payload,
-)
-
-
-def _events(session: Session, instance_ids: Iterable[int]) -> dict[int, list[Any]]:
-    ids = sorted(set(instance_ids))
-    found: dict[int, list[Any]] = {}
-    for first in range(0, len(ids), _CHUNK):
-        query = (
-            select(*_EVENT_COLUMNS)
-            .where(HistoryEvent.instance_id.in_(ids[first : first + _CHUNK]))
-            .order_by(HistoryEvent.instance_id, HistoryEvent.seq)
-        )
-        for event in session.execute(query):  # plain rows: they outlive the read transaction
-            found.setdefault(event.instance_id, []).append(event)
-    return found
-
-
 def _moment(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.utcoffset() is not None else None
@@ -437,41 +296,3 @@ def _missing(item: Any) -> dict:
     if isinstance(item, dict):
         return {"item": str(item.get("item") or item.get("name") or ""), "reason": str(item.get("reason") or "")}
     return {"item": str(item), "reason": ""}
-
-
-def _day_range(received_from: date, received_to: date) -> tuple[datetime, datetime]:
-    for name, value in (("from", received_from), ("to", received_to)):
-        if not isinstance(value, date) or isinstance(value, datetime):
-            raise ValidationError(f"ngày '{value}' không hợp lệ; cần một ngày (YYYY-MM-DD)", {name: "không phải ngày"})
-    if received_from > received_to:
-        raise ValidationError(
-            f"khoảng ngày sai: từ ngày {received_from:%d/%m/%Y} sau đến ngày {received_to:%d/%m/%Y}",
-            {"from": "sau ngày kết thúc"},
-        )
-    start = datetime.combine(received_from, time(0), VN_TZ)
-    return start, datetime.combine(received_to + timedelta(days=1), time(0), VN_TZ)
-
-
-def _period(received_from: date, received_to: date) -> str:
-    following = (received_to + timedelta(days=1)).day == 1
-    if (
-        received_from.day == 1
-        and following
-        and (received_from.year, received_from.month)
-        == (
-            received_to.year,
-            received_to.month,
-        )
-    ):
-        return f"Tháng {received_from.month} năm {received_from.year}"
-    return f"Từ ngày {received_from:%d/%m/%Y} đến ngày {received_to:%d/%m/%Y}"
-
-
-def _month(year: int, month: int) -> tuple[datetime, datetime]:
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationError(f"năm '{year}' không hợp lệ (2000-2100)", {"year": "2000-2100"})
-    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
-        raise ValidationError(f"tháng '{month}' không hợp lệ (1-12)", {"month": "1-12"})
-    start = datetime(year, month, 1, tzinfo=VN_TZ)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=VN_TZ)
-    return start, end

@@ -18,16 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from engine.bpmn.parsing import read_xml
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound
 from engine.persistence.db import Database
-from engine.persistence.models import Dossier, HistoryEvent, Instance, OutboxMessage, ProcessVersion, UserTask
 from engine.persistence.tasks import TaskFilter, TaskRow
-from engine.services.accounts import full_names
 from engine.services.calendars import CalendarService
 from engine.services.task_history import COMPLETED, steps
 
@@ -112,7 +107,11 @@ class DossierRecord:
     names: dict[str, str] = field(default_factory=dict)  # username -> full name, for everyone who acted on it
 
 
-def _vn(moment: datetime | None) -> datetime | None:
+def _vn(moment: datetime) -> datetime:
+    return moment.astimezone(VN_TZ)
+
+
+def _vn_or_none(moment: datetime | None) -> datetime | None:
     return moment.astimezone(VN_TZ) if moment is not None else None
 
 
@@ -122,35 +121,26 @@ class DossierRecordService:
 
     def record(self, code: str) -> DossierRecord:
         """Steps, history, letters, applicable forms and outbox messages of dossier `code`. Raises NotFound."""
-        with self.db.read() as session:
-            found = session.execute(
-                select(Dossier.instance_id, Dossier.received_by).where(Dossier.code == code)
-            ).first()
-            if found is None:
+        with self.db.reading() as uow:
+            dossier = uow.dossiers.row(code)
+            if dossier is None:
                 raise NotFound(f"không có hồ sơ {code}")
-            instance_id = found.instance_id
-            if instance_id is None:  # registered, its workflow not started yet (or failed to start)
-                return DossierRecord(code, names=full_names(session, [found.received_by]))
-            events = list(
-                session.execute(
-                    select(
-                        HistoryEvent.seq,
-                        HistoryEvent.tag,
-                        HistoryEvent.at,
-                        HistoryEvent.actor,
-                        HistoryEvent.task_id,
-                        HistoryEvent.payload,
-                    )
-                    .where(HistoryEvent.instance_id == instance_id)
-                    .order_by(HistoryEvent.seq)
-                )
-            )
-            names = full_names(session, [found.received_by, *(e.actor for e in events)])
+            if dossier.instance_id is None:  # registered, its workflow not started yet (or failed to start)
+                return DossierRecord(code, names=uow.accounts.full_names([dossier.received_by]))
+            events = uow.history.events(dossier.instance_id)
+            names = uow.accounts.full_names([dossier.received_by, *(e.actor for e in events)])
             outbox = [
-                Message(m.id, m.kind, m.state, _vn(m.created_at), _vn(m.sent_at), m.attempts, m.last_error, m.payload)
-                for m in session.scalars(
-                    select(OutboxMessage).where(OutboxMessage.instance_id == instance_id).order_by(OutboxMessage.id)
+                Message(
+                    m.id,
+                    m.kind,
+                    m.state,
+                    _vn(m.created_at),
+                    _vn_or_none(m.sent_at),
+                    m.attempts,
+                    m.last_error,
+                    m.payload,
                 )
+                for m in uow.outbox.of_instance(dossier.instance_id)
             ]
         now, calendar = self.clock.now(), self.calendars.current()
         step_lines = [
@@ -160,8 +150,8 @@ class DossierRecordService:
                 s.title,
                 s.lane,
                 _vn(s.ready_at),
-                _vn(s.due_at),
-                _vn(s.completed_at),
+                _vn_or_none(s.due_at),
+                _vn_or_none(s.completed_at),
                 s.actor,
                 names.get(s.actor or "", s.actor or ""),
                 s.result(calendar),
@@ -190,27 +180,18 @@ class DossierRecordService:
     def diagram(self, code: str) -> Diagram:
         """The diagram of dossier `code`'s process version with its marks. Raises NotFound for an unknown dossier,
         one whose workflow has not started, or a version whose files no longer declare its process."""
-        with self.db.read() as session:
-            instance_id = self._instance_id(session, code)
-            if instance_id is None:
+        with self.db.reading() as uow:
+            dossier = uow.dossiers.row(code)
+            if dossier is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            if dossier.instance_id is None:
                 raise NotFound(f"Hồ sơ {code} chưa có quy trình đang chạy nên chưa có sơ đồ")
-            version = session.scalars(
-                select(ProcessVersion)
-                .join(Instance, Instance.process_version_id == ProcessVersion.id)
-                .where(Instance.id == instance_id)
-            ).one()
-            process_id, number, sources = version.process_id, version.number, dict(version.sources)
-            current = list(
-                session.scalars(
-                    select(UserTask.name).where(UserTask.instance_id == instance_id).order_by(UserTask.ready_at)
-                )
-            )
-            completed = session.scalars(
-                select(HistoryEvent.payload)
-                .where(HistoryEvent.instance_id == instance_id, HistoryEvent.tag == COMPLETED)
-                .order_by(HistoryEvent.seq)
-            )
-            done = [p.get("task") for p in completed if p and p.get("task")]
+            version = uow.versions.of_instance(dossier.instance_id)
+            process_id, sources = uow.versions.sources(version.id)
+            current = uow.tasks.names_of(dossier.instance_id)
+            completed = uow.history.events(dossier.instance_id, (COMPLETED,))
+        done = [e.payload["task"] for e in completed if e.payload.get("task")]
+        number = version.number
         xml = _process_file(sources, process_id, code)
         calls = _call_sites(sources, process_id)
         return Diagram(
@@ -230,13 +211,6 @@ class DossierRecordService:
                 TaskFilter(lanes=(lane,), name=task_name), "ready_at", False, limit, max(0, int(offset))
             )
 
-    @staticmethod
-    def _instance_id(session: Session, code: str) -> int | None:
-        found = session.execute(select(Dossier.id, Dossier.instance_id).where(Dossier.code == code)).first()
-        if found is None:
-            raise NotFound(f"không có hồ sơ {code}")
-        return found.instance_id
-
 
 def _process_file(sources: dict[str, str], process_id: str, code: str) -> str:
     """The XML of the file that declares `process_id` (a version also stores the files it calls)."""
@@ -254,13 +228,13 @@ def _call_sites(sources: dict[str, str], process_id: str) -> dict[str, list[str]
     processes: dict[str, tuple[set[str], list[tuple[str, str]]]] = {}
     for name, xml in sorted(sources.items()):
         for process in read_xml(name, xml).iter(f"{_BPMN}process"):
-            ids = {element.get("id") for element in process.iter() if element.get("id")}
-            calls = [(c.get("id"), c.get("calledElement")) for c in process.iter(f"{_BPMN}callActivity")]
-            processes.setdefault(process.get("id"), (ids, calls))
+            ids = {str(element.get("id")) for element in process.iter() if element.get("id")}
+            calls = [(str(c.get("id")), str(c.get("calledElement"))) for c in process.iter(f"{_BPMN}callActivity")]
+            processes.setdefault(str(process.get("id")), (ids, calls))
     own = processes.get(process_id, (set(), []))[0]
     sites: dict[str, list[str]] = {}
     for call_id, called in processes.get(process_id, (set(), []))[1]:
-        pending, seen = [called], set()
+        pending, seen = [called], set[str]()
         while pending:
             current = pending.pop()
             if current in seen or current not in processes:

@@ -139,7 +139,7 @@ def contributions(fact: dict) -> dict[tuple[str, int], dict[str, float]]:
     if fact["status"] == 1:
         return {}
     procedure, online = fact["procedure_code"], fact["channel"] == 2
-    found = {
+    found: dict[tuple[str, int], dict[str, float]] = {
         (procedure, fact["received_day"]): {
             "received": 1,
             "received_online": int(online),

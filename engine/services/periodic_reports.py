@@ -21,9 +21,9 @@ from engine.domain.errors import ValidationError
 from engine.domain.report_periods import ReportPeriod, due_date, next_due, window
 from engine.persistence.db import Database
 from engine.persistence.indicators import IndicatorStore
-from engine.services.documents import DocumentService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import period_bounds
+from engine.services.registers import RegisterService
 
 
 @dataclass
@@ -136,12 +136,12 @@ class PeriodicReportService:
         clock: Clock,
         catalogue: Catalogue,
         projection: IndicatorProjection,
-        documents: DocumentService,
+        registers: RegisterService,
         cutoff_day: int,
         due_day: int,
     ):
         self.db, self.clock, self.catalogue, self.projection = db, clock, catalogue, projection
-        self.documents = documents
+        self.registers = registers
         self.cutoff_day, self.due_day = cutoff_day, due_day
 
     def next_due(self) -> tuple[ReportPeriod, date]:
@@ -210,7 +210,7 @@ class PeriodicReportService:
                 line.divisions or self._divisions_of(line.procedure),
                 line.reason,
             )
-            for line in self.documents.late_report(year, month)
+            for line in self.registers.late_report(year, month)
         ]
 
     def _divisions_of(self, procedure_name: str) -> tuple[str, ...]:

@@ -10,13 +10,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-
 from engine.domain.clock import Clock
 from engine.domain.errors import NotFound
 from engine.persistence.db import Database
-from engine.persistence.models import Account, WebSession
-from engine.services.accounts import AccountInfo, account_info, end_sessions_of
+from engine.persistence.models import Account
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.services.accounts import AccountInfo, account_info
 
 SEEN_PRECISION = timedelta(minutes=1)  # how finely last use is recorded: a page view is not a write each time
 
@@ -32,20 +31,9 @@ class SessionService:
     def start(self, username: str, source: str = "") -> str:
         """A new session for `username`; returns its token (kept by the cookie only). Raises NotFound."""
         token = secrets.token_urlsafe(32)
-        now = self.clock.now()
-        with self.db.transaction() as session:
-            account_id = session.scalar(select(Account.id).where(Account.username == username))
-            if account_id is None:
-                raise NotFound(f"Không có tài khoản {username}")
-            session.add(
-                WebSession(
-                    token_hash=_hash(token),
-                    account_id=account_id,
-                    source=(source or "")[:100],
-                    created_at=now,
-                    last_seen_at=now,
-                )
-            )
+        with self.db.unit_of_work() as uow:
+            account = self._account(uow, username)
+            uow.web_sessions.add(_hash(token), account.id, (source or "")[:100], self.clock.now())
         return token
 
     def account(self, token: str) -> AccountInfo | None:
@@ -54,57 +42,47 @@ class SessionService:
         if not token:
             return None
         now = self.clock.now()
-        with self.db.read() as session:
-            found = session.execute(
-                select(WebSession.id, WebSession.created_at, WebSession.last_seen_at, Account)
-                .join(Account, WebSession.account_id == Account.id)
-                .where(WebSession.token_hash == _hash(token), WebSession.ended_at.is_(None))
-            ).first()
-        if found is None:
+        with self.db.reading() as uow:
+            found = uow.web_sessions.open_with_account(_hash(token))
+            if found is None:
+                return None
+            session_id, created_at, last_seen_at, row = found
+            account = account_info(row)
+        expired = now - last_seen_at > self.idle or now - created_at > self.lifetime
+        if expired or not account.active:
+            with self.db.unit_of_work() as uow:
+                uow.web_sessions.end(session_id, now, "idle" if expired else "locked")
             return None
-        expired = now - found.last_seen_at > self.idle or now - found.created_at > self.lifetime
-        if expired or not found.Account.active:
-            self._end(found.id, now, "idle" if expired else "locked")
-            return None
-        if now - found.last_seen_at >= SEEN_PRECISION:
-            with self.db.transaction() as session:
-                session.execute(update(WebSession).where(WebSession.id == found.id).values(last_seen_at=now))
-        return account_info(found.Account)
+        if now - last_seen_at >= SEEN_PRECISION:
+            with self.db.unit_of_work() as uow:
+                uow.web_sessions.seen(session_id, now)
+        return account
 
     def end(self, token: str, why: str = "signed_out") -> None:
         """End the session `token` (signing out); nothing happens for an unknown or ended one."""
         if token:
-            with self.db.transaction() as session:
-                session.execute(
-                    update(WebSession)
-                    .where(WebSession.token_hash == _hash(token), WebSession.ended_at.is_(None))
-                    .values(ended_at=self.clock.now(), ended_why=why)
-                )
+            with self.db.unit_of_work() as uow:
+                uow.web_sessions.end_by_token(_hash(token), self.clock.now(), why)
 
     def end_all(self, username: str, why: str = "admin") -> int:
         """End every open session of `username` (an administrator's "end all sessions"); how many ended.
         Raises NotFound."""
-        with self.db.transaction() as session:
-            account_id = session.scalar(select(Account.id).where(Account.username == username))
-            if account_id is None:
-                raise NotFound(f"Không có tài khoản {username}")
-            return end_sessions_of(session, account_id, self.clock.now(), why)
+        with self.db.unit_of_work() as uow:
+            return uow.web_sessions.end_all_of(self._account(uow, username).id, self.clock.now(), why)
 
     def open_count(self, username: str) -> int:
         """How many sessions of `username` are open (not ended and not idle), for the administrator's page."""
         now = self.clock.now()
-        with self.db.read() as session:
-            rows = session.execute(
-                select(WebSession.created_at, WebSession.last_seen_at)
-                .join(Account, WebSession.account_id == Account.id)
-                .where(Account.username == username, WebSession.ended_at.is_(None))
-            )
-            return sum(1 for created, seen in rows if now - seen <= self.idle and now - created <= self.lifetime)
+        with self.db.reading() as uow:
+            sessions = uow.web_sessions.not_ended_of(username)
+        return sum(1 for created, seen in sessions if self._alive(created, seen, now))
 
-    def _end(self, session_id: int, now: datetime, why: str) -> None:
-        with self.db.transaction() as session:
-            session.execute(
-                update(WebSession)
-                .where(WebSession.id == session_id, WebSession.ended_at.is_(None))
-                .values(ended_at=now, ended_why=why)
-            )
+    def _alive(self, created: datetime, seen: datetime, now: datetime) -> bool:
+        return now - seen <= self.idle and now - created <= self.lifetime
+
+    @staticmethod
+    def _account(uow: UnitOfWork, username: str) -> Account:
+        account = uow.accounts.get(username)
+        if account is None:
+            raise NotFound(f"Không có tài khoản {username}")
+        return account

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,5 +90,5 @@ class Settings:
         )
 
     def with_overrides(self, values: Mapping[str, object]) -> "Settings":
-        known = {k: v for k, v in values.items() if k in self.__dataclass_fields__}
+        known: dict[str, Any] = {k: v for k, v in values.items() if k in self.__dataclass_fields__}
         return replace(self, **known)

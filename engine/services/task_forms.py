@@ -123,7 +123,7 @@ class TaskFormService:
             working, reason, _ = self.calendars.current().day_info(day)
             if not working:
                 why = f" ({reason})" if reason else ""
-                return f"ngày {day:%d/%m/%Y} là ngày nghỉ{why}; chọn một ngày làm việc"
+                return f"ngày {vn_date(day)} là ngày nghỉ{why}; chọn một ngày làm việc"
         return None
 
     def _appointment(self, code: str) -> datetime | None:

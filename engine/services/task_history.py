@@ -10,7 +10,7 @@ completion, before the next command), which is how a handover from one lane to t
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from engine.domain.timeliness import OfficeTime, Timeliness, classify
 
@@ -21,12 +21,21 @@ _COMMANDS = {COMPLETED, "instance:started", "instance:cancelled"}
 
 
 class EventLike(Protocol):
-    seq: int
-    tag: str
-    at: datetime
-    actor: str
-    task_id: str | None
-    payload: Any
+    @property
+    def seq(self) -> int: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def task_id(self) -> str | None: ...
+    @property
+    def payload(self) -> Any: ...
+
+
+E = TypeVar("E", bound=EventLike)
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def first_at(events: Sequence[EventLike], tag: str, **payload: Any) -> datetime 
     return None
 
 
-def last_of(events: Sequence[EventLike], tag: str, **payload: Any) -> EventLike | None:
+def last_of(events: Sequence[E], tag: str, **payload: Any) -> E | None:
     """The latest event tagged `tag` whose payload has the given values, or None."""
     for event in sorted(events, key=lambda e: e.seq, reverse=True):
         if event.tag == tag and all((event.payload or {}).get(k) == v for k, v in payload.items()):

@@ -32,6 +32,7 @@ from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
+from engine.services.registers import RegisterService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
@@ -58,6 +59,7 @@ class Services:
     dossiers: DossierService
     files: DossierFileService
     documents: DocumentService
+    registers: RegisterService  # the register of dossiers (Mẫu 06), the monthly late report
     task_list: TaskListService
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
@@ -103,6 +105,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     files = DossierFileService(db, clock, catalogue, instances)
     reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
     documents = DocumentService(db, clock, catalogue, calendars, settings)
+    registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
     return Services(
@@ -124,6 +127,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         dossiers=dossiers,
         files=files,
         documents=documents,
+        registers=registers,
         task_list=task_list,
         access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars),
@@ -147,7 +151,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.lookup_window_minutes,
         ),
         reports=PeriodicReportService(
-            db, clock, catalogue, projection, documents, settings.report_cutoff_day, settings.report_due_day
+            db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
         ),
     )
 

@@ -24,7 +24,7 @@ from flask import (
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
-from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
+from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, OPEN_STATUSES, STATUS_LABELS
 from engine.domain.timeliness import LABELS as TIMELINESS
 from engine.services.documents import DOSSIER_FORMS
 from web.auth import authorize_dossier, current_user, require
@@ -104,7 +104,7 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
         channel_labels=CHANNEL_LABELS,
         delivery_labels=DELIVERY_LABELS,
         timeliness=TIMELINESS,
-        open_dossier=dossier.processing_end_at is None and dossier.status in (1, 2, 4, 5, 6),
+        open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
     )
     return page, status
 

@@ -140,7 +140,7 @@ def test_forms_render_to_pdf(services, clock):
         assert name.endswith(f"{form}.pdf") and pdf.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
         assert view.code in text
-    register = services.documents.register_pdf(date(2026, 3, 1), date(2026, 3, 31))
+    register = services.registers.register_pdf(date(2026, 3, 1), date(2026, 3, 31))
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(register)).pages)
     assert view.code in "".join(text.split())  # the code wraps in its narrow column
 
@@ -161,18 +161,18 @@ def test_the_register_lists_the_dossier_on_its_reception_day_only(services, cloc
     view = receive(services)
     drive(services, clock, view.code)
 
-    [row] = services.documents.register(date(2026, 3, 2), date(2026, 3, 2))
+    [row] = services.registers.register(date(2026, 3, 2), date(2026, 3, 2))
     assert row["code"] == view.code and row["resolving_unit"] == "Phòng Quản lý chuyên ngành"
     assert row["transferred_at"] == PLAN[0][2]  # assigned in the division once the one-stop section passed it on
     assert row["returned_at"] == PLAN[-1][2]
-    lines = list(csv.reader(io.StringIO(services.documents.register_csv(date(2026, 3, 1), date(2026, 3, 2)))))
+    lines = list(csv.reader(io.StringIO(services.registers.register_csv(date(2026, 3, 1), date(2026, 3, 2)))))
     assert lines[0][:2] == ["\ufeffSTT", "Mã hồ sơ"]
     assert [line[1] for line in lines[1:]] == [view.code]
     assert lines[1][6] == "02/03/2026 08:00" and lines[1][10] == "18/03/2026 15:00"
-    assert services.documents.register(date(2026, 3, 3), date(2026, 3, 31)) == []
-    assert services.documents.register(date(2026, 3, 1), date(2026, 3, 1)) == []
+    assert services.registers.register(date(2026, 3, 3), date(2026, 3, 31)) == []
+    assert services.registers.register(date(2026, 3, 1), date(2026, 3, 1)) == []
     with pytest.raises(ValidationError, match="khoảng ngày sai"):
-        services.documents.register(date(2026, 3, 5), date(2026, 3, 1))
+        services.registers.register(date(2026, 3, 5), date(2026, 3, 1))
 
 
 def test_the_late_report_names_the_late_step_its_officer_and_lane(services, clock):
@@ -182,7 +182,7 @@ def test_the_late_report_names_the_late_step_its_officer_and_lane(services, cloc
     drive(services, clock, late.code)
     clock.set(datetime(2026, 4, 2, 9, 0, tzinfo=VN_TZ))  # the on-time one is still open, past its appointment
 
-    report = {line.code: line for line in services.documents.late_report(2026, 3)}
+    report = {line.code: line for line in services.registers.late_report(2026, 3)}
     assert set(report) == {late.code, on_time.code}
     line = report[late.code]
     assert line.state == "ended_late" and line.due == late.appointment
@@ -194,11 +194,11 @@ def test_the_late_report_names_the_late_step_its_officer_and_lane(services, cloc
     assert [s.name for s in still_open.steps] == ["tiep_nhan"]  # nobody took it: no officer
     assert still_open.officers == ()
 
-    lines = list(csv.reader(io.StringIO(services.documents.late_report_csv(2026, 3))))
+    lines = list(csv.reader(io.StringIO(services.registers.late_report_csv(2026, 3))))
     assert [line[1] for line in lines[1:]] == [late.code, on_time.code]
     assert lines[1][8:12] == ["Đã giải quyết quá hạn", "12.5", "Thẩm định hồ sơ, dự thảo giấy phép", "Lã Thị Thu Hà"]
-    assert services.documents.late_report(2026, 2) == []
+    assert services.registers.late_report(2026, 2) == []
     with pytest.raises(ValidationError, match="chưa bắt đầu"):
-        services.documents.late_report(2026, 5)
+        services.registers.late_report(2026, 5)
     with pytest.raises(ValidationError, match="tháng '13'"):
-        services.documents.late_report(2026, 13)
+        services.registers.late_report(2026, 13)

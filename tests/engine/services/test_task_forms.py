@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine.domain.clock import VN_TZ
-from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
+from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ScriptError, ValidationError
 from engine.forms.schema import EMPTY_SCHEMA
 from engine.services.task_forms import Upload
 from tests.conftest import deploy_shipped
@@ -131,6 +131,27 @@ def test_a_submitted_page_is_converted_validated_and_its_file_stored_with_the_do
     ]
     assert done.payload["data"]["attachment"] == {"id": stored.id, "filename": "du_thao.pdf"}
     assert done.payload["data"]["missing_items"] == []
+
+
+def test_a_completion_that_fails_after_storing_its_file_leaves_neither(services, monkeypatch):
+    """The files and the completion are one unit of work: a step that fails (here its script) keeps no file."""
+    code = receive(services, channel=1)
+    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {"specialist": "Lã Thu Hà"}, "ld")
+    task = open_task(services, code, "tham_dinh")
+    form = {"appraisal_result": ["approve"], "opinion": ["Đạt yêu cầu"], "missing_items.0.item": [""]}
+
+    def failing(workflow, task_id, data):
+        raise ScriptError("tham_dinh", "the script failed")
+
+    monkeypatch.setattr(services.runtime, "complete", failing)
+    with pytest.raises(ScriptError):
+        services.task_forms.submit(
+            task.task_id, form, {"attachment": Upload("du_thao.pdf", PDF, "application/pdf")}, "cv"
+        )
+
+    assert services.files.files(code) == []
+    assert open_task(services, code, "tham_dinh").task_id == task.task_id
+    assert "dossier:file:attached" not in [e.tag for e in services.instances.history(code)]
 
 
 def test_a_refused_upload_names_the_file_field(services):
