@@ -477,3 +477,42 @@ def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_o
     assert services.instances.get("H56-XL").status == "completed"
     assert [letter["form"] for letter in events(services, "H56-XL", "dossier:letter:queued")] == ["mau_01", "mau_04"]
     assert services.instances.verify("H56-XL").intact
+
+
+def _restored_equals_live(services, code: str) -> None:
+    """The workflow the cache holds for `code` is the one the database alone restores: same state, same ready tasks
+    and timers, same data (the cache is an optimisation only; a restart must change nothing)."""
+    with services.db.reading() as uow:
+        head = uow.instances.head_by_code(code)
+        assert head is not None
+        restored = services.runtime.restore(
+            services.runtime.process(head.process_version_id, lambda: uow.versions.sources(head.process_version_id)),
+            uow.instances.state(head.id),
+        )
+    held = services.live.peek(head.id)
+    assert held is not None, f"{code}: the cache holds no workflow after a step"
+    revision, live = held
+    assert revision == head.revision, f"{code}: the cache holds revision {revision}, the database {head.revision}"
+    assert services.runtime.dump(restored) == services.runtime.dump(live)
+    assert restored.scan() == live.scan()
+    assert restored.data == live.data
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_after_every_step_the_database_alone_restores_the_live_workflow(services, procedure, clock):
+    """Every step of the main path of every shipped procedure, and the timers of a day's wait between steps."""
+    code = f"H56-R-{procedure.process}"
+    start(services, procedure, code)
+    _restored_equals_live(services, code)
+    steps = 0
+    while services.instances.get(code).status == "running":
+        task = services.instances.tasks(code=code)[0]
+        complete(services, code, task.name)
+        steps += 1
+        if services.instances.get(code).status == "running":
+            _restored_equals_live(services, code)
+            clock.advance(days=1)
+            services.timers.run_pass("test", 100)
+            _restored_equals_live(services, code)
+        assert steps < 50, f"{code} did not finish"
+    assert steps >= 3
