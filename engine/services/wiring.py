@@ -19,6 +19,7 @@ from engine.services.access import AccessService
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
+from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
 from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
@@ -50,6 +51,7 @@ class Services:
     runtime: BpmnRuntime
     live: LiveWorkflows  # the cache of live workflows (an optimisation only; see engine.services.stepping)
     deploy: DeployService
+    designer: DesignerService  # the modeler pages (/thiet-ke): versions, checks, drafts, diffs
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
@@ -108,6 +110,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
+    deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
     return Services(
         settings=settings,
         clock=clock,
@@ -115,7 +118,8 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         calendars=calendars,
         runtime=runtime,
         live=live,
-        deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
+        deploy=deploy,
+        designer=DesignerService(db, clock, deploy, catalogue, settings.processes_dir / "forms"),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),

@@ -1,0 +1,73 @@
+"""The designer's pages: the list of procedures, the modeler page, and the JSON its script calls (load, check,
+deploy), through the real sign-in and CSRF."""
+
+import pytest
+
+from tests.conftest import PROCESSES, deploy_shipped
+from tests.web.test_counter import receive
+
+XRAY = (PROCESSES / "x_quang_y_te.bpmn").read_text("utf-8")
+
+
+@pytest.fixture
+def designer(services, sign_in):
+    deploy_shipped(services)
+    return sign_in("designer")
+
+
+def test_the_list_shows_procedures_versions_and_open_dossiers(services, designer):
+    receive(services, channel=1)
+    page = designer.get("/thiet-ke").get_data(as_text=True)
+    assert "1.004454.000.00.00.H56" in page and 'href="/thiet-ke/x_quang_y_te"' in page
+    row = page.split('data-process="x_quang_y_te"')[1].split("</tr>")[0]
+    assert 'class="pill">v1: 1<' in row
+
+
+def test_a_designer_lands_on_the_list_after_sign_in(app, services):
+    from tests.web.conftest import Officer, ensure_account
+
+    account = ensure_account(services, "designer")
+    officer = Officer(app.test_client(), account.username, "designer")
+    from engine.services.accounts import DEMO_PASSWORD
+
+    response = officer.post("/dang-nhap", {"username": account.username, "password": DEMO_PASSWORD})
+    assert response.headers["Location"].endswith("/thiet-ke")
+
+
+def test_the_modeler_page_loads_the_latest_version_and_the_modeler_bundle(designer):
+    page = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
+    assert "dist/modeler.js" in page and 'data-url="/thiet-ke/x_quang_y_te/ban-ve"' in page
+    diagram = designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()
+    assert (diagram["file"], diagram["number"], diagram["xml"], diagram["draft"]) == ("x_quang_y_te.bpmn", 1, XRAY, None)
+    assert designer.get("/thiet-ke/khong_co").status_code == 404
+
+
+def test_check_lists_problems_with_their_element(designer):
+    broken = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5d"')
+    answer = designer.api("POST", "/thiet-ke/x_quang_y_te/kiem-tra", {"xml": broken})
+    assert answer.status_code == 200
+    [problem] = answer.get_json()["problems"]
+    assert problem["element"] == "x_quang_y_te" and "10 working days" in problem["message"]
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/kiem-tra", {"xml": XRAY}).get_json() == {"problems": []}
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/kiem-tra", {}).status_code == 422
+
+
+def test_deploy_from_the_page_refuses_problems_and_outdated_versions(services, designer):
+    broken = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5d"')
+    refused = designer.api("POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": broken, "base": 1, "note": "x"})
+    assert refused.status_code == 422 and refused.get_json()["problems"][0]["element"] == "x_quang_y_te"
+
+    changed = XRAY.replace('name="Ký giấy phép"', 'name="Ký giấy phép mới"')
+    done = designer.api("POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": changed, "base": 1, "note": "Đổi tên"})
+    assert done.status_code == 200 and done.get_json()["number"] == 2
+
+    stale = designer.api("POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": XRAY, "base": 1, "note": "Cũ"})
+    assert stale.status_code == 409 and "phiên bản mới nhất là 2" in stale.get_json()["error"]["message"]
+    page = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
+    assert "Đổi tên" in page and "đang mở phiên bản 2" in page
+
+
+def test_deploy_without_the_csrf_token_is_refused(designer):
+    answer = designer.client.post("/thiet-ke/x_quang_y_te/trien-khai", json={"xml": XRAY, "base": 1, "note": "x"})
+    assert answer.status_code == 400
+    assert designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()["number"] == 1

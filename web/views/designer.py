@@ -1,0 +1,111 @@
+"""Process designers' pages (`/thiet-ke`): the procedures with their versions, and a modeler page per procedure
+(bpmn-js in the browser: web/frontend/modeler.js, driven by web/static/designer.js) whose scripts call the JSON
+endpoints below to load a version, run the checks, save a draft and deploy."""
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from engine.domain.errors import Conflict, MotcuaError, ProcessDefinitionError, ValidationError
+from web.auth import current_user, require
+from web.errors import status_of
+from web.i18n import gettext as _
+
+bp = Blueprint("designer", __name__)
+MAX_XML = 4 * 1024 * 1024
+
+
+def _designer():
+    return current_app.extensions["motcua"].designer
+
+
+def _body() -> dict:
+    """The JSON the page's script sends (a form, as a plain POST would send, reads the same)."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else request.form.to_dict()
+
+
+def _xml(body: dict) -> str:
+    xml = body.get("xml")
+    if not isinstance(xml, str) or not xml.strip():
+        raise ValidationError(_("Thiếu nội dung BPMN (xml)"), {"xml": _("bắt buộc")})
+    if len(xml) > MAX_XML:
+        raise ValidationError(_("Tệp BPMN quá lớn"), {"xml": _("quá lớn")})
+    return xml
+
+
+def _problems(problems) -> list[dict]:
+    return [{"element": p.element, "message": p.message, "file": p.file} for p in problems]
+
+
+def _error(error: MotcuaError):
+    body: dict = {"error": {"code": error.code, "message": str(error)}}
+    if isinstance(error, ProcessDefinitionError):
+        body["problems"] = [{"file": f, "element": e, "message": m} for f, e, m in error.problems]
+        return jsonify(body), 422
+    if isinstance(error, ValidationError):
+        body["error"]["fields"] = error.fields
+    return jsonify(body), status_of(error)
+
+
+@bp.get("/thiet-ke")
+@require("process.deploy")
+def index():
+    return render_template("designer/index.html", processes=_designer().processes())
+
+
+@bp.get("/thiet-ke/<process_id>")
+@require("process.deploy")
+def show(process_id):
+    workspace = _designer().workspace(process_id)
+    others = [d for d in workspace.drafts if d.author != current_user().username]
+    return render_template("designer/show.html", workspace=workspace, others=others)
+
+
+@bp.get("/thiet-ke/<process_id>/ban-ve")
+@require("process.deploy")
+def diagram(process_id):
+    """{file, number, xml, draft}: the latest deployed version (or `?version=N`) and the designer's own draft."""
+    try:
+        workspace = _designer().workspace(process_id)
+        number = request.args.get("version", type=int)
+        if number is not None:
+            name, xml = _designer().version_xml(process_id, number)
+        else:
+            name, xml, number = workspace.file_name, workspace.xml, workspace.number
+    except MotcuaError as error:
+        return _error(error)
+    mine = next((d for d in workspace.drafts if d.author == current_user().username), None)
+    draft = {"xml": mine.xml, "base": mine.base_number, "saved_at": mine.saved_at.isoformat()} if mine else None
+    return jsonify({"file": name, "number": number, "latest": workspace.number, "xml": xml, "draft": draft})
+
+
+@bp.post("/thiet-ke/<process_id>/kiem-tra")
+@require("process.deploy")
+def check(process_id):
+    """{problems: [{element, message, file}]}: empty when the diagram may be deployed."""
+    try:
+        body = _body()
+        workspace = _designer().workspace(process_id)
+        return jsonify({"problems": _problems(_designer().check(process_id, workspace.file_name, _xml(body)))})
+    except MotcuaError as error:
+        return _error(error)
+
+
+@bp.post("/thiet-ke/<process_id>/trien-khai")
+@require("process.deploy")
+def deploy(process_id):
+    """Deploy the diagram as a new version: {number}; 422 with the problems; 409 when based on an old version."""
+    try:
+        body = _body()
+        try:
+            base = int(body.get("base", ""))
+        except (TypeError, ValueError):
+            raise ValidationError(_("Thiếu phiên bản gốc của bản sửa (base)"), {"base": _("bắt buộc")})
+        workspace = _designer().workspace(process_id)
+        number = _designer().deploy(
+            process_id, workspace.file_name, _xml(body), base, str(body.get("note") or ""), current_user().username
+        )
+    except Conflict as error:
+        return jsonify({"error": {"code": error.code, "message": str(error)}}), 409
+    except MotcuaError as error:
+        return _error(error)
+    return jsonify({"number": number, "message": _("Đã triển khai phiên bản {number}", number=number)})
