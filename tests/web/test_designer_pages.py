@@ -71,3 +71,11 @@ def test_deploy_without_the_csrf_token_is_refused(designer):
     answer = designer.client.post("/thiet-ke/x_quang_y_te/trien-khai", json={"xml": XRAY, "base": 1, "note": "x"})
     assert answer.status_code == 400
     assert designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()["number"] == 1
+
+
+def test_the_modeler_page_allows_style_attributes_and_nothing_else_inline(designer):
+    from web.security import PAGE_POLICY
+
+    policy = designer.get("/thiet-ke/x_quang_y_te").headers["Content-Security-Policy"]
+    assert policy == PAGE_POLICY + "; style-src-attr 'unsafe-inline'"
+    assert designer.get("/thiet-ke").headers["Content-Security-Policy"] == PAGE_POLICY
