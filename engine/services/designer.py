@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.bpmn.design_checks import design_problems
+from engine.bpmn.diff import ElementDiff, diff_bpmn
 from engine.bpmn.parsing import read_xml
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import Clock
@@ -19,6 +20,7 @@ from engine.persistence.db import Database
 from engine.services.deploy import DeployService
 
 MAX_NOTE = 2000
+MAX_XML = 4 * 1024 * 1024
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
@@ -184,6 +186,28 @@ class DesignerService:
             also=lambda uow: uow.drafts.discard(process_id, actor),
         )
         return next(v for v in versions if v.process_id == process_id).number
+
+
+    # --- drafts and differences ------------------------------------------------------------------------------------
+    def save_draft(self, process_id: str, author: str, base_number: int, xml: str) -> datetime:
+        """Keep `author`'s draft of `process_id` on the server (replacing their previous one); return when. The draft
+        need not pass the checks, but it must be well-formed XML (ProcessDefinitionError otherwise)."""
+        if len(xml.encode("utf-8")) > MAX_XML:
+            raise ValidationError("Tệp BPMN quá lớn", {"xml": f"tối đa {MAX_XML} byte"})
+        read_xml(f"{process_id}.bpmn", xml)
+        self.workspace(process_id)  # NotFound for an unknown process
+        now = self.clock.now()
+        with self.db.unit_of_work() as uow:
+            uow.drafts.save(process_id, author, base_number, xml, now)
+        return now
+
+    def discard_draft(self, process_id: str, author: str) -> None:
+        with self.db.unit_of_work() as uow:
+            uow.drafts.discard(process_id, author)
+
+    def diff(self, process_id: str, before: int, after: int) -> list[ElementDiff]:
+        """What changed in the process's file from version `before` to version `after`. Raises NotFound."""
+        return diff_bpmn(self.version_xml(process_id, before)[1], self.version_xml(process_id, after)[1])
 
 
 def _hash_of(deployer: DeployService, file_name: str, xml: str, process_id: str) -> str:

@@ -79,3 +79,35 @@ def test_the_modeler_page_allows_style_attributes_and_nothing_else_inline(design
     policy = designer.get("/thiet-ke/x_quang_y_te").headers["Content-Security-Policy"]
     assert policy == PAGE_POLICY + "; style-src-attr 'unsafe-inline'"
     assert designer.get("/thiet-ke").headers["Content-Security-Policy"] == PAGE_POLICY
+
+
+def test_a_draft_saved_from_the_page_is_what_the_page_opens_next_time_and_others_are_told(services, sign_in, designer):
+    changed = XRAY.replace('name="Ký giấy phép"', 'name="Ký giấy phép (nháp)"')
+    saved = designer.api("POST", "/thiet-ke/x_quang_y_te/ban-nhap", {"xml": changed, "base": 1})
+    assert saved.status_code == 200 and saved.get_json()["saved_at"] == "02/03/2026 08:00"
+    draft = designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()["draft"]
+    assert draft == {"xml": changed, "base": 1, "saved_at": "02/03/2026 08:00"}
+    colleague = sign_in("designer", "thietke2")
+    page = colleague.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
+    assert "thietke cũng đang sửa quy trình này" in page
+    assert colleague.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()["draft"] is None
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/ban-nhap", {"xml": "<a", "base": 1}).status_code == 422
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/ban-nhap", {"discard": True}).get_json() == {"discarded": True}
+    assert designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()["draft"] is None
+
+
+def test_the_diff_page_lists_the_changed_properties_and_marks_the_elements(designer):
+    changed = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"').replace(
+        'name="allotment" value="2d"', 'name="allotment" value="2.5d"'
+    )
+    assert designer.api(
+        "POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": changed, "base": 1, "note": "Chuyển nửa ngày"}
+    ).status_code == 200
+    assert 'href="/thiet-ke/x_quang_y_te/so-sanh?tu=1&amp;den=2"' in designer.get("/thiet-ke/x_quang_y_te").get_data(
+        as_text=True
+    )
+    page = designer.get("/thiet-ke/x_quang_y_te/so-sanh?tu=1&den=2").get_data(as_text=True)
+    assert 'data-changed="tham_dinh ky_duyet"' in page
+    row = page.split('data-element="ky_duyet"')[1].split("</tr>")[0]
+    assert "thuộc tính allotment" in row and "<code>2d</code>" in row and "<code>2.5d</code>" in row
+    assert designer.get("/thiet-ke/x_quang_y_te/so-sanh?tu=1&den=9").status_code == 404

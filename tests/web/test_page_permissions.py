@@ -107,6 +107,8 @@ GET  /thiet-ke/x_quang_y_te                                       - - - - - Y - 
 GET  /thiet-ke/x_quang_y_te/ban-ve                                - - - - - Y - - - -
 POST /thiet-ke/x_quang_y_te/kiem-tra                              - - - - - Y - - - -
 POST /thiet-ke/x_quang_y_te/trien-khai base=1                     - - - - - Y - - - -
+POST /thiet-ke/x_quang_y_te/ban-nhap base=1                       - - - - - Y - - - -
+GET  /thiet-ke/x_quang_y_te/so-sanh?tu=1&den=1                    - - - - - Y - - - -
 """
 # fmt: on
 # (the clerk's own task, ban_hanh, has no required field: sending its form would complete it, so that row is left out.)

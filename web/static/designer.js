@@ -101,6 +101,7 @@
       })
       .then(function (answer) {
         if (answer.ok) {
+          window.clearTimeout(autosave);
           base = answer.data.number;
           showProblems([]);
           say(answer.data.message, 'ok');
@@ -115,7 +116,20 @@
       });
   }
 
+  var autosave = null;
+  function scheduleAutosave() {
+    window.clearTimeout(autosave);
+    autosave = window.setTimeout(saveDraft, 3000);
+  }
+
+  function discardDraft() {
+    return send(box.dataset.draftUrl, { discard: true }).then(function () {
+      window.location.reload();
+    });
+  }
+
   function saveDraft() {
+    window.clearTimeout(autosave);
     return currentXml()
       .then(function (xml) {
         return send(box.dataset.draftUrl, { xml: xml, base: base });
@@ -123,6 +137,8 @@
       .then(function (answer) {
         if (answer.ok) {
           say(box.dataset.msgDraftSaved + ' ' + answer.data.saved_at, 'ok');
+          box.dataset.draftSaved = answer.data.saved_at;
+          document.getElementById('discard-draft').hidden = false;
         } else {
           say(box.dataset.msgFailed + ' ' + answer.data.error.message, 'error');
         }
@@ -142,6 +158,10 @@
         xml = diagram.draft.xml;
         base = diagram.draft.base;
         say(box.dataset.msgDraftLoaded + ' ' + diagram.draft.saved_at);
+        if (diagram.draft.base !== diagram.latest) {
+          say(box.dataset.msgDraftOutdated, 'error');
+        }
+        document.getElementById('discard-draft').hidden = false;
       }
       return window.motcua.openModeler(box, panel, xml);
     })
@@ -150,10 +170,10 @@
       box.dataset.ready = '1'; // browser tests wait for this
       document.getElementById('check').addEventListener('click', check);
       document.getElementById('deploy').addEventListener('click', deploy);
-      var draftButton = document.getElementById('save-draft');
-      if (draftButton && box.dataset.draftUrl) {
-        draftButton.addEventListener('click', saveDraft);
-      }
+      document.getElementById('save-draft').addEventListener('click', saveDraft);
+      document.getElementById('discard-draft').addEventListener('click', discardDraft);
+      // Every change is kept on the server a few seconds later: closing the tab loses nothing.
+      modeler.on('commandStack.changed', scheduleAutosave);
     })
     .catch(function (error) {
       box.textContent = box.dataset.error + ' ' + error.message;

@@ -4,6 +4,7 @@ endpoints below to load a version, run the checks, save a draft and deploy."""
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from engine.domain.dates import vn_stamp
 from engine.domain.errors import Conflict, MotcuaError, ProcessDefinitionError, ValidationError
 from web.auth import current_user, require
 from web.errors import status_of
@@ -74,7 +75,7 @@ def diagram(process_id):
     except MotcuaError as error:
         return _error(error)
     mine = next((d for d in workspace.drafts if d.author == current_user().username), None)
-    draft = {"xml": mine.xml, "base": mine.base_number, "saved_at": mine.saved_at.isoformat()} if mine else None
+    draft = {"xml": mine.xml, "base": mine.base_number, "saved_at": vn_stamp(mine.saved_at)} if mine else None
     return jsonify({"file": name, "number": number, "latest": workspace.number, "xml": xml, "draft": draft})
 
 
@@ -109,3 +110,37 @@ def deploy(process_id):
     except MotcuaError as error:
         return _error(error)
     return jsonify({"number": number, "message": _("Đã triển khai phiên bản {number}", number=number)})
+
+
+@bp.post("/thiet-ke/<process_id>/ban-nhap")
+@require("process.deploy")
+def save_draft(process_id):
+    """Keep the designer's draft on the server: {saved_at}; `{"discard": true}` throws it away."""
+    try:
+        body = _body()
+        user = current_user().username
+        if body.get("discard") in (True, "1", "true"):
+            _designer().discard_draft(process_id, user)
+            return jsonify({"discarded": True})
+        try:
+            base = int(body.get("base", ""))
+        except (TypeError, ValueError):
+            raise ValidationError(_("Thiếu phiên bản gốc của bản sửa (base)"), {"base": _("bắt buộc")})
+        saved = _designer().save_draft(process_id, user, base, _xml(body))
+    except MotcuaError as error:
+        return _error(error)
+    return jsonify({"saved_at": vn_stamp(saved)})
+
+
+@bp.get("/thiet-ke/<process_id>/so-sanh")
+@require("process.deploy")
+def compare(process_id):
+    """Two versions side by side, elements added, removed and changed marked, the changed properties listed."""
+    workspace = _designer().workspace(process_id)
+    numbers = [v.number for v in workspace.summary.versions]
+    after = request.args.get("den", type=int) or (numbers[-1] if numbers else 0)
+    before = request.args.get("tu", type=int) or max(1, after - 1)
+    diffs = _designer().diff(process_id, before, after)
+    return render_template(
+        "designer/compare.html", workspace=workspace, numbers=numbers, before=before, after=after, diffs=diffs
+    )

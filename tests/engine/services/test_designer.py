@@ -111,3 +111,26 @@ def test_a_deploy_without_a_note_or_without_a_change_is_refused(shipped):
     with pytest.raises(ValidationError, match="Không có thay đổi"):
         shipped.designer.deploy("x_quang_y_te", XRAY_FILE, xray_xml(), 1, "Không đổi gì", "thietke")
     assert shipped.designer.workspace("x_quang_y_te").number == 1
+
+
+def test_a_draft_is_kept_per_designer_and_discarded_by_their_deploy(shipped):
+    changed = xray_xml().replace('name="Ký giấy phép"', 'name="Ký giấy phép (nháp)"')
+    shipped.designer.save_draft("x_quang_y_te", "thietke", 1, changed)
+    shipped.designer.save_draft("x_quang_y_te", "thietke2", 1, xray_xml())
+    shipped.designer.save_draft("x_quang_y_te", "thietke", 1, changed + "\n")  # replaces the first
+    drafts = shipped.designer.workspace("x_quang_y_te").drafts
+    assert sorted((d.author, d.xml == changed + "\n") for d in drafts) == [("thietke", True), ("thietke2", False)]
+    with pytest.raises(ProcessDefinitionError, match="not well-formed"):
+        shipped.designer.save_draft("x_quang_y_te", "thietke", 1, "<bpmn:definitions")
+    shipped.designer.deploy("x_quang_y_te", XRAY_FILE, changed, 1, "Nháp thành phiên bản", "thietke")
+    assert [d.author for d in shipped.designer.workspace("x_quang_y_te").drafts] == ["thietke2"]
+
+
+def test_the_diff_of_two_deployed_versions(shipped):
+    changed = xray_xml().replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"').replace(
+        'name="allotment" value="2d"', 'name="allotment" value="2.5d"'
+    )
+    shipped.designer.deploy("x_quang_y_te", XRAY_FILE, changed, 1, "Chuyển nửa ngày sang ký", "thietke")
+    diffs = {d.element: d for d in shipped.designer.diff("x_quang_y_te", 1, 2)}
+    assert set(diffs) == {"tham_dinh", "ky_duyet"}
+    assert [(c.before, c.after) for c in diffs["ky_duyet"].changes] == [("2d", "2.5d")]
