@@ -2,7 +2,8 @@
 
 - every user task lies in a lane whose name is a role's lane (`engine.domain.permissions.LANE_ROLES`): the lane is
   who works the task, so a task outside such a lane would be worked by nobody;
-- every form a task names (`<spiffworkflow:property name="form" value="..."/>`) exists as processes/forms/<name>.json;
+- every form a task names (`<spiffworkflow:property name="form" value="..."/>`) exists as processes/forms/<name>.json,
+  and every national portal status it sets (`portal_status`) is one of the portal's codes;
 - every exclusive gateway with more than one outgoing flow has a default flow or a condition on every outgoing flow
   (otherwise a dossier may stop there with no way on).
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from engine.domain.permissions import LANE_ROLES
+from engine.domain.portal import STATUS_LABELS
 
 _B = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -36,9 +38,13 @@ def design_problems(root: etree._Element, file: str, forms_dir: Path) -> list[Pr
         problems += _lane_problems(process, file)
         problems += _gateway_problems(process, file)
     for task in root.iter(f"{{{_B}}}userTask"):
-        form = properties(task).get("form", "").strip()
+        found = properties(task)
+        form = found.get("form", "").strip()
         if form and not (forms_dir / f"{form}.json").is_file():
             problems.append((file, task.get("id", ""), f"biểu mẫu '{form}' không có trong processes/forms"))
+        status = found.get("portal_status", "").strip()
+        if status and not (status.isdigit() and int(status) in STATUS_LABELS):
+            problems.append((file, task.get("id", ""), f"trạng thái Cổng DVC quốc gia '{status}' không có (1-10)"))
     return problems
 
 
@@ -52,16 +58,17 @@ def _lane_problems(process: etree._Element, file: str) -> list[Problem]:
     problems = []
     for task in process.iter(f"{{{_B}}}userTask"):
         task_id = task.get("id", "")
-        lane = lane_of.get(task_id)
-        if lane is None:
+        owner = lane_of.get(task_id)
+        if owner is None:
             problems.append((file, task_id, "công việc của người dùng không nằm trong làn (lane) nào: không ai xử lý"))
-        elif (lane.get("name") or "").strip() not in LANE_ROLES:
+        elif (owner.get("name") or "").strip() not in LANE_ROLES:
             known = ", ".join(LANE_ROLES)
             problems.append(
                 (
                     file,
                     task_id,
-                    f"làn '{lane.get('name') or lane.get('id')}' không gắn với vai trò nào (các làn có vai trò: {known})",
+                    f"làn '{owner.get('name') or owner.get('id')}' không gắn với vai trò nào "
+                    f"(các làn có vai trò: {known})",
                 )
             )
     return problems
@@ -75,11 +82,7 @@ def _gateway_problems(process: etree._Element, file: str) -> list[Problem]:
         outgoing = [f for f in flows.values() if f.get("sourceRef") == gateway_id]
         if len(outgoing) <= 1 or gateway.get("default"):
             continue
-        bare = [
-            f.get("id", "")
-            for f in outgoing
-            if not (f.findtext(f"{{{_B}}}conditionExpression") or "").strip()
-        ]
+        bare = [f.get("id", "") for f in outgoing if not (f.findtext(f"{{{_B}}}conditionExpression") or "").strip()]
         if bare:
             problems.append(
                 (

@@ -79,7 +79,7 @@ def _elements(root: etree._Element) -> dict[str, dict[str, str]]:
     lanes: dict[str, str] = {}
     for lane in root.iter(f"{{{_B}}}lane"):
         for ref in lane.iterfind(f"{{{_B}}}flowNodeRef"):
-            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id", "")
+            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id") or ""
     found: dict[str, dict[str, str]] = {}
     for container in [*root.iter(f"{{{_B}}}process"), *root.iter(f"{{{_B}}}collaboration")]:
         for element in container.iter():
@@ -95,10 +95,10 @@ def _elements(root: etree._Element) -> dict[str, dict[str, str]]:
 
 def _describe(element: etree._Element, tag: str, lane: str) -> dict[str, str]:
     described = {"type": tag, "name": element.get("name", "")}
-    for key, value in element.attrib.items():
-        key = _local(key)
+    for attribute, value in element.attrib.items():
+        key = _local(attribute)
         if key not in ("id", "name"):
-            described[key] = value
+            described[key] = str(value)
     if lane:
         described["làn"] = lane
     for name, value in properties(element).items():

@@ -126,9 +126,7 @@ class VersionStore:
 
     def of_process(self, process_id: str) -> list[VersionRow]:
         """Every version of `process_id`, oldest first."""
-        rows = self.uow.connection.execute(
-            select(*_COLUMNS).where(_T.c.process_id == process_id).order_by(_T.c.number)
-        )
+        rows = self.uow.connection.execute(select(*_COLUMNS).where(_T.c.process_id == process_id).order_by(_T.c.number))
         return [VersionRow(*row) for row in rows]
 
     def by_number(self, process_id: str, number: int) -> VersionRow | None:

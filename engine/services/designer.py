@@ -6,6 +6,7 @@ A procedure's BPMN is one file (the one that holds the process); the shared call
 files of their own and are read from the latest versions when checking and deploying.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,8 @@ from engine.bpmn.parsing import read_xml
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
+from engine.domain.permissions import LANE_ROLES, ROLES
+from engine.domain.portal import STATUS_LABELS
 from engine.persistence.db import Database
 from engine.services.deploy import DeployService
 
@@ -82,6 +85,22 @@ class DesignerService:
         self.db, self.clock, self.deployer, self.catalogue, self.forms_dir = db, clock, deploy, catalogue, forms_dir
 
     # --- reading ---------------------------------------------------------------------------------------------------
+    def choices(self) -> dict[str, list[dict[str, str]]]:
+        """What the properties panel offers, each as [{value, label}]: `roles` (the lanes with a role: a lane's name
+        is its role's lane), `forms` (processes/forms/*.json with their titles), `statuses` (national portal)."""
+        forms = []
+        for path in sorted(self.forms_dir.glob("*.json")):
+            try:
+                title = json.loads(path.read_text("utf-8")).get("title") or path.stem
+            except (ValueError, AttributeError):
+                title = path.stem
+            forms.append({"value": path.stem, "label": f"{title} ({path.stem})"})
+        return {
+            "roles": [{"value": lane, "label": f"{lane} ({ROLES[role]})"} for lane, role in LANE_ROLES.items()],
+            "forms": forms,
+            "statuses": [{"value": str(code), "label": f"{code} · {label}"} for code, label in STATUS_LABELS.items()],
+        }
+
     def processes(self) -> list[ProcessSummary]:
         """Every deployed process and every catalogued procedure (deployed or not): procedures first, by name."""
         with self.db.reading() as uow:
@@ -124,9 +143,7 @@ class DesignerService:
     def _summary(self, process_id: str, rows: list, running: dict[int, int]) -> ProcessSummary:
         procedure = self.catalogue.by_process(process_id)
         name = rows[-1].name if rows else (procedure.name if procedure else process_id)
-        versions = [
-            VersionSummary(r.number, r.deployed_at, r.deployed_by, r.note, running.get(r.id, 0)) for r in rows
-        ]
+        versions = [VersionSummary(r.number, r.deployed_at, r.deployed_by, r.note, running.get(r.id, 0)) for r in rows]
         return ProcessSummary(process_id, name, procedure, versions)
 
     # --- checking and deploying ------------------------------------------------------------------------------------
@@ -186,7 +203,6 @@ class DesignerService:
             also=lambda uow: uow.drafts.discard(process_id, actor),
         )
         return next(v for v in versions if v.process_id == process_id).number
-
 
     # --- drafts and differences ------------------------------------------------------------------------------------
     def save_draft(self, process_id: str, author: str, base_number: int, xml: str) -> datetime:

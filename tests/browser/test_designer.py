@@ -22,5 +22,63 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
     screenshot(page, "41-thiet-ke-so-do")
 
     page.get_by_role("button", name="Triển khai phiên bản mới").click()  # no note yet
-    page.wait_for_function("document.getElementById('status').className === 'error'")
+    page.wait_for_selector("#status.error")
     assert "ghi chú" in page.locator("#status").inner_text()
+
+
+def select_element(page, element_id: str) -> None:
+    page.locator(f'g.djs-element[data-element-id="{element_id}"]').first.click(force=True)
+    page.wait_for_selector(
+        f'.bio-properties-panel-header-label:has-text("{element_id}"), .bio-properties-panel-header-type', timeout=5000
+    )
+
+
+def open_group(page, label: str) -> None:
+    header = page.locator(".bio-properties-panel-group-header", has_text=label).first
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+
+
+def test_a_designer_breaks_the_allotments_sees_the_check_fail_fixes_them_deploys_and_sees_the_diff(page, live_server):
+    sign_in(page, "designer")
+    open_modeler(page, "x_quang_y_te")
+    select_element(page, "tham_dinh")
+    open_group(page, "Một cửa")
+    amount = page.locator("#bio-properties-panel-motcua-allotment")
+    assert amount.input_value() == "6"
+    amount.fill("5")
+    assert "5 ngày làm việc" in page.locator(".bio-properties-panel-group", has_text="Một cửa").inner_text()
+    screenshot(page, "42-thiet-ke-thuoc-tinh")
+
+    page.get_by_role("button", name="Kiểm tra").click()
+    problem = page.locator("#problems button.problem").first
+    problem.wait_for()
+    assert "10 working days" in problem.inner_text() and "11 working days" in problem.inner_text()
+    screenshot(page, "43-thiet-ke-loi-kiem-tra")
+    problem.click()  # selects the pool of the process the problem is about
+    assert page.locator(".djs-element.selected").first.get_attribute("data-element-id") == "Part_x_quang_y_te"
+
+    # Half a day moves from the appraisal to the signature: the sum is right again.
+    select_element(page, "tham_dinh")
+    open_group(page, "Một cửa")
+    page.locator("#bio-properties-panel-motcua-allotment").fill("5,5")
+    select_element(page, "ky_duyet")
+    open_group(page, "Một cửa")
+    page.locator("#bio-properties-panel-motcua-allotment").fill("2,5")
+    page.locator("#bio-properties-panel-motcua-form").select_option("xem_xet")
+    page.get_by_role("button", name="Kiểm tra").click()
+    page.wait_for_selector("#status.ok")
+
+    page.get_by_label("Ghi chú thay đổi").fill("Chuyển nửa ngày từ thẩm định sang ký duyệt")
+    page.get_by_role("button", name="Triển khai phiên bản mới").click()
+    page.wait_for_selector("#modeler[data-deployed='2']")
+    page.wait_for_selector("#version-label:has-text('phiên bản 2')")
+    assert "Chuyển nửa ngày" in page.locator("#versions").inner_text()
+
+    page.get_by_role("link", name="So sánh với phiên bản 1").click()
+    page.wait_for_selector("#diagram-before[data-ready='1']")
+    page.wait_for_selector("#diagram-after[data-ready='1']")
+    assert page.locator("#diagram-after .djs-element.motcua-changed").count() == 2
+    changes = page.locator("#changes").inner_text()
+    assert "thuộc tính allotment" in changes and "2.5d" in changes and "thuộc tính form" in changes
+    screenshot(page, "44-thiet-ke-so-sanh")

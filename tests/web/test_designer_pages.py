@@ -38,7 +38,12 @@ def test_the_modeler_page_loads_the_latest_version_and_the_modeler_bundle(design
     page = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
     assert "dist/modeler.js" in page and 'data-url="/thiet-ke/x_quang_y_te/ban-ve"' in page
     diagram = designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()
-    assert (diagram["file"], diagram["number"], diagram["xml"], diagram["draft"]) == ("x_quang_y_te.bpmn", 1, XRAY, None)
+    assert (diagram["file"], diagram["number"], diagram["xml"], diagram["draft"]) == (
+        "x_quang_y_te.bpmn",
+        1,
+        XRAY,
+        None,
+    )
     assert designer.get("/thiet-ke/khong_co").status_code == 404
 
 
@@ -100,9 +105,12 @@ def test_the_diff_page_lists_the_changed_properties_and_marks_the_elements(desig
     changed = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"').replace(
         'name="allotment" value="2d"', 'name="allotment" value="2.5d"'
     )
-    assert designer.api(
-        "POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": changed, "base": 1, "note": "Chuyển nửa ngày"}
-    ).status_code == 200
+    assert (
+        designer.api(
+            "POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": changed, "base": 1, "note": "Chuyển nửa ngày"}
+        ).status_code
+        == 200
+    )
     assert 'href="/thiet-ke/x_quang_y_te/so-sanh?tu=1&amp;den=2"' in designer.get("/thiet-ke/x_quang_y_te").get_data(
         as_text=True
     )

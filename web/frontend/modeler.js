@@ -4,6 +4,8 @@
 // css/properties-panel.css from web/static/dist/.
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import spiffworkflow from './spiffworkflow.json';
+import { MotcuaPropertiesModule } from './motcua_properties';
 
 /**
  * Open a diagram for editing.
@@ -11,14 +13,19 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
  * @param {HTMLElement} container       element that receives the canvas; give it a height.
  * @param {HTMLElement} panelContainer  element that receives the properties panel.
  * @param {string} [xml]                BPMN 2.0 XML; when empty, a new diagram with one start event is created.
+ * @param {{roles?: Array, forms?: Array, statuses?: Array}} [choices]
+ *        what the panel's "Một cửa" group offers, each a list of {value, label}: the lanes with a role, the forms
+ *        of processes/forms/, the national portal statuses.
  * @returns {Promise<Modeler>} the modeler once the diagram is shown (read it back with `modeler.saveXML({format: true})`);
  *          rejects with the import error when the XML cannot be read.
  */
-export async function openModeler(container, panelContainer, xml) {
+export async function openModeler(container, panelContainer, xml, choices = {}) {
   const modeler = new Modeler({
     container,
     propertiesPanel: { parent: panelContainer },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MotcuaPropertiesModule],
+    moddleExtensions: { spiffworkflow },
+    motcua: choices,
   });
   if (xml) {
     await modeler.importXML(xml);

@@ -40,9 +40,17 @@
     });
   }
 
-  function select(id) {
+  // The element a problem names: a process's problems (its allotments) are shown on its pool.
+  function elementOf(id) {
     var registry = modeler.get('elementRegistry');
-    var element = registry.get(id);
+    return registry.get(id) || registry.find(function (element) {
+      var processRef = element.businessObject && element.businessObject.processRef;
+      return element.type === 'bpmn:Participant' && processRef && processRef.id === id;
+    });
+  }
+
+  function select(id) {
+    var element = elementOf(id);
     if (!element) {
       return;
     }
@@ -57,7 +65,7 @@
     problems.forEach(function (problem) {
       var item = document.createElement('li');
       var text = (problem.element ? problem.element + ': ' : '') + problem.message;
-      if (problem.element && modeler.get('elementRegistry').get(problem.element)) {
+      if (problem.element && elementOf(problem.element)) {
         var link = document.createElement('button');
         link.type = 'button';
         link.className = 'link problem';
@@ -163,7 +171,7 @@
         }
         document.getElementById('discard-draft').hidden = false;
       }
-      return window.motcua.openModeler(box, panel, xml);
+      return window.motcua.openModeler(box, panel, xml, JSON.parse(box.dataset.choices || '{}'));
     })
     .then(function (opened) {
       modeler = opened;

@@ -58,7 +58,7 @@ def index():
 def show(process_id):
     workspace = _designer().workspace(process_id)
     others = [d for d in workspace.drafts if d.author != current_user().username]
-    return render_template("designer/show.html", workspace=workspace, others=others)
+    return render_template("designer/show.html", workspace=workspace, others=others, choices=_designer().choices())
 
 
 @bp.get("/thiet-ke/<process_id>/ban-ve")

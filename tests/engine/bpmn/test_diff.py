@@ -20,7 +20,7 @@ def test_changed_properties_are_listed_with_before_and_after():
     after = (
         XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"')
         .replace('name="Ký giấy phép"', 'name="Ký, đóng dấu giấy phép"')
-        .replace('approved == False</bpmn:conditionExpression>', 'not approved</bpmn:conditionExpression>', 1)
+        .replace("approved == False</bpmn:conditionExpression>", "not approved</bpmn:conditionExpression>", 1)
     )
     diffs = by_id(diff_bpmn(XRAY, after))
     assert set(diffs) == {"tham_dinh", "ky_duyet", "g_xx_tl"}

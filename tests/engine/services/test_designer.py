@@ -48,7 +48,7 @@ def test_the_shipped_procedure_passes_every_check(shipped):
 
 def test_a_condition_with_a_syntax_error_is_reported_on_its_flow(shipped):
     broken = xray_xml().replace('appraisal_result == "refuse"</bpmn:conditionExpression>', "appraisal_result ==</", 1)
-    broken = broken.replace("appraisal_result ==</", 'appraisal_result == </bpmn:conditionExpression>', 1)
+    broken = broken.replace("appraisal_result ==</", "appraisal_result == </bpmn:conditionExpression>", 1)
     problems = problems_of(shipped, broken)
     assert [element for element, _ in problems] == ["g_tc1"]
     assert "condition" in problems[0][1]
@@ -127,10 +127,29 @@ def test_a_draft_is_kept_per_designer_and_discarded_by_their_deploy(shipped):
 
 
 def test_the_diff_of_two_deployed_versions(shipped):
-    changed = xray_xml().replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"').replace(
-        'name="allotment" value="2d"', 'name="allotment" value="2.5d"'
+    changed = (
+        xray_xml()
+        .replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"')
+        .replace('name="allotment" value="2d"', 'name="allotment" value="2.5d"')
     )
     shipped.designer.deploy("x_quang_y_te", XRAY_FILE, changed, 1, "Chuyển nửa ngày sang ký", "thietke")
     diffs = {d.element: d for d in shipped.designer.diff("x_quang_y_te", 1, 2)}
     assert set(diffs) == {"tham_dinh", "ky_duyet"}
     assert [(c.before, c.after) for c in diffs["ky_duyet"].changes] == [("2d", "2.5d")]
+
+
+def test_an_unknown_national_status_is_reported_on_its_task(shipped):
+    broken = xray_xml().replace(
+        '<spiffworkflow:property name="portal_status" value="9" />',
+        '<spiffworkflow:property name="portal_status" value="11" />',
+    )
+    assert broken != xray_xml()
+    assert problems_of(shipped, broken) == [("tra_ket_qua", "trạng thái Cổng DVC quốc gia '11' không có (1-10)")]
+
+
+def test_the_panel_offers_the_lanes_with_a_role_the_forms_and_the_national_statuses(shipped):
+    choices = shipped.designer.choices()
+    assert {"value": "Lãnh đạo Sở", "label": "Lãnh đạo Sở (Lãnh đạo Sở)"} in choices["roles"]
+    assert {"value": "tham_dinh", "label": "Thẩm định hồ sơ (tham_dinh)"} in choices["forms"]
+    assert len(choices["forms"]) == len(list((PROCESSES / "forms").glob("*.json")))
+    assert choices["statuses"][8] == {"value": "9", "label": "9 · Đã xử lý xong"}
