@@ -41,8 +41,9 @@ def db_upgrade(ctx):
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.pass_context
 def check(ctx, files):
-    """Kiểm tra các tệp BPMN mà không triển khai."""
-    for info in services_of(ctx).deploy.check(read_files(list(files))):
+    """Kiểm tra các tệp BPMN mà không triển khai: đọc được, mọi biểu thức, thời hạn các bước cộng lại bằng thời hạn
+    giải quyết, công việc nằm trong làn có vai trò, biểu mẫu có thật, cổng rẽ nhánh có luồng mặc định."""
+    for info in services_of(ctx).designer.check_files(read_files(list(files))):
         click.echo(f"OK  {info.process_id}  «{info.name}»  {info.version_hash[:12]}")
 
 

@@ -171,6 +171,19 @@ class DesignerService:
                 out.append(Problem(problem[1], problem[2], problem[0]))
         return out
 
+    def check_files(self, files: dict[str, bytes]) -> list:
+        """`motcua check`: what the deploy checks (raises ProcessDefinitionError on the first kind of problem), then
+        the designer's checks of every file (ProcessDefinitionError listing them all); the versions when all pass."""
+        checked = self.deployer.check(files)
+        problems = [
+            problem
+            for name, content in sorted(files.items())
+            for problem in design_problems(read_xml(name, content), name, self.forms_dir)
+        ]
+        if problems:
+            raise ProcessDefinitionError(problems)
+        return checked
+
     def deploy(self, process_id: str, file_name: str, xml: str, base_number: int, note: str, actor: str) -> int:
         """Deploy `xml` as the next version of `process_id`, with the designer's change note; return its number.
 
