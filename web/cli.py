@@ -2,6 +2,7 @@
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -56,6 +57,37 @@ def deploy(ctx, files, by):
     for info in services_of(ctx).deploy.deploy(read_files(list(files)), by):
         state = "mới" if info.created else "không đổi"
         click.echo(f"{info.process_id}  v{info.number}  {info.version_hash[:12]}  ({state})  «{info.name}»")
+
+
+@main.command("import-steps")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@click.option("--procedure", "code", required=True, help="Mã thủ tục trong danh mục, ví dụ 1.004454.000.00.00.H56.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Tệp BPMN sẽ ghi.")
+@click.option("--map", "mapping", multiple=True, help='Sửa ánh xạ đơn vị: "Tên đơn vị=Làn" (lặp lại được).')
+@click.pass_context
+def import_steps(ctx, table, code, output, mapping):
+    """Tạo BPMN từ bảng quy trình nội bộ đã phê duyệt (CSV hoặc XLSX: Bước, Nội dung công việc, Trách nhiệm thực
+    hiện, Thời gian thực hiện). Dòng không đọc được được liệt kê kèm số dòng; khi đó không ghi tệp."""
+    overrides = {}
+    for item in mapping:
+        actor, sep, lane = item.partition("=")
+        if not sep or not actor.strip() or not lane.strip():
+            raise click.BadParameter(f"'{item}': viết 'Tên đơn vị=Làn'", param_hint="--map")
+        overrides[actor.strip()] = lane.strip()
+    path = Path(table)
+    result = services_of(ctx).step_import.build(path.name, path.read_bytes(), code, overrides)
+    if result.table.problems:
+        for problem in result.table.problems:
+            where = f"dòng {problem.row}" if problem.row else "bảng"
+            click.echo(f"LỖI {path.name}, {where}: {problem.message}", err=True)
+        sys.exit(1)
+    Path(output).write_text(result.xml, "utf-8")
+    lanes = ", ".join(dict.fromkeys(step.lane for step in result.table.steps))
+    click.echo(f"Đã ghi {output}: {len(result.table.steps)} bước; làn: {lanes}")
+    for problem in result.problems:
+        click.echo(f"KIỂM TRA {result.file_name}: phần tử '{problem.element or '-'}': {problem.message}", err=True)
+    if result.problems:
+        sys.exit(1)
 
 
 @main.command()

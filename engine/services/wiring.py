@@ -36,6 +36,7 @@ from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
+from engine.services.step_import import StepImportService
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
@@ -52,6 +53,7 @@ class Services:
     live: LiveWorkflows  # the cache of live workflows (an optimisation only; see engine.services.stepping)
     deploy: DeployService
     designer: DesignerService  # the modeler pages (/thiet-ke): versions, checks, drafts, diffs
+    step_import: StepImportService  # approved step tables (CSV, XLSX) -> BPMN (`motcua import-steps`)
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
@@ -111,6 +113,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
     deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
+    designer = DesignerService(db, clock, deploy, catalogue, settings.processes_dir / "forms")
     return Services(
         settings=settings,
         clock=clock,
@@ -119,7 +122,10 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         runtime=runtime,
         live=live,
         deploy=deploy,
-        designer=DesignerService(db, clock, deploy, catalogue, settings.processes_dir / "forms"),
+        designer=designer,
+        step_import=StepImportService(
+            catalogue, designer, settings.processes_dir / "import" / "don_vi.yaml", settings.hours_per_day
+        ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),

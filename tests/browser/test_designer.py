@@ -107,3 +107,26 @@ def test_every_shipped_diagram_comes_back_from_the_modeler_unchanged(page, live_
             changed[summary.process_id] = differences
         assert designer.check(summary.process_id, workspace.file_name, draft.xml) == []
     assert changed == {}
+
+
+def test_an_imported_step_table_opens_cleanly_in_the_modeler(page, live_server):
+    """The BPMN built from a step table (tests/fixtures/step_tables) drawn by bpmn-js: lanes, no overlaps."""
+    from tests.conftest import FIXTURES
+
+    services = live_server.services
+    table = FIXTURES / "step_tables" / "x_quang_y_te.csv"
+    result = services.step_import.build(table.name, table.read_bytes(), "1.004454.000.00.00.H56")
+    assert result.problems == []
+    username = USERNAMES["designer"]
+    base = services.designer.workspace("x_quang_y_te").number
+    services.designer.save_draft("x_quang_y_te", username, base, result.xml)
+    try:
+        sign_in(page, "designer")
+        open_modeler(page, "x_quang_y_te")
+        assert page.locator('g.djs-element[data-element-id="buoc_3"]').count() == 1
+        assert page.locator(".djs-element[data-element-id^='Lane_']").count() == 5
+        page.get_by_role("button", name="Kiểm tra").click()
+        page.wait_for_selector("#status.ok")
+        screenshot(page, "45-thiet-ke-nhap-bang")
+    finally:
+        services.designer.discard_draft("x_quang_y_te", username)
