@@ -14,6 +14,7 @@ from pathlib import Path
 from engine.bpmn.design_checks import design_problems
 from engine.bpmn.diff import ElementDiff, diff_bpmn
 from engine.bpmn.parsing import read_xml
+from engine.bpmn.step_bpmn import build_process
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
@@ -87,7 +88,8 @@ class DesignerService:
     # --- reading ---------------------------------------------------------------------------------------------------
     def choices(self) -> dict[str, list[dict[str, str]]]:
         """What the properties panel offers, each as [{value, label}]: `roles` (the lanes with a role: a lane's name
-        is its role's lane), `forms` (processes/forms/*.json with their titles), `statuses` (national portal)."""
+        is its role's lane), `called` (the deployed processes outside the catalogue, which call activities call),
+        `forms` (processes/forms/*.json with their titles), `statuses` (national portal)."""
         forms = []
         for path in sorted(self.forms_dir.glob("*.json")):
             try:
@@ -95,8 +97,10 @@ class DesignerService:
             except (ValueError, AttributeError):
                 title = path.stem
             forms.append({"value": path.stem, "label": f"{title} ({path.stem})"})
+        shared = [s for s in self.processes() if s.procedure is None and s.versions]
         return {
             "roles": [{"value": lane, "label": f"{lane} ({ROLES[role]})"} for lane, role in LANE_ROLES.items()],
+            "called": [{"value": s.process_id, "label": f"{s.name} ({s.process_id})"} for s in shared],
             "forms": forms,
             "statuses": [{"value": str(code), "label": f"{code} · {label}"} for code, label in STATUS_LABELS.items()],
         }
@@ -125,8 +129,9 @@ class DesignerService:
         if not rows and self.catalogue.by_process(process_id) is None:
             raise NotFound(f"không có quy trình '{process_id}'")
         summary = self._summary(process_id, rows, running)
-        if not rows:
-            return Workspace(summary, f"{process_id}.bpmn", "", 0, drafts)
+        if not rows:  # a procedure of the catalogue not designed yet: a template that calls the shared activities
+            template = build_process(process_id, summary.name, [])
+            return Workspace(summary, f"{process_id}.bpmn", template, 0, drafts)
         file_name = main_file(sources, process_id)
         return Workspace(summary, file_name, sources[file_name], rows[-1].number, drafts)
 

@@ -42,6 +42,9 @@ def open_group(page, label: str) -> None:
 def test_a_designer_breaks_the_allotments_sees_the_check_fail_fixes_them_deploys_and_sees_the_diff(page, live_server):
     sign_in(page, "designer")
     open_modeler(page, "x_quang_y_te")
+    select_element(page, "bo_sung_ho_so")  # a call activity: the shared process it calls is a choice
+    open_group(page, "Một cửa")
+    assert page.locator("#bio-properties-panel-motcua-called").input_value() == "chung_bo_sung"
     select_element(page, "tham_dinh")
     open_group(page, "Một cửa")
     amount = page.locator("#bio-properties-panel-motcua-allotment")

@@ -1,9 +1,11 @@
 // The properties panel's group for motcua: what the engine reads from a diagram, edited by choosing, never typed as
 // extension XML. A lane's role (the lane's name is the role's lane, engine.domain.permissions.LANE_ROLES); a user
-// task's allotment (number + unit), its form (processes/forms/) and the national portal status it sets. They are
+// task's allotment (number + unit), its form (processes/forms/) and the national portal status it sets; a call
+// activity's called process (a choice of the shared definitions) and allotment. Properties are
 // written as `<spiffworkflow:property name="..." value="..."/>`, as the shipped procedures carry them.
 //
-// The choices come from the page: `new Modeler({motcua: {roles, forms, statuses}})`, each a list of {value, label}.
+// The choices come from the page: `new Modeler({motcua: {roles, called, forms, statuses}})`, each a list of
+// {value, label}.
 import { h } from '@bpmn-io/properties-panel/preact';
 import { SelectEntry, TextFieldEntry, isSelectEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
@@ -99,6 +101,23 @@ function LaneRole({ element, id, roles }) {
   });
 }
 
+function CalledProcess({ element, id, called }) {
+  const modeling = useService('modeling');
+  return h(SelectEntry, {
+    element,
+    id,
+    label: 'Quy trình dùng chung được gọi',
+    getValue: (el) => getBusinessObject(el).get('calledElement') || '',
+    setValue: (value) => modeling.updateProperties(element, { calledElement: value || undefined }),
+    getOptions: (el) => {
+      const current = getBusinessObject(el).get('calledElement');
+      const known = called || [];
+      const extra = current && !known.some((c) => c.value === current) ? [{ value: current, label: current }] : [];
+      return [{ value: '', label: '(chưa chọn)' }, ...known, ...extra];
+    },
+  });
+}
+
 function AllotmentAmount({ element, id }) {
   const services = useServices();
   const current = () => splitAllotment(readProperty(getBusinessObject(element), 'allotment'));
@@ -170,7 +189,14 @@ function entries(element, config) {
       { id: 'motcua-status', component: (p) => h(StatusChoice, { ...p, config }), isEdited },
     ];
   }
-  if (is(element, 'bpmn:CallActivity') || is(element, 'bpmn:SubProcess') || is(element, 'bpmn:Task')) {
+  if (is(element, 'bpmn:CallActivity')) {
+    return [
+      { id: 'motcua-called', component: (p) => h(CalledProcess, { ...p, called: config.called }), isEdited },
+      { id: 'motcua-allotment', component: AllotmentAmount, isEdited: isTextFieldEntryEdited },
+      { id: 'motcua-allotment-unit', component: AllotmentUnit, isEdited },
+    ];
+  }
+  if (is(element, 'bpmn:SubProcess') || is(element, 'bpmn:Task')) {
     return [
       { id: 'motcua-allotment', component: AllotmentAmount, isEdited: isTextFieldEntryEdited },
       { id: 'motcua-allotment-unit', component: AllotmentUnit, isEdited },

@@ -153,3 +153,13 @@ def test_the_panel_offers_the_lanes_with_a_role_the_forms_and_the_national_statu
     assert {"value": "tham_dinh", "label": "Thẩm định hồ sơ (tham_dinh)"} in choices["forms"]
     assert len(choices["forms"]) == len(list((PROCESSES / "forms").glob("*.json")))
     assert choices["statuses"][8] == {"value": "9", "label": "9 · Đã xử lý xong"}
+
+
+def test_a_procedure_not_designed_yet_opens_on_a_template_calling_the_shared_activities(services):
+    workspace = services.designer.workspace("x_quang_y_te")  # nothing deployed
+    assert (workspace.number, workspace.file_name) == (0, "x_quang_y_te.bpmn")
+    assert 'calledElement="chung_tiep_nhan"' in workspace.xml and 'id="x_quang_y_te"' in workspace.xml
+    deploy_shipped(services)
+    assert {"value": "chung_bo_sung", "label": "Bổ sung hồ sơ trong khi thẩm định (dùng chung) (chung_bo_sung)"} in (
+        services.designer.choices()["called"]
+    )
