@@ -90,6 +90,34 @@ def import_steps(ctx, table, code, output, mapping):
         sys.exit(1)
 
 
+@main.group(cls=Group)
+def scenario():
+    """Kịch bản thử quy trình với đồng hồ ảo (tệp YAML cạnh tệp BPMN)."""
+
+
+@scenario.command("run")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def scenario_run(files):
+    """Chạy các kịch bản trên một cơ sở dữ liệu tạm; mã thoát khác 0 khi có bước sai."""
+    import os
+
+    from engine.services.scenarios import run_scenario
+    from engine.services.settings import Settings
+
+    settings = Settings.from_env(os.environ)
+    failed = 0
+    for file in files:
+        result = run_scenario(Path(file), settings)
+        click.echo(f"{'ĐẠT' if result.ok else 'SAI'}  {file}  «{result.name}»")
+        for step in result.steps:
+            mark = "  ✓" if step.ok else "  ✗"
+            click.echo(f"{mark} bước {step.number} ({step.kind}): {step.message}", err=not step.ok)
+        failed += not result.ok
+    if failed:
+        click.echo(f"{failed} kịch bản sai", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("code")
 @click.pass_context
