@@ -114,7 +114,8 @@ def run_scenario(path: Path, settings: Settings | None = None) -> ScenarioResult
             services.migrate()
             shipped = sorted((base.processes_dir).glob("*.bpmn"))
             own = {p.name: p for p in sorted(processes.glob("*.bpmn"))}
-            paths: list[str | Path] = [p for p in shipped if p.name not in own] + list(own.values())
+            paths: list[str | Path] = [p for p in shipped if p.name not in own]
+            paths.extend(own.values())
             files = read_files(paths)
             services.deploy.deploy(files, ACTOR)
             _Run(services, clock, document, result).all()
