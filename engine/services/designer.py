@@ -22,6 +22,8 @@ from engine.domain.permissions import LANE_ROLES, ROLES
 from engine.domain.portal import STATUS_LABELS
 from engine.persistence.db import Database
 from engine.services.deploy import DeployService
+from engine.services.scenarios import ScenarioResult, load_scenario, run_scenario
+from engine.services.settings import Settings
 
 MAX_NOTE = 2000
 MAX_XML = 4 * 1024 * 1024
@@ -82,8 +84,17 @@ class Problem:
 
 
 class DesignerService:
-    def __init__(self, db: Database, clock: Clock, deploy: DeployService, catalogue: Catalogue, forms_dir: Path):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        deploy: DeployService,
+        catalogue: Catalogue,
+        forms_dir: Path,
+        settings: Settings | None = None,
+    ):
         self.db, self.clock, self.deployer, self.catalogue, self.forms_dir = db, clock, deploy, catalogue, forms_dir
+        self.settings = settings or Settings()
 
     # --- reading ---------------------------------------------------------------------------------------------------
     def choices(self) -> dict[str, list[dict[str, str]]]:
@@ -221,6 +232,23 @@ class DesignerService:
             also=lambda uow: uow.drafts.discard(process_id, actor),
         )
         return next(v for v in versions if v.process_id == process_id).number
+
+    # --- scenarios -----------------------------------------------------------------------------------------------
+    def scenarios_of(self, process_id: str) -> list[Path]:
+        """The scenario files (processes/scenarios/*.yaml) of the procedure that `process_id` resolves."""
+        found = []
+        for path in sorted((self.settings.processes_dir / "scenarios").glob("*.yaml")):
+            try:
+                procedure = self.catalogue.get(str(load_scenario(path)["procedure"]))
+            except ValidationError:
+                continue
+            if procedure is not None and procedure.process == process_id:
+                found.append(path)
+        return found
+
+    def run_scenarios(self, process_id: str, file_name: str, xml: str) -> list[ScenarioResult]:
+        """Every scenario of the procedure, run on `xml` as the file `file_name` (the diagram being edited)."""
+        return [run_scenario(path, self.settings, {file_name: xml}) for path in self.scenarios_of(process_id)]
 
     # --- drafts and differences ------------------------------------------------------------------------------------
     def save_draft(self, process_id: str, author: str, base_number: int, xml: str) -> datetime:

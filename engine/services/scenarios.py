@@ -94,8 +94,9 @@ def _moment(value) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
-def run_scenario(path: Path, settings: Settings | None = None) -> ScenarioResult:
-    """Run the scenario file `path` (see the module docstring) on a database of its own."""
+def run_scenario(path: Path, settings: Settings | None = None, files: dict[str, str] | None = None) -> ScenarioResult:
+    """Run the scenario file `path` (see the module docstring) on a database of its own. `files` (name -> XML)
+    replace or add BPMN files: the modeler runs the scenarios on the diagram being edited."""
     from engine.services.deploy import read_files
     from engine.services.wiring import build_services
 
@@ -116,8 +117,13 @@ def run_scenario(path: Path, settings: Settings | None = None) -> ScenarioResult
             own = {p.name: p for p in sorted(processes.glob("*.bpmn"))}
             paths: list[str | Path] = [p for p in shipped if p.name not in own]
             paths.extend(own.values())
-            files = read_files(paths)
-            services.deploy.deploy(files, ACTOR)
+            deployed = read_files(paths)
+            deployed.update({name: xml.encode("utf-8") for name, xml in (files or {}).items()})
+            try:
+                services.deploy.deploy(deployed, ACTOR)
+            except MotcuaError as error:
+                result.steps.append(StepResult(0, "deploy", False, f"không triển khai được: {error}"))
+                return result
             _Run(services, clock, document, result).all()
         finally:
             services.close()

@@ -133,3 +133,14 @@ def test_an_imported_step_table_opens_cleanly_in_the_modeler(page, live_server):
         screenshot(page, "45-thiet-ke-nhap-bang")
     finally:
         services.designer.discard_draft("x_quang_y_te", username)
+
+
+def test_a_designer_runs_the_scenarios_of_the_procedure_from_the_modeler(page, live_server):
+    sign_in(page, "designer")
+    open_modeler(page, "x_quang_y_te")
+    page.get_by_role("button", name="Chạy kịch bản").click()
+    page.wait_for_selector("#modeler[data-scenarios]", timeout=60_000)
+    assert page.locator("#modeler").get_attribute("data-scenarios") == "passed"
+    results = page.locator("#scenarios").inner_text()
+    assert "ĐẠT · X-quang y tế, đường chính" in results and "ĐẠT · X-quang y tế, trễ hạn có xin lỗi" in results
+    screenshot(page, "46-thiet-ke-kich-ban")

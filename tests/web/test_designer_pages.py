@@ -119,3 +119,15 @@ def test_the_diff_page_lists_the_changed_properties_and_marks_the_elements(desig
     row = page.split('data-element="ky_duyet"')[1].split("</tr>")[0]
     assert "thuộc tính allotment" in row and "<code>2d</code>" in row and "<code>2.5d</code>" in row
     assert designer.get("/thiet-ke/x_quang_y_te/so-sanh?tu=1&den=9").status_code == 404
+
+
+def test_the_scenarios_run_on_the_diagram_being_edited(designer):
+    passed = designer.api("POST", "/thiet-ke/x_quang_y_te/kich-ban", {"xml": XRAY}).get_json()["scenarios"]
+    assert {s["file"] for s in passed} >= {"x_quang_y_te_chinh.yaml", "x_quang_y_te_tre_han.yaml"}
+    assert all(s["ok"] for s in passed)
+    # The signature now waits for a form that asks for an approval the scenario does not give.
+    slower = XRAY.replace('name="form" value="ky_duyet"', 'name="form" value="tham_dinh"')
+    results = designer.api("POST", "/thiet-ke/x_quang_y_te/kich-ban", {"xml": slower}).get_json()["scenarios"]
+    main = next(s for s in results if s["file"] == "x_quang_y_te_chinh.yaml")
+    failed = [step for step in main["steps"] if not step["ok"]]
+    assert not main["ok"] and failed[0]["element"] == "ky_duyet"

@@ -124,6 +124,58 @@
       });
   }
 
+  var failedMarks = [];
+  function runScenarios() {
+    var box2 = document.getElementById('scenarios-box');
+    var list = document.getElementById('scenarios');
+    say(box.dataset.msgRunning);
+    var canvas = modeler.get('canvas');
+    failedMarks.forEach(function (id) { canvas.removeMarker(id, 'motcua-failed'); });
+    failedMarks = [];
+    return currentXml()
+      .then(function (xml) {
+        return send(box.dataset.scenariosUrl, { xml: xml });
+      })
+      .then(function (answer) {
+        if (!answer.ok) {
+          say(box.dataset.msgFailed + ' ' + answer.data.error.message, 'error');
+          return;
+        }
+        list.textContent = '';
+        box2.hidden = false;
+        var results = answer.data.scenarios;
+        if (!results.length) {
+          say(box.dataset.msgNoScenarios);
+          return;
+        }
+        var failures = 0;
+        results.forEach(function (result) {
+          var item = document.createElement('li');
+          item.className = result.ok ? 'ok' : 'error';
+          item.textContent = (result.ok ? box.dataset.msgPassed : box.dataset.msgFailedScenario) + ' · ' + result.name +
+            ' (' + result.file + ')';
+          var steps = document.createElement('ol');
+          result.steps.forEach(function (step) {
+            var line = document.createElement('li');
+            line.className = step.ok ? 'ok' : 'error';
+            line.textContent = step.kind + ': ' + step.message;
+            if (!step.ok && step.element && elementOf(step.element)) {
+              canvas.addMarker(step.element, 'motcua-failed');
+              failedMarks.push(step.element);
+              line.classList.add('problem');
+              line.addEventListener('click', function () { select(step.element); });
+            }
+            steps.appendChild(line);
+          });
+          item.appendChild(steps);
+          list.appendChild(item);
+          failures += result.ok ? 0 : 1;
+        });
+        box.dataset.scenarios = failures ? 'failed' : 'passed';
+        say(results.length - failures + '/' + results.length + ' ' + box.dataset.msgPassed, failures ? 'error' : 'ok');
+      });
+  }
+
   var autosave = null;
   function scheduleAutosave() {
     window.clearTimeout(autosave);
@@ -179,6 +231,7 @@
       document.getElementById('check').addEventListener('click', check);
       document.getElementById('deploy').addEventListener('click', deploy);
       document.getElementById('save-draft').addEventListener('click', saveDraft);
+      document.getElementById('run-scenarios').addEventListener('click', runScenarios);
       document.getElementById('discard-draft').addEventListener('click', discardDraft);
       // Every change is kept on the server a few seconds later: closing the tab loses nothing.
       modeler.on('commandStack.changed', scheduleAutosave);

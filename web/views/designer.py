@@ -2,6 +2,8 @@
 (bpmn-js in the browser: web/frontend/modeler.js, driven by web/static/designer.js) whose scripts call the JSON
 endpoints below to load a version, run the checks, save a draft and deploy."""
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from engine.domain.dates import vn_stamp
@@ -143,4 +145,32 @@ def compare(process_id):
     diffs = _designer().diff(process_id, before, after)
     return render_template(
         "designer/compare.html", workspace=workspace, numbers=numbers, before=before, after=after, diffs=diffs
+    )
+
+
+@bp.post("/thiet-ke/<process_id>/kich-ban")
+@require("process.deploy")
+def scenarios(process_id):
+    """Run the procedure's scenarios on the diagram being edited: {scenarios: [{file, name, ok, steps}]}."""
+    try:
+        body = _body()
+        workspace = _designer().workspace(process_id)
+        results = _designer().run_scenarios(process_id, workspace.file_name, _xml(body))
+    except MotcuaError as error:
+        return _error(error)
+    return jsonify(
+        {
+            "scenarios": [
+                {
+                    "file": Path(r.file).name,
+                    "name": r.name,
+                    "ok": r.ok,
+                    "steps": [
+                        {"number": s.number, "kind": s.kind, "ok": s.ok, "message": s.message, "element": s.element}
+                        for s in r.steps
+                    ],
+                }
+                for r in results
+            ]
+        }
     )
