@@ -70,6 +70,7 @@ class StepTable:
     steps: list[Step] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     total: tuple[float, str] | None = None  # the total row's time, when there is one
+    actors: dict[str, str | None] = field(default_factory=dict)  # who carries out steps, as written -> lane
 
 
 def parse_time(text: str) -> tuple[float, str]:
@@ -157,6 +158,8 @@ def read_step_table(
         if not content:
             problems.append("thiếu nội dung công việc")
         lane = lane_of(actor, rules, overrides or {}) if actor else None
+        if actor:
+            table.actors.setdefault(actor, lane)
         if not actor:
             problems.append("thiếu trách nhiệm thực hiện")
         elif lane is None:

@@ -144,3 +144,29 @@ def test_a_designer_runs_the_scenarios_of_the_procedure_from_the_modeler(page, l
     results = page.locator("#scenarios").inner_text()
     assert "ĐẠT · X-quang y tế, đường chính" in results and "ĐẠT · X-quang y tế, trễ hạn có xin lỗi" in results
     screenshot(page, "46-thiet-ke-kich-ban")
+
+
+def test_a_designer_imports_a_step_table_reviews_it_and_deploys_it(page, live_server):
+    """[example] table tests/fixtures/step_tables/cong_bo_hop_quy.csv (STT; Trình tự thực hiện; Đơn vị, người thực
+    hiện; Thời gian thực hiện, with a numbering row and a total row)."""
+    from tests.conftest import FIXTURES
+
+    sign_in(page, "designer")
+    page.goto("/thiet-ke")
+    page.get_by_role("link", name="Nhập bảng quy trình nội bộ (CSV, XLSX)").click()
+    page.get_by_label("Thủ tục").select_option("1.000047.000.00.00.H56")
+    page.get_by_label("Tệp bảng (.csv, .xlsx)").set_input_files(str(FIXTURES / "step_tables" / "cong_bo_hop_quy.csv"))
+    screenshot(page, "47-thiet-ke-nhap-bang-tai-len")
+    page.get_by_role("button", name="Tạo sơ đồ BPMN").click()
+    page.wait_for_url("**/thiet-ke/cong_bo_hop_quy")
+    page.wait_for_selector("#modeler[data-ready='1']")
+    assert page.locator('g.djs-element[data-element-id="buoc_2"]').count() == 1  # the draft from the table
+    page.get_by_role("button", name="Kiểm tra").click()
+    page.wait_for_selector("#status.ok")
+    page.get_by_label("Ghi chú thay đổi").fill("Nhập từ bảng quy trình nội bộ")
+    page.get_by_role("button", name="Triển khai phiên bản mới").click()
+    page.wait_for_selector("#modeler[data-deployed='2']")
+    assert live_server.services.designer.workspace("cong_bo_hop_quy").summary.latest.note == (
+        "Nhập từ bảng quy trình nội bộ"
+    )
+    screenshot(page, "48-thiet-ke-nhap-bang-trien-khai")
