@@ -16,6 +16,9 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
     page.wait_for_selector("#modeler[data-ready='1']")
     # the diagram is drawn: its tasks are on the canvas
     assert page.locator(".djs-element[data-element-id]").count() > 20
+    # bpmnlint's recommended rules run in the browser as the diagram is drawn: their button counts what they found
+    page.wait_for_selector(".bjsl-button:not(.bjsl-button-inactive)")
+    assert page.locator(".bjsl-button").inner_text().strip() != ""
     page.get_by_role("button", name="Kiểm tra").click()
     page.wait_for_selector("#modeler[data-checked]")
     assert page.locator("#status").inner_text() == "Không có lỗi: có thể triển khai."
@@ -27,10 +30,11 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
 
 
 def select_element(page, element_id: str) -> None:
-    page.locator(f'g.djs-element[data-element-id="{element_id}"]').first.click(force=True)
-    page.wait_for_selector(
-        f'.bio-properties-panel-header-label:has-text("{element_id}"), .bio-properties-panel-header-type', timeout=5000
-    )
+    """Click the element on the canvas, low on its right side: bpmnlint's markers sit on its upper left corner."""
+    box = page.locator(f'g.djs-element[data-element-id="{element_id}"]').first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
+    selected = page.locator(".djs-element.selected").first
+    assert selected.get_attribute("data-element-id") == element_id
 
 
 def open_group(page, label: str) -> None:

@@ -1,10 +1,13 @@
 // BPMN modeler with a properties panel, for process designers.
 // Bundled by `npm run build` into web/static/dist/modeler.js, which sets window.motcua.openModeler.
 // The page that uses it also links css/diagram-js.css, css/bpmn-js.css, bpmn-font/css/bpmn.css and
-// css/properties-panel.css from web/static/dist/.
+// css/properties-panel.css and css/bpmn-js-bpmnlint.css (bpmnlint's recommended rules, checked as the diagram changes)
+// from web/static/dist/.
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import lintModule from 'bpmn-js-bpmnlint';
 import spiffworkflow from './spiffworkflow.json';
+import { lintConfig } from './lint_rules';
 import { MotcuaPropertiesModule } from './motcua_properties';
 
 /**
@@ -23,7 +26,8 @@ export async function openModeler(container, panelContainer, xml, choices = {}) 
   const modeler = new Modeler({
     container,
     propertiesPanel: { parent: panelContainer },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MotcuaPropertiesModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MotcuaPropertiesModule, lintModule],
+    linting: { active: true, bpmnlint: lintConfig },
     moddleExtensions: { spiffworkflow },
     motcua: choices,
   });
