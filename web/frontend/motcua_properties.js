@@ -1,7 +1,9 @@
 // The properties panel's group for motcua: what the engine reads from a diagram, edited by choosing, never typed as
 // extension XML. A lane's role (the lane's name is the role's lane, engine.domain.permissions.LANE_ROLES); a user
 // task's allotment (number + unit), its form (processes/forms/) and the national portal status it sets; a call
-// activity's called process (a choice of the shared definitions) and allotment. Properties are
+// activity's called process (a choice of the shared definitions) and allotment; a timer's deadline built from the
+// calendar helpers (N working days/hours before or after the appointment, the reception...) and shown in words.
+// Properties are
 // written as `<spiffworkflow:property name="..." value="..."/>`, as the shipped procedures carry them.
 //
 // The choices come from the page: `new Modeler({motcua: {roles, called, forms, statuses}})`, each a list of
@@ -178,6 +180,15 @@ const StatusChoice = propertyChoice(
 
 function entries(element, config) {
   const isEdited = isSelectEntryEdited;
+  if (is(element, 'bpmn:Event') && timerDefinition(element) && !timerDefinition(element).get('timeDuration')
+      && !timerDefinition(element).get('timeCycle')) {
+    return [
+      { id: 'motcua-timer-anchor', component: TimerAnchor, isEdited },
+      { id: 'motcua-timer-direction', component: TimerDirection, isEdited },
+      { id: 'motcua-timer-amount', component: TimerAmount, isEdited: isTextFieldEntryEdited },
+      { id: 'motcua-timer-unit', component: TimerUnit, isEdited },
+    ];
+  }
   if (is(element, 'bpmn:Lane')) {
     return [{ id: 'motcua-role', component: (p) => h(LaneRole, { ...p, roles: config.roles }), isEdited }];
   }
@@ -203,6 +214,148 @@ function entries(element, config) {
     ];
   }
   return [];
+}
+
+// --- timers: deadlines from the calendar helpers, never typed as Python ------------------------------------------------
+export const ANCHORS = [
+  { value: 'appointment', label: 'ngày hẹn trả kết quả' },
+  { value: 'clock_start', label: 'lúc bắt đầu tính thời hạn' },
+  { value: 'received_at', label: 'lúc tiếp nhận hồ sơ' },
+  { value: 'due_at', label: 'hạn của bước' },
+];
+const HELPERS = {
+  'wd:after': 'add_working_days',
+  'wh:after': 'add_working_hours',
+  'd:after': 'add_days',
+  'wd:before': 'working_days_before',
+  'wh:before': 'working_hours_before',
+};
+const TIMER_UNITS = { wd: 'ngày làm việc', wh: 'giờ làm việc', d: 'ngày' };
+const CALL = /^\s*(\w+)\s*\(\s*(\w+)\s*,\s*(\d+(?:\.\d+)?)\s*\)\s*$/;
+
+/** `working_days_before(appointment, 1)` -> {anchor, amount: "1", unit: "wd", direction: "before"}; null when the
+ *  expression is not one the panel builds. */
+export function readTimer(expression) {
+  const text = (expression || '').trim();
+  if (/^\w+$/.test(text)) {
+    return { anchor: text, amount: '0', unit: 'wd', direction: 'after' };
+  }
+  const match = CALL.exec(text);
+  if (!match) {
+    return null;
+  }
+  const key = Object.keys(HELPERS).find((k) => HELPERS[k] === match[1]);
+  if (!key) {
+    return null;
+  }
+  const [unit, direction] = key.split(':');
+  return { anchor: match[2], amount: match[3], unit, direction };
+}
+
+export function writeTimer({ anchor, amount, unit, direction }) {
+  const n = Number(String(amount).replace(',', '.')) || 0;
+  if (!n) {
+    return anchor;
+  }
+  const helper = HELPERS[`${unit}:${direction}`] || HELPERS[`${unit}:after`];
+  return `${helper}(${anchor}, ${n})`;
+}
+
+/** "1 ngày làm việc trước ngày hẹn trả kết quả". */
+export function timerWords(expression) {
+  const timer = readTimer(expression);
+  if (!timer) {
+    return expression ? `biểu thức: ${expression}` : '';
+  }
+  const anchor = (ANCHORS.find((a) => a.value === timer.anchor) || { label: timer.anchor }).label;
+  if (Number(timer.amount) === 0) {
+    return `đúng ${anchor}`;
+  }
+  const amount = String(timer.amount).replace('.', ',');
+  return `${amount} ${TIMER_UNITS[timer.unit]} ${timer.direction === 'before' ? 'trước' : 'sau'} ${anchor}`;
+}
+
+function timerDefinition(element) {
+  const definitions = getBusinessObject(element).get('eventDefinitions') || [];
+  return definitions.find((d) => is(d, 'bpmn:TimerEventDefinition'));
+}
+
+function useTimer(element) {
+  const modeling = useService('modeling');
+  const bpmnFactory = useService('bpmnFactory');
+  const definition = timerDefinition(element);
+  const expression = () => {
+    const timeDate = definition.get('timeDate');
+    return timeDate ? timeDate.get('body') || '' : '';
+  };
+  const current = () => readTimer(expression()) || { anchor: 'appointment', amount: '0', unit: 'wd', direction: 'after' };
+  const update = (change) => {
+    const body = writeTimer({ ...current(), ...change });
+    const timeDate = definition.get('timeDate');
+    if (timeDate) {
+      modeling.updateModdleProperties(element, timeDate, { body });
+    } else {
+      const created = bpmnFactory.create('bpmn:FormalExpression', { body });
+      modeling.updateModdleProperties(element, definition, { timeDate: created, timeDuration: undefined, timeCycle: undefined });
+    }
+  };
+  return { expression, current, update };
+}
+
+function TimerAnchor({ element, id }) {
+  const timer = useTimer(element);
+  return h(SelectEntry, {
+    element,
+    id,
+    label: 'Hẹn giờ: mốc',
+    description: timerWords(timer.expression()),
+    getValue: () => timer.current().anchor,
+    setValue: (anchor) => timer.update({ anchor }),
+    getOptions: () => {
+      const known = ANCHORS.some((a) => a.value === timer.current().anchor);
+      return known ? ANCHORS : [...ANCHORS, { value: timer.current().anchor, label: timer.current().anchor }];
+    },
+  });
+}
+
+function TimerDirection({ element, id }) {
+  const timer = useTimer(element);
+  return h(SelectEntry, {
+    element,
+    id,
+    label: 'Trước hay sau mốc',
+    getValue: () => timer.current().direction,
+    setValue: (direction) => timer.update(direction === 'before' && timer.current().unit === 'd'
+      ? { direction, unit: 'wd' } : { direction }),
+    getOptions: () => [{ value: 'after', label: 'sau mốc' }, { value: 'before', label: 'trước mốc' }],
+  });
+}
+
+function TimerAmount({ element, id }) {
+  const timer = useTimer(element);
+  return h(TextFieldEntry, {
+    element,
+    id,
+    label: 'Khoảng thời gian (số; 0: đúng mốc)',
+    debounce: (fn) => fn,
+    getValue: () => String(timer.current().amount).replace('.', ','),
+    setValue: (value) => timer.update({ amount: (value || '0').trim() }),
+    validate: (value) => (!value || /^\d+([.,]\d+)?$/.test(value.trim()) ? null : 'Nhập một số, ví dụ 1 hoặc 0,5'),
+  });
+}
+
+function TimerUnit({ element, id }) {
+  const timer = useTimer(element);
+  return h(SelectEntry, {
+    element,
+    id,
+    label: 'Đơn vị',
+    getValue: () => timer.current().unit,
+    setValue: (unit) => timer.update({ unit }),
+    getOptions: () => Object.entries(TIMER_UNITS)
+      .filter(([value]) => !(value === 'd' && timer.current().direction === 'before'))
+      .map(([value, label]) => ({ value, label })),
+  });
 }
 
 function MotcuaPropertiesProvider(propertiesPanel, injector) {
