@@ -7,13 +7,16 @@ files of their own and are read from the latest versions when checking and deplo
 """
 
 import json
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from engine.bpmn.design_checks import design_problems
 from engine.bpmn.diff import ElementDiff, diff_bpmn
+from engine.bpmn.migration import migration_blockers
 from engine.bpmn.parsing import read_xml
+from engine.bpmn.runtime import BpmnRuntime
 from engine.bpmn.step_bpmn import build_process
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import Clock
@@ -75,6 +78,19 @@ class Workspace:
 
 
 @dataclass(frozen=True)
+class MigrationCheck:
+    """Whether an open dossier (a running instance) of an older version can move to the new one, and why not."""
+
+    code: str
+    number: int  # the version it is on
+    reasons: list[str]
+
+    @property
+    def safe(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
 class Problem:
     """One problem found by the checks: the element it is about (may be empty) and what is wrong."""
 
@@ -92,9 +108,11 @@ class DesignerService:
         catalogue: Catalogue,
         forms_dir: Path,
         settings: Settings | None = None,
+        runtime: BpmnRuntime | None = None,
     ):
         self.db, self.clock, self.deployer, self.catalogue, self.forms_dir = db, clock, deploy, catalogue, forms_dir
         self.settings = settings or Settings()
+        self.runtime = runtime
 
     # --- reading ---------------------------------------------------------------------------------------------------
     def choices(self) -> dict[str, list[dict[str, str]]]:
@@ -232,6 +250,28 @@ class DesignerService:
             also=lambda uow: uow.drafts.discard(process_id, actor),
         )
         return next(v for v in versions if v.process_id == process_id).number
+
+    # --- migration of running dossiers ------------------------------------------------------------------------------
+    def migration_checks(self, process_id: str, to_number: int | None = None) -> tuple[int, list[MigrationCheck]]:
+        """(the target version, a check per open dossier of an older version): whether it can move to the target
+        (the latest version unless `to_number`) safely, and why not (`engine.bpmn.migration`)."""
+        if self.runtime is None:
+            raise ValidationError("runtime not wired")
+        runtime = self.runtime
+        with self.db.reading() as uow:
+            latest = uow.versions.latest(process_id)
+            target = uow.versions.by_number(process_id, to_number) if to_number else latest
+            if target is None:
+                raise NotFound(f"quy trình '{process_id}' không có phiên bản {to_number or ''}".strip())
+            new = runtime.process(target.id, partial(uow.versions.sources, target.id))
+            checks = []
+            for instance_id, code, version_id, number in uow.instances.running_of_process(process_id):
+                if number >= target.number:
+                    continue
+                old = runtime.process(version_id, partial(uow.versions.sources, version_id))
+                workflow = runtime.restore(old, uow.instances.state(instance_id))
+                checks.append(MigrationCheck(code, number, migration_blockers(workflow, new)))
+        return target.number, checks
 
     # --- scenarios -----------------------------------------------------------------------------------------------
     def scenarios_of(self, process_id: str) -> list[Path]:

@@ -182,3 +182,25 @@ def test_unreadable_rows_are_listed_and_the_lanes_corrected_on_the_page(designer
     text = second.get_data(as_text=True)
     assert second.status_code == 422 and "Dòng 5" in text and "Dòng 6" not in text
     assert designer.post("/thiet-ke/nhap-bang", {"procedure": CONG_BO}).status_code == 422
+
+
+def test_the_migration_page_says_per_dossier_whether_it_can_move(services, designer):
+    from tests.web.test_counter import drive_to
+
+    waiting = receive(services, channel=1).code
+    appraising = receive(services, channel=1).code
+    drive_to(services, appraising, "tham_dinh")
+    changed = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="5.5d"').replace(
+        'name="allotment" value="2d"', 'name="allotment" value="2.5d"'
+    )
+    assert (
+        designer.api(
+            "POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": changed, "base": 1, "note": "Chuyển nửa ngày"}
+        ).status_code
+        == 200
+    )
+    page = designer.get("/thiet-ke/x_quang_y_te/chuyen-phien-ban").get_data(as_text=True)
+    safe = page.split(f'data-code="{waiting}"')[1].split("</tr>")[0]
+    blocked = page.split(f'data-code="{appraising}"')[1].split("</tr>")[0]
+    assert 'class="ok"' in page.split(f'data-code="{waiting}"')[1][:20] and "<td>có</td>" in safe
+    assert "<td>không</td>" in blocked and "tham_dinh đang mở nhưng đã sửa" in blocked

@@ -174,3 +174,12 @@ def scenarios(process_id):
             ]
         }
     )
+
+
+@bp.get("/thiet-ke/<process_id>/chuyen-phien-ban")
+@require("process.deploy")
+def migration(process_id):
+    """The open dossiers of older versions: can each move safely to the latest (or `?den=N`) version, why not."""
+    workspace = _designer().workspace(process_id)
+    target, checks = _designer().migration_checks(process_id, request.args.get("den", type=int))
+    return render_template("designer/migration.html", workspace=workspace, target=target, checks=checks)
