@@ -7,9 +7,9 @@ files of their own and are read from the latest versions when checking and deplo
 """
 
 import json
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from engine.bpmn.design_checks import design_problems
