@@ -90,6 +90,27 @@ def import_steps(ctx, table, code, output, mapping):
         sys.exit(1)
 
 
+@main.command()
+@click.option("--process", "process_id", required=True, help="Mã quy trình BPMN, ví dụ x_quang_y_te.")
+@click.option("--from", "number_from", required=True, type=int, help="Phiên bản hồ sơ đang chạy.")
+@click.option("--to", "number_to", required=True, type=int, help="Phiên bản chuyển sang.")
+@click.option("--dry-run", is_flag=True, help="Chỉ cho biết hồ sơ nào chuyển được, không chuyển.")
+@click.option("--by", default="cli", help="Người chuyển (ghi vào lịch sử hồ sơ).")
+@click.pass_context
+def migrate(ctx, process_id, number_from, number_to, dry_run, by):
+    """Chuyển các hồ sơ đang giải quyết của một phiên bản sang phiên bản khác; hồ sơ không chuyển an toàn được thì ở
+    lại, kèm lý do. Mỗi hồ sơ là một giao dịch, ghi vào lịch sử với cả hai phiên bản."""
+    designer = services_of(ctx).designer
+    _target, checks = designer.migration_checks(process_id, number_to)
+    codes = [c.code for c in checks if c.number == number_from]
+    results = designer.migrate(process_id, codes, number_to, by, dry_run=dry_run) if codes else []
+    for result in results:
+        verdict = ("chuyển được" if dry_run else "đã chuyển") if result.safe else "ở lại"
+        click.echo(f"{result.code}  v{result.number} -> v{number_to}  {verdict}  {'; '.join(result.reasons)}".rstrip())
+    moved = sum(r.safe for r in results)
+    click.echo(f"{moved}/{len(results)} hồ sơ {'chuyển được' if dry_run else 'đã chuyển'} sang phiên bản {number_to}")
+
+
 @main.group(cls=Group)
 def scenario():
     """Kịch bản thử quy trình với đồng hồ ảo (tệp YAML cạnh tệp BPMN)."""

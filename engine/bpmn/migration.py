@@ -5,7 +5,7 @@ was removed. Changes to tasks still ahead, added tasks and changed flows around 
 again after the move. How tasks are linked (their inputs and outputs) is not a change of the task itself."""
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 
 from engine.bpmn.parsing import ParsedProcess
 from engine.bpmn.runtime import Workflow
@@ -57,3 +57,19 @@ def _judge(workflow, spec_diff: SpecDiff, where: str) -> list[str]:
 
 def _state(task) -> str:
     return next((label for state, label in _STATES.items() if task.state & state), "")
+
+
+def move_workflow(workflow: Workflow, new: ParsedProcess) -> None:
+    """Move the workflow onto `new` in place (call `migration_blockers` first): tasks are aligned by id, the ready
+    and waiting ones are reset and predicted again on the new spec (so a timer is armed again, a ready task gets a
+    new id). The caller advances the workflow afterwards."""
+    registry = spec_registry()
+    spiff = workflow._wf
+    for sub in list(spiff.subprocesses.values()):
+        new_spec = new.subprocess_specs.get(sub.spec.name)
+        if new_spec is not None:
+            migrate_workflow(WorkflowDiff(sub, SpecDiff(registry, sub.spec, new_spec)), sub, new_spec)
+    migrate_workflow(WorkflowDiff(spiff, SpecDiff(registry, spiff.spec, new.spec)), spiff, new.spec)
+    spiff.subprocess_specs = new.subprocess_specs
+    workflow.process = new
+    workflow._changed()

@@ -113,6 +113,10 @@ class InstanceStore:
             )
         ]
 
+    def move_to_version(self, instance_id: int, version_id: int) -> None:
+        """The instance runs on version `version_id` from now on (its state was moved onto that version's spec)."""
+        self.raw.run("UPDATE instance SET process_version_id = ? WHERE id = ?", (version_id, instance_id))
+
     def code_taken(self, code: str) -> bool:
         return self.raw.one("SELECT 1 FROM instance WHERE code = ?", (code,)) is not None
 

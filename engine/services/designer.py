@@ -25,6 +25,7 @@ from engine.domain.permissions import LANE_ROLES, ROLES
 from engine.domain.portal import STATUS_LABELS
 from engine.persistence.db import Database
 from engine.services.deploy import DeployService
+from engine.services.instances import InstanceService
 from engine.services.scenarios import ScenarioResult, load_scenario, run_scenario
 from engine.services.settings import Settings
 
@@ -109,10 +110,12 @@ class DesignerService:
         forms_dir: Path,
         settings: Settings | None = None,
         runtime: BpmnRuntime | None = None,
+        instances: InstanceService | None = None,
     ):
         self.db, self.clock, self.deployer, self.catalogue, self.forms_dir = db, clock, deploy, catalogue, forms_dir
         self.settings = settings or Settings()
         self.runtime = runtime
+        self.instances = instances
 
     # --- reading ---------------------------------------------------------------------------------------------------
     def choices(self) -> dict[str, list[dict[str, str]]]:
@@ -272,6 +275,35 @@ class DesignerService:
                 workflow = runtime.restore(old, uow.instances.state(instance_id))
                 checks.append(MigrationCheck(code, number, migration_blockers(workflow, new)))
         return target.number, checks
+
+    def migrate(
+        self, process_id: str, codes: list[str], to_number: int, actor: str, dry_run: bool = True
+    ) -> list[MigrationCheck]:
+        """Move the open dossiers `codes` of older versions to version `to_number`, each in its own unit of work (a
+        dossier that cannot move safely stays where it is, with the reasons). `dry_run` only says what would happen.
+        The result has one check per code: empty reasons for a dossier moved (or movable, in a dry run)."""
+        if self.instances is None:
+            raise ValidationError("instances not wired")
+        number, checks = self.migration_checks(process_id, to_number)
+        by_code = {c.code: c for c in checks}
+        unknown = [code for code in codes if code not in by_code]
+        if unknown:
+            raise ValidationError(
+                f"không phải hồ sơ đang mở của phiên bản cũ hơn {number}: {', '.join(unknown)}", {"codes": "sai"}
+            )
+        if dry_run:
+            return [by_code[code] for code in codes]
+        out = []
+        for code in codes:
+            with self.db.unit_of_work() as uow:
+                head = uow.instances.lock_by_code(code)
+                target = uow.versions.by_number(process_id, number)
+                if head is None or target is None or head.status != "running":
+                    out.append(MigrationCheck(code, by_code[code].number, ["hồ sơ không còn đang giải quyết"]))
+                    continue
+                reasons = self.instances.migrate_in(uow, head, target.id, by_code[code].number, number, actor)
+            out.append(MigrationCheck(code, by_code[code].number, reasons))
+        return out
 
     # --- scenarios -----------------------------------------------------------------------------------------------
     def scenarios_of(self, process_id: str) -> list[Path]:

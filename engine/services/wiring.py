@@ -113,7 +113,9 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
     deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
-    designer = DesignerService(db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime)
+    designer = DesignerService(
+        db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
+    )
     return Services(
         settings=settings,
         clock=clock,

@@ -204,3 +204,14 @@ def test_the_migration_page_says_per_dossier_whether_it_can_move(services, desig
     blocked = page.split(f'data-code="{appraising}"')[1].split("</tr>")[0]
     assert 'class="ok"' in page.split(f'data-code="{waiting}"')[1][:20] and "<td>có</td>" in safe
     assert "<td>không</td>" in blocked and "tham_dinh đang mở nhưng đã sửa" in blocked
+
+    dry = designer.post("/thiet-ke/x_quang_y_te/chuyen-phien-ban", {"den": "2", "code": [waiting], "action": "dry_run"})
+    assert f"<code>{waiting}</code>:\n      chuyển được sang phiên bản 2" in dry.get_data(as_text=True)
+    assert waiting in {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]}
+    done = designer.post(
+        "/thiet-ke/x_quang_y_te/chuyen-phien-ban", {"den": "2", "code": [waiting, appraising], "action": "apply"}
+    ).get_data(as_text=True)
+    assert f"<code>{waiting}</code>:\n      đã chuyển sang phiên bản 2" in done
+    assert f"<code>{appraising}</code>:\n      ở lại phiên bản 1" in done
+    assert {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]} == {appraising}
+    assert designer.post("/thiet-ke/x_quang_y_te/chuyen-phien-ban", {"action": "apply"}).status_code == 422

@@ -111,6 +111,7 @@ POST /thiet-ke/x_quang_y_te/ban-nhap base=1                       - - - - - Y - 
 POST /thiet-ke/x_quang_y_te/kich-ban                              - - - - - Y - - - -
 GET  /thiet-ke/nhap-bang                                          - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te/chuyen-phien-ban                      - - - - - Y - - - -
+POST /thiet-ke/x_quang_y_te/chuyen-phien-ban action=dry_run       - - - - - Y - - - -
 GET  /thiet-ke/nhap-bang/mau.csv                                  - - - - - Y - - - -
 POST /thiet-ke/nhap-bang procedure=                               - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te/so-sanh?tu=1&den=1                    - - - - - Y - - - -

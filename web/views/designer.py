@@ -182,4 +182,35 @@ def migration(process_id):
     """The open dossiers of older versions: can each move safely to the latest (or `?den=N`) version, why not."""
     workspace = _designer().workspace(process_id)
     target, checks = _designer().migration_checks(process_id, request.args.get("den", type=int))
-    return render_template("designer/migration.html", workspace=workspace, target=target, checks=checks)
+    return render_template("designer/migration.html", workspace=workspace, target=target, checks=checks, results=None)
+
+
+@bp.post("/thiet-ke/<process_id>/chuyen-phien-ban")
+@require("process.deploy")
+def migrate(process_id):
+    """Move the chosen dossiers (`code`, repeated) to version `den`: `action=dry_run` says what would happen,
+    `action=apply` moves them, each in its own transaction."""
+    workspace = _designer().workspace(process_id)
+    target = request.form.get("den", type=int) or workspace.number
+    codes = request.form.getlist("code")
+    errors = {}
+    results = None
+    if not codes:
+        errors["code"] = _("Chọn ít nhất một hồ sơ")
+    else:
+        try:
+            results = _designer().migrate(
+                process_id, codes, target, current_user().username, dry_run=request.form.get("action") != "apply"
+            )
+        except ValidationError as error:
+            errors["code"] = str(error)
+    target, checks = _designer().migration_checks(process_id, target)
+    return render_template(
+        "designer/migration.html",
+        workspace=workspace,
+        target=target,
+        checks=checks,
+        results=results,
+        applied=request.form.get("action") == "apply",
+        errors=errors,
+    ), (422 if errors else 200)
