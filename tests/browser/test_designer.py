@@ -197,3 +197,29 @@ def test_a_timer_deadline_is_chosen_in_words_not_typed(page, live_server):
     [draft] = [d for d in designer.workspace("dang_ky_to_chuc_khcn").drafts if d.author == username]
     designer.discard_draft("dang_ky_to_chuc_khcn", username)
     assert "working_hours_before(appointment, 2)</bpmn:timeDate>" in draft.xml
+
+
+def test_a_designer_moves_a_waiting_dossier_to_the_new_version(page, live_server):
+    from tests.web.test_counter import receive
+
+    services = live_server.services
+    dossier = receive(services, channel=1, code="1.003172.000.00.00.H56").code  # waits for its assignment
+    workspace = services.designer.workspace("dang_ky_to_chuc_khcn")
+    renamed = workspace.xml.replace('name="Vào sổ, đóng dấu, phát hành"', 'name="Vào sổ, đóng dấu và phát hành"')
+    assert renamed != workspace.xml
+    number = services.designer.deploy(
+        "dang_ky_to_chuc_khcn", workspace.file_name, renamed, workspace.number, "Đổi tên bước phát hành", "thietke"
+    )
+    sign_in(page, "designer")
+    page.goto("/thiet-ke/dang_ky_to_chuc_khcn")
+    page.get_by_role("link", name="Hồ sơ đang mở ở các phiên bản cũ: chuyển sang phiên bản mới được không?").click()
+    row = page.locator(f'tr[data-code="{dossier}"]')
+    assert "có" in row.inner_text()
+    page.get_by_role("button", name="Thử chuyển (không thay đổi gì)").click()
+    assert f"{dossier}: chuyển được sang phiên bản {number}" in page.locator("#migration-results").inner_text()
+    page.get_by_role("button", name="Chuyển các hồ sơ đã chọn").click()
+    assert f"{dossier}: đã chuyển sang phiên bản {number}" in page.locator("#migration-results").inner_text()
+    screenshot(page, "50-thiet-ke-chuyen-phien-ban")
+    assert [e.payload for e in services.instances.history(dossier) if e.tag == "instance:migrated"] == [
+        {"from_version": number - 1, "to_version": number}
+    ]
