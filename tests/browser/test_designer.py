@@ -16,6 +16,9 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
     page.wait_for_selector("#modeler[data-ready='1']")
     # the diagram is drawn: its tasks are on the canvas
     assert page.locator(".djs-element[data-element-id]").count() > 20
+    # the modeler speaks Vietnamese: the panel's groups, the lint button's title
+    assert page.locator(".bio-properties-panel-group-header", has_text="Chung").count() == 1
+    assert page.locator(".bjsl-button").get_attribute("title") == "Bật/tắt các cảnh báo của bpmnlint"
     # bpmnlint's recommended rules run in the browser as the diagram is drawn: their button counts what they found
     page.wait_for_selector(".bjsl-button:not(.bjsl-button-inactive)")
     assert page.locator(".bjsl-button").inner_text().strip() != ""

@@ -8,6 +8,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 import lintModule from 'bpmn-js-bpmnlint';
 import spiffworkflow from './spiffworkflow.json';
 import { lintConfig } from './lint_rules';
+import { TranslateModule } from './translate_vi';
 import { MotcuaPropertiesModule } from './motcua_properties';
 
 /**
@@ -26,7 +27,7 @@ export async function openModeler(container, panelContainer, xml, choices = {}) 
   const modeler = new Modeler({
     container,
     propertiesPanel: { parent: panelContainer },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MotcuaPropertiesModule, lintModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MotcuaPropertiesModule, lintModule, TranslateModule],
     linting: { active: true, bpmnlint: lintConfig },
     moddleExtensions: { spiffworkflow },
     motcua: choices,
