@@ -22,7 +22,8 @@ def test_every_shipped_scenario_passes(path):
 
 
 @pytest.mark.parametrize(
-    "process_id", ["x_quang_y_te", "dang_ky_to_chuc_khcn", "cong_bo_hop_quy", "dang_ky_ket_qua_nhiem_vu"]
+    "process_id",
+    ["x_quang_y_te", "dang_ky_to_chuc_khcn", "cong_bo_hop_quy", "dang_ky_ket_qua_nhiem_vu", "tuyen_chon_nhiem_vu"],
 )
 def test_the_shipped_scenarios_cover_main_path_supplementation_refusal_and_lateness(process_id):
     kinds = {p.stem.removeprefix(process_id + "_") for p in SHIPPED if p.stem.startswith(process_id + "_")}
