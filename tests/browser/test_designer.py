@@ -226,3 +226,32 @@ def test_a_designer_moves_a_waiting_dossier_to_the_new_version(page, live_server
     assert [e.payload for e in services.instances.history(dossier) if e.tag == "instance:migrated"] == [
         {"from_version": number - 1, "to_version": number}
     ]
+
+
+def test_a_designer_adds_a_user_task_and_chooses_its_form_in_the_panel(page, live_server):
+    sign_in(page, "designer")
+    open_modeler(page, "dang_ky_to_chuc_khcn")
+    select_element(page, "da_tra_ket_qua")
+    page.locator('.djs-context-pad .entry[data-action="append.append-task"]').click()
+    page.keyboard.type("Lưu hồ sơ")  # the new task's name, typed on the canvas
+    page.mouse.click(5, 5)  # ends the label editing
+    added = page.locator(".djs-element", has_text="Lưu hồ sơ").first.get_attribute("data-element-id")
+    select_element(page, added)
+    page.locator('.djs-context-pad .entry[data-action="replace"]').click()
+    page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
+    assert page.locator(".djs-element.selected").first.get_attribute("data-element-id") == added
+    open_group(page, "Một cửa")
+    page.locator("#bio-properties-panel-motcua-form").select_option("tra_ket_qua")
+    page.locator("#bio-properties-panel-motcua-allotment").fill("0,5")
+    page.locator("#bio-properties-panel-motcua-status").select_option("10")
+    screenshot(page, "51-thiet-ke-them-viec")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_selector("#modeler[data-draft-saved]")
+    designer, username = live_server.services.designer, USERNAMES["designer"]
+    [draft] = [d for d in designer.workspace("dang_ky_to_chuc_khcn").drafts if d.author == username]
+    designer.discard_draft("dang_ky_to_chuc_khcn", username)
+    from engine.bpmn.diff import diff_bpmn
+
+    [change] = [d for d in diff_bpmn(designer.workspace("dang_ky_to_chuc_khcn").xml, draft.xml) if d.element == added]
+    assert (change.kind, change.type) == ("added", "userTask")
+    assert '<spiffworkflow:property name="form" value="tra_ket_qua"' in draft.xml
