@@ -19,6 +19,7 @@ from engine.services.access import AccessService
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
+from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
 from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
@@ -35,6 +36,7 @@ from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
+from engine.services.step_import import StepImportService
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
@@ -50,6 +52,8 @@ class Services:
     runtime: BpmnRuntime
     live: LiveWorkflows  # the cache of live workflows (an optimisation only; see engine.services.stepping)
     deploy: DeployService
+    designer: DesignerService  # the modeler pages (/thiet-ke): versions, checks, drafts, diffs
+    step_import: StepImportService  # approved step tables (CSV, XLSX) -> BPMN (`motcua import-steps`)
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
@@ -108,6 +112,10 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
+    deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
+    designer = DesignerService(
+        db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -115,7 +123,11 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         calendars=calendars,
         runtime=runtime,
         live=live,
-        deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
+        deploy=deploy,
+        designer=designer,
+        step_import=StepImportService(
+            catalogue, designer, settings.processes_dir / "import" / "don_vi.yaml", settings.hours_per_day
+        ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, sender),
