@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.legal_basis import LegalBases, LegalBasisError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import MAX_OFFSET
 from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
@@ -47,14 +49,24 @@ class DossierView:
     instance_id: int | None
     tasks: tuple[TaskRow, ...] = field(default=())
     late: bool = False
+    legal_basis: str = ""  # the id of the legal basis it was received under ("nd118-2025"), kept for life
+    legal_basis_name: str = ""  # its name, as shown on the dossier's page
 
 
 class DossierService:
     """Reads dossiers; withdraws and stops them."""
 
-    def __init__(self, db: Database, clock: Clock, instances: InstanceService, catalogue: Catalogue | None):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        instances: InstanceService,
+        catalogue: Catalogue | None,
+        legal: LegalBases | None = None,
+    ):
         self.db, self.clock, self.instances = db, clock, instances
         self.catalogue = catalogue if catalogue is not None else Catalogue([])
+        self.legal = legal if legal is not None else shipped_legal_bases()
 
     # --- withdrawal and stop -------------------------------------------------------------------------------------
     def withdraw(self, code: str, reason: str, actor: str) -> DossierView:
@@ -177,7 +189,15 @@ class DossierService:
             received_by=row.received_by,
             instance_id=row.instance_id,
             late=row.late,
+            legal_basis=row.legal_basis,
+            legal_basis_name=self._basis_name(row.legal_basis),
         )
+
+    def _basis_name(self, basis_id: str) -> str:
+        try:
+            return self.legal.get(basis_id).name
+        except LegalBasisError:
+            return basis_id  # a basis whose file was removed is still shown by its id
 
 
 def _bound(value: date | datetime, end: bool) -> datetime:

@@ -160,8 +160,8 @@ def test_a_received_dossier_goes_to_its_page_with_mau_01_to_print(services, sign
     assert dossier.applicant["name"] == APPLICANT["name"] and dossier.channel == 1
 
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
-    assert "In giấy tiếp nhận (Mẫu 01)" in page
-    assert f"/ho-so/{dossier.code}/mau/mau_01?dinh-dang=pdf" in page
+    assert "In giấy tiếp nhận" in page
+    assert f"/ho-so/{dossier.code}/mau/receipt?dinh-dang=pdf" in page
     assert "17/03/2026 08:00" in page
 
     pdf = officer.get(f"/ho-so/{dossier.code}/mau/mau_01?dinh-dang=pdf")

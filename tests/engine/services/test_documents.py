@@ -69,7 +69,7 @@ def drive(services, clock, code, plan=PLAN):
 
 def test_mau_01_is_the_receipt_with_code_applicant_documents_and_appointment(services):
     view = receive(services, channel=1)  # the counter dossier's receipt is issued as it is registered
-    context = services.documents.form_context(view.code, "mau_01")
+    context = services.documents.form_context(view.code, "receipt")
     assert context["appointment"] == view.appointment == datetime(2026, 3, 17, 8, 0, tzinfo=VN_TZ)
     assert context["time_limit"] == "11 ngày làm việc"
     assert context["register"] == {"book": "2026", "number": "0001"}
@@ -90,14 +90,14 @@ def test_mau_05_has_one_handover_per_completed_step_judged_against_its_deadline(
     view = receive(services)
     tasks = drive(services, clock, view.code, PLAN[:4])  # xem_xet done; ky_duyet open
 
-    handovers = services.documents.form_context(view.code, "mau_05")["handovers"]
+    handovers = services.documents.form_context(view.code, "control_slip")["handovers"]
     assert [h["result"] for h in handovers] == ["early", "on_time", "late", "early"]
     assert [h["at"] for h in handovers] == [when for _, _, when in PLAN[:4]]
     assert [h["from_unit"] for h in handovers] == [t.lane for t in tasks]
     assert [h["to_unit"] for h in handovers] == [t.lane for t in tasks[1:]] + ["Lãnh đạo Sở"]
     assert [h["giver"] for h in handovers] == ["motcua1", "ldphong", "Lã Thị Thu Hà", "ldphong"]
     assert [h["receiver"] for h in handovers] == ["ldphong", "Lã Thị Thu Hà", "ldphong", ""]  # ký duyệt is open
-    html, _ = services.documents.render(view.code, "mau_05")
+    html, _ = services.documents.render(view.code, "control_slip")
     assert "Quá hạn" in html and "Trước hạn" in html and "Đúng hạn" in html
 
 
@@ -105,7 +105,7 @@ def test_a_counter_dossier_s_mau_05_begins_with_the_one_stop_handover_at_recepti
     view = receive(services, channel=1)  # no reception step: checked at the counter before it was registered
     drive(services, clock, view.code, PLAN[1:3])
 
-    handovers = services.documents.form_context(view.code, "mau_05")["handovers"]
+    handovers = services.documents.form_context(view.code, "control_slip")["handovers"]
     first = handovers[0]
     assert (first["from_unit"], first["to_unit"], first["at"]) == (
         "Bộ phận Một cửa",
@@ -117,14 +117,14 @@ def test_a_counter_dossier_s_mau_05_begins_with_the_one_stop_handover_at_recepti
     # An online dossier's reception is a step of its own: no extra row.
     online = receive(services)
     drive(services, clock, online.code, PLAN[:1])
-    rows = services.documents.form_context(online.code, "mau_05")["handovers"]
+    rows = services.documents.form_context(online.code, "control_slip")["handovers"]
     assert len(rows) == 1 and (rows[0]["from_unit"], rows[0]["giver"]) == ("Bộ phận Một cửa", "motcua1")
 
 
 def test_the_last_handover_returns_the_result_to_the_applicant(services, clock):
     view = receive(services)
     drive(services, clock, view.code)
-    last = services.documents.form_context(view.code, "mau_05")["handovers"][-1]
+    last = services.documents.form_context(view.code, "control_slip")["handovers"][-1]
     assert (last["from_unit"], last["to_unit"], last["receiver"]) == (
         "Bộ phận Một cửa",
         "Tổ chức, cá nhân",
@@ -135,9 +135,9 @@ def test_the_last_handover_returns_the_result_to_the_applicant(services, clock):
 def test_forms_render_to_pdf(services, clock):
     view = receive(services)
     drive(services, clock, view.code, PLAN[:3])
-    for form in ("mau_01", "mau_05"):
+    for form, template in (("mau_01", "mau_01"), ("control_slip", "mau_06")):  # the 2025 set numbers it 06
         pdf, name = services.documents.render(view.code, form, "pdf")
-        assert name.endswith(f"{form}.pdf") and pdf.startswith(b"%PDF")
+        assert name == f"{view.code}_{template}.pdf" and pdf.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
         assert view.code in text
     register = services.registers.register_pdf(date(2026, 3, 1), date(2026, 3, 31))
@@ -147,9 +147,9 @@ def test_forms_render_to_pdf(services, clock):
 
 def test_letters_without_their_event_and_unknown_forms_are_refused_in_vietnamese(services):
     view = receive(services, channel=1)
-    with pytest.raises(NotFound, match="chưa có Mẫu 04"):
-        services.documents.form_context(view.code, "mau_04")
-    with pytest.raises(ValidationError, match="Không có biểu mẫu 'mau_09'"):
+    with pytest.raises(NotFound, match="chưa có Văn bản xin lỗi"):
+        services.documents.form_context(view.code, "apology")
+    with pytest.raises(ValidationError, match="không có biểu mẫu 'mau_09'"):
         services.documents.form_context(view.code, "mau_09")
     with pytest.raises(NotFound, match="không có hồ sơ"):
         services.documents.form_context("H15.50.05.13-260302-9999", "mau_01")
