@@ -20,8 +20,9 @@ SupplementPolicy = Literal["restart", "pause"]
 
 CHANNELS: tuple[Channel, ...] = ("counter", "online", "postal")
 SUPPLEMENT_POLICIES: tuple[SupplementPolicy, ...] = ("restart", "pause")
-# National TTHC database codes such as 1.003560.000.00.00.H56 (the last part names the province).
-CODE_PATTERN = re.compile(r"\d+\.\d{6}\.\d{3}\.\d{2}\.\d{2}\.H\d{2}")
+# National TTHC database codes (the last part names the province): the long form 1.003560.000.00.00.H56, and the
+# short form in use since the 2025 catalogues, 1.013337.H38.
+CODE_PATTERN = re.compile(r"\d+\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2})?\.H\d{2}")
 _PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _FORM_SET = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -83,7 +84,8 @@ class Procedure:
     def __post_init__(self):
         if not isinstance(self.code, str) or not CODE_PATTERN.fullmatch(self.code):
             raise CatalogueFieldError(
-                "code", f"expected a national procedure code like 1.003560.000.00.00.H56, got {self.code!r}"
+                "code",
+                f"expected a national procedure code like 1.003560.000.00.00.H56 or 1.013337.H38, got {self.code!r}",
             )
         for field in ("name", "field", "division"):
             _text(field, getattr(self, field))
