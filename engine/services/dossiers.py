@@ -14,7 +14,7 @@ from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
-from engine.services.effects import set_portal_status
+from engine.services.effects import send_letter, set_portal_status
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.step_record import Event
 
@@ -79,7 +79,8 @@ class DossierService:
 
     def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
         """In one step with the instance locked: cancel the dossier's workflow (`instance:cancelled` {reason}),
-        record `tag` {reason}, set the status (history, outbox for the portal) and the processing end. Raises
+        record `tag` {reason}, set the status (history, outbox for the portal) and the processing end; a stop also
+        queues the stop notice to the applicant (letter "stop_notice" {reason}, history and outbox). Raises
         ValidationError without a reason, NotFound, InvalidTransition for a dossier that is not open."""
         reason = reason.strip() if isinstance(reason, str) else ""
         action = "rút" if status == WITHDRAWN else "dừng xử lý"
@@ -104,6 +105,8 @@ class DossierService:
                 if running:
                     self.instances.stepper.runtime.cancel(workflow)
                 set_portal_status(status, reason)
+                if status == STOPPED:  # the applicant is told, through the outbox like every letter
+                    send_letter("stop_notice", reason=reason)
 
             self.instances.stepper.step(uow, head, close, events, actor, cancel=running)
         return self.get(code)
