@@ -72,7 +72,7 @@ from typing import Any
 
 import jinja2
 import segno
-from jinja2 import meta
+from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from engine.domain.dates import vn_date, vn_datetime, vn_long_date, vn_stamp, vn_time
@@ -299,7 +299,9 @@ def _fields(env: jinja2.Environment, name: str) -> set[str]:
             ast = env.parse(source, current, filename)
         except jinja2.TemplateSyntaxError as exc:
             raise ValidationError(f"{current}: mẫu lỗi / broken template: {exc.message} (line {exc.lineno})")
-        fields |= meta.find_undeclared_variables(ast)
+        # Macros a child template imports (`{% from "_letters.html" import you %}`) look undeclared in its blocks.
+        imported = {n if isinstance(n, str) else n[1] for node in ast.find_all(nodes.FromImport) for n in node.names}
+        fields |= meta.find_undeclared_variables(ast) - imported
         pending.extend(ref for ref in meta.find_referenced_templates(ast) if ref is not None)
     return fields - set(env.globals)
 

@@ -17,7 +17,7 @@ Where the values come from:
   (`dossier:stopped`).
 - control_slip: one handover per completed step, from its lane to the lane of the task its completion made ready,
   judged early / on time / late against the step's deadline (engine/domain/timeliness.py).
-Officers appear by their full name when they have an account, else by the name they acted under.
+Officers appear by their full name, from their account; without one the line stays blank (never a username).
 """
 
 from dataclasses import dataclass
@@ -173,7 +173,10 @@ class DocumentService:
             **letterhead(self.settings, issued_at),
             "dossier_code": d.row.code,
             "receiving_unit": self.settings.receiving_unit,
-            "applicant": {key: applicant.get(key) or "" for key in ("name", "address", "phone", "email")},
+            "applicant": {
+                **{key: applicant.get(key) or "" for key in ("name", "address", "phone", "email", "submitter")},
+                "type": applicant.get("type") or 1,
+            },
             "procedure": d.procedure.name if d.procedure else d.row.procedure_code,
         }
 
@@ -202,7 +205,7 @@ class DocumentService:
             "appointment": _moment((letter.payload if letter else {}).get("appointment")) or row.original_appointment,
             "delivery": row.result_delivery,
             "register": {"book": str(received.year), "number": row.code.rsplit("-", 1)[-1], **self._qr(row.code)},
-            "officer": d.names.get(row.received_by, row.received_by),
+            "officer": _full(d, row.received_by),
         }
 
     def _qr(self, code: str) -> dict:
@@ -235,12 +238,12 @@ class DocumentService:
 
     def _signer(self, approver: str | None, names: dict[str, str] | None = None) -> dict:
         """The head who signs a letter of the resolving agency: the one set in settings, else who approved it."""
-        name = self.settings.signer_name or ((names or {}).get(approver, approver) if approver else "")
+        name = self.settings.signer_name or ((names or {}).get(approver, "") if approver else "")
         return {"title": self.settings.signer_title, "name": name or ""}
 
     def _officer(self, d: _Loaded, letter: EventRow) -> str:
         actor = actor_before(d.events, letter.seq) or d.row.received_by
-        return d.names.get(actor, actor)
+        return _full(d, actor)
 
     def _supplement_request(self, d: _Loaded) -> dict:
         letter = self._letter(d, "supplement_request")
@@ -325,8 +328,8 @@ class DocumentService:
                     "from_unit": ONE_STOP_LANE,
                     "to_unit": first.lane,
                     "at": first.ready_at,
-                    "giver": d.names.get(row.received_by, row.received_by),
-                    "receiver": d.names.get(first.actor or "", first.actor or ""),
+                    "giver": _full(d, row.received_by),
+                    "receiver": _full(d, first.actor),
                     "result": "on_time",
                     "note": "Tiếp nhận hồ sơ tại Bộ phận Một cửa",
                 }
@@ -341,13 +344,15 @@ class DocumentService:
                 to_unit, receiver = APPLICANT_UNIT, applicant  # the result handed back
             else:
                 to_unit, receiver = "", ""
+            if to_unit != APPLICANT_UNIT:
+                receiver = _full(d, receiver)
             handovers.append(
                 {
                     "from_unit": step.lane,
                     "to_unit": to_unit,
                     "at": step.completed_at,
-                    "giver": d.names.get(step.actor or "", step.actor or ""),
-                    "receiver": d.names.get(receiver, receiver),
+                    "giver": _full(d, step.actor),
+                    "receiver": receiver,
                     "result": step.result(calendar),
                     "note": step.title,
                 }
@@ -390,6 +395,12 @@ def _as_list(value: Any) -> list:
     if value is None or value == "":
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _full(d: _Loaded, username: str | None) -> str:
+    """The full name of the officer `username`; "" (a line to sign by hand) when no account gives one: a form never
+    prints a username."""
+    return d.names.get(username or "", "")
 
 
 def _reasons(letter: EventRow) -> list[str]:

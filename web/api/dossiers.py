@@ -28,6 +28,10 @@ class ApplicantSchema(ApiSchema):
     address = fields.Str(required=True)
     phone = fields.Str(required=True)
     email = fields.Str(allow_none=True)
+    submitter = fields.Str(
+        allow_none=True,
+        metadata={"description": "who hands the dossier in when not the applicant (a company's representative)"},
+    )
 
 
 class DocumentInSchema(ApiSchema):

@@ -83,7 +83,8 @@ def test_nested_fields_are_named_by_path_and_list_items_from_1(deployed, one_sto
     assert fields == {
         "procedure_code": "bắt buộc: thiếu trường này",
         "applicant.name": "bắt buộc: thiếu trường này",
-        "applicant.nickname": "không có trường này; các trường là: type, name, id_number, address, phone, email",
+        "applicant.nickname": "không có trường này; các trường là: "
+        "type, name, id_number, address, phone, email, submitter",
         "documents[2].received": "phải là đúng (true) hoặc sai (false)",
     }
     assert deployed.dossiers.list() == []
