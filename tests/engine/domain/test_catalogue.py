@@ -22,7 +22,6 @@ ENTRY = {
     "documents": [{"name": "Đơn đề nghị cấp giấy phép", "originals": 1, "copies": 0, "required": True}],
     "supplement_policy": "restart",
     "legal_basis": ["Luật Năng lượng nguyên tử số 18/2008/QH12"],
-    "form_set": "tt01-2018",
     "process": "x_quang_y_te",
 }
 
@@ -193,7 +192,7 @@ def test_a_valid_file_loads_every_field(tmp_path):
         ("supplement_policy", "stop", "supplement_policy: expected 'restart' or 'pause', got 'stop'"),
         ("legal_basis", [], "legal_basis: expected a non-empty list of legal texts"),
         ("legal_basis", ["Luật", ""], "legal_basis[2]: expected non-empty text"),
-        ("form_set", "TT 01/2018", "form_set: expected a form set name such as 'tt01-2018'"),
+        ("form_set", "tt01-2018", "form_set: no longer a key of a procedure: the forms follow the legal basis"),
         ("process", "x quang", "process: expected a BPMN process id"),
     ],
 )
