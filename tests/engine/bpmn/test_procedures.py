@@ -409,7 +409,10 @@ def test_a_refusal_after_appraisal_ends_the_dossier_with_its_reason(services):
     assert info.status == "completed"
     assert (info.data["ket_qua"], info.data["ly_do_tu_choi"]) == ("tu_choi", reason)
     letters = events(services, "H56-TC", "dossier:letter:queued")
-    assert [(letter["form"], letter.get("reasons")) for letter in letters] == [("receipt", None), ("appraisal_refusal", reason)]
+    assert [(letter["form"], letter.get("reasons")) for letter in letters] == [
+        ("receipt", None),
+        ("appraisal_refusal", reason),
+    ]
     assert [e["status"] for e in events(services, "H56-TC", "dossier:status:changed")] == [2, 4, 3]
 
 
