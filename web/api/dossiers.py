@@ -97,6 +97,10 @@ class DossierSummarySchema(ApiSchema):
     returned_at = Moment(allow_none=True)
     received_by = fields.Str(required=True)
     late = fields.Bool(required=True)
+    legal_basis = fields.Str(
+        required=True,
+        metadata={"description": "the legal basis in force when it was received, kept for life: nd61-2018, nd118-2025"},
+    )
 
     def _channel_label(self, dossier) -> str:
         return CHANNEL_LABELS.get(dossier.channel, "")
