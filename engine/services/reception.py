@@ -156,6 +156,9 @@ class ReceptionService:
                 "applicant": reception.applicant,
                 "supplement_policy": procedure.supplement_policy,
                 "time_limit": deadlines.allotment_text(*procedure.time_limit),
+                # the rules of the legal basis it was received under, for its timers (processes/legal/<id>.yaml)
+                "legal_basis": basis.id,
+                "apology_notice_days": basis.rules["apology_notice_working_days"].value,
             }
             self.instances.run_start(uow, head, version, data, actor, facts, extra_events=attached)
         return self.dossiers.get(code)

@@ -14,6 +14,7 @@ from engine.bpmn.parsing import parse_files
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.deadlines import parse_allotment
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.persistence.models import ProcessVersion
 from engine.services.deploy import read_files
 from tests.conftest import PROCESSES, RecordingSender
@@ -251,6 +252,7 @@ def start(services, procedure, code: str, channel: int = 2) -> dict:
         "applicant": {"name": "Bệnh viện Đa khoa Thử nghiệm", "type": 2},
         "supplement_policy": procedure.supplement_policy,
         "time_limit": procedure.time_limit_text,
+        "apology_notice_days": shipped_legal_bases().in_force(now).rules["apology_notice_working_days"].value,
     }
     services.instances.start(procedure.process, code, data, "motcua")
     return data

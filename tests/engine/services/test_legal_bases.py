@@ -171,3 +171,14 @@ def test_a_dossier_shows_its_legal_basis_name(services, clock):
     view = receive(services)
     assert view.legal_basis == "nd118-2025"
     assert view.legal_basis_name.startswith("Nghị định 118/2025/NĐ-CP")
+
+
+def test_the_apology_timer_follows_the_rule_of_the_dossier_s_legal_basis(services, clock):
+    clock.set(FROM)
+    view = receive(services)
+    [started] = [e for e in services.instances.history(view.code) if e.tag == "instance:started"]
+    data = started.payload["data"]  # the start data of its workflow
+    rule = services.dossiers.legal.get("nd118-2025").rules["apology_notice_working_days"]
+    assert (data["legal_basis"], data["apology_notice_days"]) == ("nd118-2025", rule.value)
+    [(name, due, state)] = [t for t in services.instances.timers(view.code) if t[0] == "nhac_xin_loi"]
+    assert due == services.calendars.current().add(view.appointment, rule.value, "wd", before=True)
