@@ -16,7 +16,7 @@ from engine.domain.dossier_code import check_agency_code
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.portal import RECEIVED
+from engine.domain.portal import CHANNELS, RECEIVED
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
@@ -87,6 +87,12 @@ class ReceptionService:
             basis = self.legal.in_force(received_at)
         except LegalBasisError as error:
             raise ValidationError(f"Chưa tiếp nhận được hồ sơ: {error.problem}", {error.field: error.problem})
+        if CHANNELS[reception.channel] not in basis.channels:  # the ways in the legal basis allows
+            raise ValidationError(
+                f"Kênh nộp {reception.channel} không có trong căn cứ pháp lý {basis.short} "
+                f"({basis.rules['channels'].source})",
+                {"channel": f"không có trong {basis.short}"},
+            )
         clock_start, appointment = self._dates(procedure, received_at)
         with self.db.unit_of_work() as uow:
             if not uow.versions.count(procedure.process):

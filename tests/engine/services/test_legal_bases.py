@@ -2,14 +2,18 @@
 Thông tư 01/2018's forms, one received from 01/7/2025 those of Thông tư 03/2025, for every form of a dossier, read
 back from the PDF. Dossiers are driven through the shipped procedures on SQLite and PostgreSQL."""
 
+import copy
 import io
 import re
 from datetime import datetime, timedelta
 
 import pypdf
 import pytest
+import yaml
 
 from engine.domain.clock import VN_TZ, FakeClock
+from engine.domain.errors import ValidationError
+from engine.domain.legal_basis_data import SHIPPED_LEGAL_DIR, load_legal_bases
 from tests.conftest import deploy_shipped
 from tests.test_architecture import MAIN_PATH_DATA
 
@@ -182,3 +186,21 @@ def test_the_apology_timer_follows_the_rule_of_the_dossier_s_legal_basis(service
     assert (data["legal_basis"], data["apology_notice_days"]) == ("nd118-2025", rule.value)
     [(name, due, state)] = [t for t in services.instances.timers(view.code) if t[0] == "nhac_xin_loi"]
     assert due == services.calendars.current().add(view.appointment, rule.value, "wd", before=True)
+
+
+def test_a_channel_the_legal_basis_does_not_have_is_refused_and_nothing_is_written(services, clock, tmp_path):
+    for source in SHIPPED_LEGAL_DIR.glob("*.yaml"):
+        entry = yaml.safe_load(source.read_text(encoding="utf-8"))
+        entry["rules"]["channels"] = {"value": ["counter"], "source": "Điều thử nghiệm"}
+        (tmp_path / source.name).write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    reception = copy.copy(services.reception)
+    reception.legal = load_legal_bases(tmp_path)
+    clock.set(FROM)
+    documents = [{"name": d.name} for d in services.dossiers.catalogue.get(X_RAY).documents if d.required]
+
+    with pytest.raises(ValidationError, match="Kênh nộp 2 không có trong căn cứ pháp lý NĐ 118/2025") as refused:
+        reception.receive(X_RAY, APPLICANT, 2, "counter", documents, "motcua1")
+
+    assert refused.value.fields == {"channel": "không có trong NĐ 118/2025"}
+    assert services.dossiers.list() == []
+    assert reception.receive(X_RAY, APPLICANT, 1, "counter", documents, "motcua1").code.endswith("-0001")
