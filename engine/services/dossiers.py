@@ -51,6 +51,7 @@ class DossierView:
     late: bool = False
     legal_basis: str = ""  # the id of the legal basis it was received under ("nd118-2025"), kept for life
     legal_basis_name: str = ""  # its name, as shown on the dossier's page
+    procedure_legal_basis: tuple[str, ...] = ()  # the procedure's own legal texts (the sector law), from the catalogue
 
 
 class DossierService:
@@ -194,6 +195,7 @@ class DossierService:
             late=row.late,
             legal_basis=row.legal_basis,
             legal_basis_name=self._basis_name(row.legal_basis),
+            procedure_legal_basis=procedure.legal_basis if procedure else (),
         )
 
     def _basis_name(self, basis_id: str) -> str:

@@ -68,6 +68,8 @@ def test_the_page_shows_status_dates_and_each_step_with_its_timeliness(services,
     assert "Lập Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in history and "Trạng thái: 4 · Đang xử lý" in history
 
     assert 'data-basis="nd118-2025"' in page and "Nghị định 118/2025/NĐ-CP" in page  # the basis it keeps
+    procedure_basis = services.dossiers.catalogue.get(view.procedure_code).legal_basis
+    assert f'<dd class="procedure-basis">{"; ".join(procedure_basis)}</dd>' in page  # and the sector law, apart
     forms = text_of(page, "forms")
     assert "(Mẫu số 01)" in forms and "(Mẫu số 06)" in forms and "(Mẫu số 02)" not in forms  # the 2025 set
     assert f"/ho-so/{view.code}/mau/control_slip?dinh-dang=pdf" in page
