@@ -40,6 +40,7 @@ class DossierRow:
     received_by: str
     late: bool
     supplement_requested_at: datetime | None
+    legal_basis: str
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(DossierRow))
@@ -66,11 +67,12 @@ class DossierFacts:
     supplement_requested_at: datetime | None
     status_changed_at: datetime | None = None
     judged_due: datetime | None = None
+    legal_basis: str = ""  # the id of the legal basis it was received under
 
 
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at"
+    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
@@ -171,6 +173,7 @@ class DossierStore:
             late=bool(row[10]),
             supplement_requested_at=raw.from_dt(row[11]),
             status_changed_at=raw.from_dt(row[12]),
+            legal_basis=row[13],
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")

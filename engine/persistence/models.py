@@ -312,6 +312,8 @@ class Dossier(Base):
     # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
     # by the office time from then to the supplement's arrival.
     supplement_requested_at: Mapped[datetime | None]
+    # The legal basis in force on the day it was received (processes/legal/<id>.yaml), kept for life.
+    legal_basis: Mapped[str] = mapped_column(String(30))
 
 
 class DossierFile(Base):

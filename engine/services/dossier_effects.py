@@ -26,6 +26,7 @@ from engine.domain import deadlines
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import JUDGED_END_STATUSES, OPEN_STATUSES, PROCESSING_END_STATUSES, RETURNED
 from engine.persistence.dossiers import DossierFacts
@@ -109,12 +110,15 @@ class _Applying:
                 f"dossier {self.code} is no longer being processed (status {facts.status}); its return date stays",
                 {"new_appointment": "dossier closed"},
             )
-        problem = deadlines.extension_problem(facts.appointment, to, facts.extension_count)
+        basis = shipped_legal_bases().get(facts.legal_basis)
+        rule = basis.rules["max_extensions"]
+        problem = deadlines.extension_problem(facts.appointment, to, facts.extension_count, basis.max_extensions)
         if problem == "already_extended":
             raise ValidationError(
                 f"dossier {self.code} was already given a new return date ({_iso(facts.appointment)}); the return "
-                "date may be re-set only once (ND 61/2018 Điều 19 k9)",
-                {"new_appointment": "already extended once"},
+                f"date may be re-set {'only once' if rule.value == 1 else f'at most {rule.value} times'} "
+                f"({rule.source})",
+                {"new_appointment": f"already extended {facts.extension_count} time(s)"},
             )
         if problem == "not_later":
             raise ValidationError(

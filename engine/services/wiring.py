@@ -12,6 +12,7 @@ from engine.domain.calendar import parse_office_hours
 from engine.domain.catalogue import Catalogue
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import Clock, SystemClock
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.ports import NotificationSender
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
@@ -105,11 +106,14 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     stepper = Stepper(runtime, calendars, clock, live)
     instances = InstanceService(db, stepper, clock)
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
-    dossiers = DossierService(db, clock, instances, catalogue)
+    legal = shipped_legal_bases()
+    dossiers = DossierService(db, clock, instances, catalogue, legal)
     files = DossierFileService(db, clock, catalogue, instances)
-    reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
-    documents = DocumentService(db, clock, catalogue, calendars, settings)
-    registers = RegisterService(db, clock, catalogue, calendars, settings)
+    reception = ReceptionService(
+        db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code, legal
+    )
+    documents = DocumentService(db, clock, catalogue, calendars, settings, legal)
+    registers = RegisterService(db, clock, catalogue, calendars, settings, legal)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
     deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
@@ -142,7 +146,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         registers=registers,
         task_list=task_list,
         access=AccessService(db, catalogue),
-        records=DossierRecordService(db, clock, calendars),
+        records=DossierRecordService(db, clock, calendars, legal),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
         indicators=IndicatorService(
             db,
