@@ -14,11 +14,11 @@ that fails stops the run.
       - complete: {task: phan_cong, after: 4h}           # after 4 working hours (also 0.5d, 3cd)
       - complete: {task: tham_dinh, at: "2026-03-05T10:00", data: {appraisal_result: approve, opinion: Đạt}}
       - wait: 2d                        # working time passes; timers that fall due fire
-      - expect: {status: 10, late: false, letters: [mau_01]}
+      - expect: {status: 10, late: false, letters: [receipt]}
 
 `expect` checks any of: `tasks` (the open tasks' ids, in any order), `status` (national portal code), `appointment`
 ("dd/mm/yyyy HH:MM"), `late`, `supplements`, `extensions`, `letters` (forms of the letters queued so far, in
-order, e.g. [mau_01, mau_04]), `finished` (the dossier's process has ended).
+order, by meaning, e.g. [receipt, apology]; docs/FORMS.md), `finished` (the dossier's process has ended).
 """
 
 import tempfile

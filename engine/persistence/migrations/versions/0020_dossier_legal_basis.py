@@ -17,7 +17,7 @@ from alembic import op
 import engine.persistence.models
 
 revision = "0020"
-down_revision = "0015"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
