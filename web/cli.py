@@ -1,7 +1,8 @@
 """The `motcua` command line. Every command builds the application through `create_app`."""
 
 import sys
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -58,16 +59,57 @@ def deploy(ctx, files, by):
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Kiểm tra mọi hồ sơ.")
+@click.option("--procedure", default=None, help="Chỉ các hồ sơ của thủ tục này (với --all).")
+@click.option("--since", default=None, help="Chỉ các hồ sơ bắt đầu từ ngày này, YYYY-MM-DD (với --all).")
+@click.option("--anchor", "anchors", multiple=True, type=click.Path(exists=True), help="Đối chiếu với bản neo.")
 @click.pass_context
-def verify(ctx, code):
-    """Kiểm tra chuỗi băm lịch sử của một hồ sơ."""
-    report = services_of(ctx).instances.verify(code)
+def verify(ctx, code, every, procedure, since, anchors):
+    """Kiểm tra lịch sử của một hồ sơ (hoặc --all): chuỗi băm, mã xác thực, trạng thái và các dòng dữ liệu."""
+    audit = services_of(ctx).audit
+    if every == bool(code):
+        raise click.UsageError("Cho một mã hồ sơ, hoặc --all")
+    if not every:
+        report = audit.verify(code, [Path(a) for a in anchors])
+        show_report(report)
+        sys.exit(0 if report.intact else 2)
+    start = None
+    if since:
+        try:
+            start = datetime.combine(date.fromisoformat(since), datetime.min.time(), VN_TZ)
+        except ValueError:
+            raise click.BadParameter("ngày dạng YYYY-MM-DD", param_hint="--since") from None
+
+    def progress(summary):
+        click.echo(f"... đã kiểm tra {summary.checked} hồ sơ ({summary.tampered} bị thay đổi)", err=True)
+
+    checked = tampered = 0
+    for report in audit.verify_all(procedure, start, [Path(a) for a in anchors], progress):
+        checked += 1
+        if not report.intact:
+            tampered += 1
+            show_report(report)
+    click.echo(f"Tổng: {checked} hồ sơ, {checked - tampered} toàn vẹn, {tampered} bị thay đổi")
+    sys.exit(2 if tampered else 0)
+
+
+def show_report(report) -> None:
     if report.intact:
-        click.echo(f"{code}: toàn vẹn ({report.events} sự kiện)")
-    else:
-        click.echo(f"{code}: BỊ THAY ĐỔI: {report.problem}", err=True)
-        sys.exit(2)
+        click.echo(f"{report.code}: toàn vẹn ({report.events} sự kiện)")
+        return
+    click.echo(f"{report.code}: BỊ THAY ĐỔI: {report.problem}", err=True)
+    for finding in report.findings[1:]:
+        click.echo(f"{report.code}:   và: {finding.message}", err=True)
+
+
+@main.command()
+@click.option("--out", default=None, type=click.Path(), help="Tệp ghi bản neo (mặc định: thư mục anchor_dir).")
+@click.pass_context
+def anchor(ctx, out):
+    """Neo đầu chuỗi lịch sử của mọi hồ sơ: ghi bản tóm tắt có chữ ký ra ngoài cơ sở dữ liệu (chạy hằng ngày)."""
+    path, written = services_of(ctx).audit.anchor(Path(out) if out else None)
+    click.echo(f"Đã neo {len(written.heads)} hồ sơ vào {path} (tóm tắt {written.digest[:16]})")
 
 
 @main.command()

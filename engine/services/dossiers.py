@@ -93,7 +93,8 @@ class DossierService:
                     self.instances.stepper.runtime.cancel(workflow)
                 set_portal_status(status, reason)
 
-            self.instances.stepper.step(uow, head, close, events, actor, cancel=running)
+            step_input = {"kind": "close", "status": status, "reason": reason, "actor": actor, "cancel": running}
+            self.instances.stepper.step(uow, head, close, events, actor, cancel=running, step_input=step_input)
         return self.get(code)
 
     def get(self, code: str) -> DossierView:

@@ -135,6 +135,7 @@ class ReceptionService:
                 None,
                 False,
                 None,
+                status_changed_at=now,
             )
             data = {
                 "dossier_code": code,

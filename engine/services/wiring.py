@@ -11,12 +11,14 @@ from engine.bpmn.state import StateSerializer
 from engine.domain.calendar import parse_office_hours
 from engine.domain.catalogue import Catalogue
 from engine.domain.catalogue_data import load_catalogue
+from engine.domain.chain import Seal
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.ports import NotificationSender
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
+from engine.services.audit import AuditService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
@@ -68,6 +70,7 @@ class Services:
     public: PublicService  # the citizen's status look-up and satisfaction ratings
     reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
     feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
+    audit: AuditService  # verifying histories, anchoring their heads
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -98,7 +101,8 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     )
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
-    stepper = Stepper(runtime, calendars, clock, live)
+    seal = Seal(settings.audit_seal_key())
+    stepper = Stepper(runtime, calendars, clock, live, seal)
     instances = InstanceService(db, stepper, clock)
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
     dossiers = DossierService(db, clock, instances, catalogue)
@@ -150,6 +154,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.lookup_limit,
             settings.lookup_window_minutes,
         ),
+        audit=AuditService(db, clock, seal, settings.anchor_dir),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
         ),

@@ -246,7 +246,7 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
 
     result = cli("verify", "HS-001")
     assert result.exit_code == 2
-    assert "HS-001: BỊ THAY ĐỔI: event 1 (instance:started) was altered" in result.stderr
+    assert "HS-001: BỊ THAY ĐỔI: sự kiện 1 (instance:started) bị sửa sau khi ghi" in result.stderr
 
 
 def test_verify_an_unknown_dossier_is_an_error(cli):

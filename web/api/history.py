@@ -60,7 +60,7 @@ class FormQuery(ApiSchema):
 def dossier_history(code):
     authorize_dossier(code)
     events = services().instances.history(code)
-    verification = services().instances.verify(code) if allowed(current_user().role, "dossier.verify") else None
+    verification = services().audit.verify(code) if allowed(current_user().role, "dossier.verify") else None
     return {"code": code, "events": events, "verification": verification}
 
 

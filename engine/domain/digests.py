@@ -1,0 +1,68 @@
+"""Digests of what a step leaves behind, over canonical serialisations (keys sorted, compact, UTC moments), so that
+the same content gives the same digest however it was stored (PostgreSQL's JSONB reorders keys). Pure."""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import orjson
+
+
+def canonical(value) -> bytes:
+    """`value` (plain JSON: dicts, lists, strings, numbers, booleans, None) as canonical JSON bytes."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _parse(text: str | bytes):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def digest(value) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def state_digest(state_text: str | bytes) -> str:
+    """The digest of a workflow state stored as JSON text."""
+    return digest(_parse(state_text))
+
+
+def moment(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def facts_digest(facts) -> str | None:
+    """The digest of a dossier's facts as its steps see them (`DossierFacts`; None for a bare instance)."""
+    if facts is None:
+        return None
+    return digest(
+        {
+            "code": facts.code,
+            "procedure_code": facts.procedure_code,
+            "applicant_name": facts.applicant_name,
+            "appointment": moment(facts.appointment),
+            "status": facts.status,
+            "supplement_count": facts.supplement_count,
+            "extension_count": facts.extension_count,
+            "processing_end_at": moment(facts.processing_end_at),
+            "returned_at": moment(facts.returned_at),
+            "late": bool(facts.late),
+            "supplement_requested_at": moment(facts.supplement_requested_at),
+            "status_changed_at": moment(facts.status_changed_at),
+        }
+    )
+
+
+def tasks_digest(projected: dict[str, str]) -> str:
+    """The digest of an instance's open task projection: task id -> element id."""
+    return digest(sorted(projected.items()))
+
+
+def timers_digest(timers: dict) -> str:
+    """The digest of an instance's timers: task id -> (name, state, due moment)."""
+    return digest(sorted((k, t.name, t.state, moment(t.due_at)) for k, t in timers.items()))

@@ -1,0 +1,89 @@
+"""Reading what an audit checks of an instance (`engine.domain.audit.Evidence`), and the heads an anchor seals."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from engine.domain.audit import Evidence, TaskEvidence, TimerEvidence
+from engine.domain.digests import moment
+
+if TYPE_CHECKING:
+    from engine.persistence.unit_of_work import UnitOfWork
+
+
+class AuditStore:
+    def __init__(self, uow: "UnitOfWork"):
+        self.uow = uow
+
+    def evidence(self, code: str) -> tuple[Evidence, dict[str, str]] | None:
+        """What the database holds of instance `code`, and the stored sources of its process version (None: no
+        such instance)."""
+        raw = self.uow.raw
+        cast = "::text" if raw.postgres else ""
+        row = raw.one(
+            f"SELECT i.id, i.last_event_seq, i.last_event_hash, i.head_mac, i.state{cast}, v.version_hash, "
+            f"v.sources{cast} FROM instance i JOIN process_version v ON v.id = i.process_version_id WHERE i.code = ?",
+            (code,),
+        )
+        if row is None:
+            return None
+        instance_id, seq, head_hash, head_mac, state, version_hash, sources = row
+        evidence = Evidence(
+            code,
+            seq,
+            head_hash,
+            head_mac,
+            state if isinstance(state, str) else raw.json(state),
+            self.uow.history.events(instance_id),
+            facts=self.uow.dossiers.facts(instance_id),
+            dossier=self._dossier(code),
+            tasks=self._tasks(instance_id),
+            timers=self._timers(instance_id),
+            version_hash=version_hash,
+        )
+        return evidence, raw.from_json(sources) or {}
+
+    def _dossier(self, code: str) -> dict | None:
+        found = self.uow.dossiers.row(code)
+        if found is None:
+            return None
+        return {
+            "applicant": found.applicant,
+            "procedure_code": found.procedure_code,
+            "channel": found.channel,
+            "received_at": moment(found.received_at),
+            "clock_start": moment(found.clock_start),
+            "original_appointment": moment(found.original_appointment),
+        }
+
+    def _tasks(self, instance_id: int) -> list[TaskEvidence]:
+        raw = self.uow.raw
+        rows = raw.all("SELECT task_id, name, title, lane, due_at FROM user_task WHERE instance_id = ?", (instance_id,))
+        return [TaskEvidence(t, n, ti, la, raw.from_dt(d)) for t, n, ti, la, d in rows]
+
+    def _timers(self, instance_id: int) -> dict[str, TimerEvidence]:
+        raw = self.uow.raw
+        rows = raw.all("SELECT task_id, name, state, due_at FROM timer WHERE instance_id = ?", (instance_id,))
+        return {t: TimerEvidence(n, s, raw.moment(d)) for t, n, s, d in rows}
+
+    def codes_after(
+        self, last_id: int, procedure: str | None = None, since: datetime | None = None, limit: int = 500
+    ) -> list[tuple[int, str]]:
+        """(id, code) of the next `limit` instances after id `last_id` (of dossiers of `procedure`, started since
+        `since`), by id: `verify --all` walks them batch by batch, in bounded memory."""
+        raw = self.uow.raw
+        where, params = "", list[object]([last_id])
+        if procedure:
+            where += " AND i.id IN (SELECT instance_id FROM dossier WHERE procedure_code = ?)"
+            params.append(procedure)
+        if since is not None:
+            where += " AND i.started_at >= ?"
+            params.append(raw.dt(since))
+        rows = raw.all(
+            f"SELECT i.id, i.code FROM instance i WHERE i.id > ?{where} ORDER BY i.id LIMIT {int(limit)}", params
+        )
+        return [(i, c) for i, c in rows]
+
+    def heads(self) -> list[tuple[str, int, str]]:
+        """(code, last event number, last event hash) of every instance, by code."""
+        rows = self.uow.raw.all("SELECT code, last_event_seq, last_event_hash FROM instance ORDER BY code")
+        return [(c, s, h) for c, s, h in rows]

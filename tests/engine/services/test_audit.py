@@ -1,0 +1,304 @@
+"""The step record an audit relies on (inputs and digests, sealed with a key outside the database, anchored), and
+`verify` naming each way someone who can write to the database may tamper with a dossier."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from engine.domain.chain import GENESIS, Seal, event_hash
+from engine.domain.digests import state_digest
+from engine.domain.errors import ValidationError
+from engine.persistence.models import Dossier, HistoryEvent, Instance, ProcessVersion, UserTask
+from tests.engine.services.test_dossiers import APPLICANT, all_documents
+from tests.engine.services.test_instances import start as start_bare
+
+AGENCY = "H15.50.05.13"
+HOP_QUY = "1.000047.000.00.00.H56"
+KEY = "khoa-kiem-toan-thu-nghiem"
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"agency_code": AGENCY, "audit_key": KEY, "anchor_dir": tmp_path / "anchors"}
+
+
+def receive(services) -> str:
+    from tests.conftest import fixture_files
+
+    services.deploy.deploy(fixture_files("cong_bo_hop_quy.bpmn"), "designer")
+    dossier = services.reception.receive(
+        procedure_code=HOP_QUY,
+        applicant=APPLICANT,
+        channel=1,
+        result_delivery="counter",
+        documents=all_documents(services),
+        actor="motcua1",
+    )
+    return dossier.code
+
+
+def advance(services, code: str, actor: str = "motcua1", data=None) -> None:
+    [task] = services.instances.tasks(code=code)
+    services.instances.complete(task.task_id, data or {"ghi_chu": "đủ"}, actor)
+
+
+@pytest.fixture
+def dossier(services) -> str:
+    """A received dossier whose first two tasks were done: three steps, about eight events."""
+    code = receive(services)
+    advance(services, code)
+    advance(services, code, "chuyenvien", {"ket_qua": "đạt"})
+    assert services.audit.verify(code).intact
+    return code
+
+
+def events(services, code: str) -> list:
+    return services.instances.history(code)
+
+
+def instance_id(services, code: str) -> int:
+    with services.db.read() as session:
+        return session.scalar(select(Instance.id).where(Instance.code == code))
+
+
+def run(services, *statements) -> None:
+    with services.db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def rechain(services, code: str, rows: list[dict], set_head: bool = True) -> None:
+    """What someone who can write to the database (but has no key) does to hide a change: renumber `rows` from 1,
+    recompute every hash with the plain `event_hash`, rewrite the events and the instance's head."""
+    iid, prev = instance_id(services, code), GENESIS
+    with services.db.engine.begin() as connection:
+        connection.execute(HistoryEvent.__table__.delete().where(HistoryEvent.instance_id == iid))
+        for seq, row in enumerate(rows, start=1):
+            digest = event_hash(prev, code, seq, row["tag"], row["at"], row["actor"], row["payload"], row["step"])
+            connection.execute(
+                HistoryEvent.__table__.insert().values(
+                    instance_id=iid, **{**row, "seq": seq, "prev_hash": prev, "hash": digest}
+                )
+            )
+            prev = digest
+        if set_head:
+            connection.execute(
+                update(Instance).where(Instance.id == iid).values(last_event_seq=len(rows), last_event_hash=prev)
+            )
+
+
+def stored_rows(services, code: str) -> list[dict]:
+    keep = ("tag", "at", "actor", "task_id", "payload", "step", "mac")
+    return [{k: getattr(e, k) for k in keep} for e in events(services, code)]
+
+
+def finding(services, code: str, anchors=()):
+    report = services.audit.verify(code, list(anchors))
+    assert not report.intact, "the tampering went unnoticed"
+    return report.findings[0]
+
+
+# --- 1. the step record ----------------------------------------------------------------------------------------
+def test_each_step_records_its_input_and_the_digest_of_the_state_it_left(services, dossier):
+    history = events(services, dossier)
+    steps = [e for e in history if e.step is not None]
+    assert [s.step["input"]["kind"] for s in steps] == ["start", "complete", "complete"]
+    started, second = steps[0].step["input"], steps[2].step["input"]
+    assert started["data"]["applicant"] == APPLICANT and started["version_hash"] and started["actor"] == "motcua1"
+    assert (second["actor"], second["data"]) == ("chuyenvien", {"ket_qua": "đạt"})
+    assert second["task_id"] == [e for e in history if e.tag == "dossier:task:completed"][-1].task_id
+    assert all(e.step is None for e in history if e not in steps)  # only the last event of each step carries it
+    assert history.index(steps[1]) < history.index(steps[2]) == len(history) - 1
+    with services.db.read() as session:
+        state = session.scalar(select(Instance.state).where(Instance.code == dossier))
+    assert steps[-1].step["state"] == state_digest(json.dumps(state))
+    assert steps[0].step["state"] != steps[1].step["state"] != steps[2].step["state"]
+    assert all(len(s.step["facts"]) == 64 and len(s.step["tasks"]) == 64 for s in steps)
+
+
+def test_a_timer_firing_is_recorded_with_its_moment(services, clock):
+    start_bare(services)  # three_steps: a reminder timer on its second task
+    [task] = services.instances.tasks(code="H1")
+    services.instances.complete(task.task_id, {}, "motcua")
+    clock.advance(days=2)
+    fired = services.timers.run_pass("w1")
+    assert fired.fired == 1
+    last = [e for e in events(services, "H1") if e.step is not None][-1]
+    assert last.step["input"] == {"kind": "timers", "at": clock.now().isoformat()}
+    assert services.audit.verify("H1").intact
+
+
+def test_events_and_the_head_are_sealed_with_the_key_which_is_not_in_the_database(services, dossier):
+    seal = Seal(KEY.encode())
+    history = events(services, dossier)
+    for e in history:
+        assert e.mac == seal.event_mac(dossier, e.seq, e.tag, e.at, e.actor, e.payload, e.step)
+    with services.db.read() as session:
+        head = session.execute(
+            select(Instance.last_event_seq, Instance.last_event_hash, Instance.head_mac).where(Instance.code == dossier)
+        ).one()
+    assert head.head_mac == seal.head_mac(dossier, head.last_event_seq, head.last_event_hash)
+    with services.db.engine.connect() as connection:  # the key is nowhere in the database
+        for table in ("instance", "history_event", "dossier", "process_version"):
+            rows = connection.exec_driver_sql(f"SELECT * FROM {table}").all()
+            assert KEY not in repr(rows)
+    services.audit.seal = Seal(b"another key")  # a verifier with the wrong key trusts nothing
+    assert not services.audit.verify(dossier).intact
+
+
+def test_a_key_file_is_created_once_and_read_after(tmp_path):
+    from engine.services.settings import Settings
+
+    settings = Settings(audit_key_file=tmp_path / "keys" / "audit.key")
+    key = settings.audit_seal_key()
+    assert len(key) == 64 and settings.audit_seal_key() == key
+    assert (tmp_path / "keys" / "audit.key").stat().st_mode & 0o077 == 0
+
+
+def test_an_anchor_is_signed_and_a_forged_one_is_refused(services, dossier, tmp_path):
+    path, anchor = services.audit.anchor()
+    assert path.parent == tmp_path / "anchors"
+    assert [dossier, len(events(services, dossier)), events(services, dossier)[-1].hash] in anchor.heads
+    assert services.audit.verify(dossier, [path]).intact
+    forged = json.loads(path.read_text())
+    forged["heads"][0][1] = 1
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    with pytest.raises(ValidationError, match="chữ ký không khớp"):
+        services.audit.verify(dossier, [tmp_path / "forged.json"])
+
+
+def test_a_rewrite_after_the_anchor_is_found_even_by_someone_holding_the_key(services, dossier):
+    path, _ = services.audit.anchor()
+    # With the key, an insider truncates the history and reseals every event and the head: no MAC can tell.
+    seal, rows = Seal(KEY.encode()), stored_rows(services, dossier)[:4]
+    rechain(services, dossier, rows)
+    history = events(services, dossier)
+    iid = instance_id(services, dossier)
+    run(
+        services,
+        update(Instance).where(Instance.id == iid).values(head_mac=seal.head_mac(dossier, 4, history[-1].hash)),
+    )
+    report = services.audit.verify(dossier)
+    assert all(f.kind != "history_truncated" for f in report.findings)
+    anchored = services.audit.verify(dossier, [path])
+    assert "anchor_mismatch" in [f.kind for f in anchored.findings]
+
+
+# --- 2. naming each tampering ----------------------------------------------------------------------------------
+def test_an_edited_event(services, dossier):
+    iid = instance_id(services, dossier)
+    run(services, update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == 3).values(actor="x"))
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("event_edited", 3) and "sự kiện 3" in found.message
+
+
+def test_a_deleted_event(services, dossier):
+    iid = instance_id(services, dossier)
+    run(services, HistoryEvent.__table__.delete().where(HistoryEvent.instance_id == iid, HistoryEvent.seq == 2))
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("event_deleted", 2)
+
+
+def test_a_deleted_event_hidden_by_renumbering_and_rehashing(services, dossier):
+    rows = stored_rows(services, dossier)
+    rechain(services, dossier, rows[:2] + rows[3:])
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("event_deleted", 3)
+
+
+def test_an_inserted_event_at_the_end_with_the_head_moved(services, dossier):
+    rows = stored_rows(services, dossier)
+    forged = {**rows[-1], "tag": "dossier:task:completed", "actor": "mallory", "payload": {"task": "sign"}}
+    rechain(services, dossier, [*rows, {**forged, "step": None, "mac": None}])
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("event_inserted", len(rows) + 1)
+
+
+def test_an_inserted_event_in_the_middle(services, dossier):
+    rows = stored_rows(services, dossier)
+    forged = {**rows[1], "actor": "mallory", "payload": {"note": "đã thẩm định"}, "step": None}
+    rechain(services, dossier, [*rows[:2], forged, *rows[2:]])
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("event_inserted", 3)
+
+
+def test_an_altered_stored_state(services, dossier):
+    with services.db.read() as session:
+        state = session.scalar(select(Instance.state).where(Instance.code == dossier))
+    text = json.dumps(state, ensure_ascii=False).replace('"đạt"', '"không đạt"')
+    assert text != json.dumps(state, ensure_ascii=False)
+    run(services, update(Instance).where(Instance.code == dossier).values(state=json.loads(text)))
+    found = finding(services, dossier)
+    assert found.kind == "state_altered" and "trạng thái" in found.message
+
+
+@pytest.mark.parametrize("column", ["appointment", "applicant"])
+def test_an_altered_dossier_row(services, dossier, column):
+    with services.db.read() as session:
+        row = session.execute(select(Dossier).where(Dossier.code == dossier)).scalar_one()
+        value = row.appointment + timedelta(days=10) if column == "appointment" else {**APPLICANT, "address": "khác"}
+    run(services, update(Dossier).where(Dossier.code == dossier).values({column: value}))
+    assert finding(services, dossier).kind == "dossier_altered"
+
+
+def test_a_truncated_history_with_its_head_reset(services, dossier):
+    rows = stored_rows(services, dossier)
+    iid, kept = instance_id(services, dossier), events(services, dossier)[:3]
+    run(
+        services,
+        HistoryEvent.__table__.delete().where(HistoryEvent.instance_id == iid, HistoryEvent.seq > 3),
+        update(Instance).where(Instance.id == iid).values(last_event_seq=3, last_event_hash=kept[-1].hash),
+    )
+    assert len(rows) > 3
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("history_truncated", 3)
+
+
+def test_all_events_deleted_and_the_head_reset(services, dossier):
+    iid = instance_id(services, dossier)
+    run(
+        services,
+        HistoryEvent.__table__.delete().where(HistoryEvent.instance_id == iid),
+        update(Instance).where(Instance.id == iid).values(last_event_seq=0, last_event_hash=""),
+    )
+    assert finding(services, dossier).kind == "history_truncated"
+
+
+def test_an_edited_event_with_the_chain_recomputed(services, dossier):
+    rows = stored_rows(services, dossier)
+    rows[3] = {**rows[3], "actor": "mallory"}
+    rechain(services, dossier, rows)
+    found = finding(services, dossier)
+    assert (found.kind, found.seq) == ("chain_recomputed", 4) and "tính lại" in found.message
+
+
+@pytest.mark.parametrize("rehash", [False, True])
+def test_an_altered_process_version(services, dossier, rehash):
+    from engine.bpmn.parsing import version_hash
+
+    with services.db.read() as session:
+        version = session.execute(
+            select(ProcessVersion)
+            .join(Instance, Instance.process_version_id == ProcessVersion.id)
+            .where(Instance.code == dossier)
+        ).scalar_one()
+        sources = {name: text.replace("3d", "30d") for name, text in version.sources.items()}
+    values = {"sources": sources, **({"version_hash": version_hash(sources)} if rehash else {})}
+    run(services, update(ProcessVersion).where(ProcessVersion.id == version.id).values(values))
+    assert finding(services, dossier).kind == "process_altered"
+
+
+@pytest.mark.parametrize("change", ["due_at", "delete", "name"])
+def test_an_altered_task_projection_row(services, dossier, change):
+    [task] = services.instances.tasks(code=dossier)
+    where = UserTask.task_id == task.task_id
+    if change == "delete":
+        statement = UserTask.__table__.delete().where(where)
+    elif change == "due_at":
+        statement = update(UserTask).where(where).values(due_at=task.due_at + timedelta(days=30))
+    else:
+        statement = update(UserTask).where(where).values(name="give_back")
+    run(services, statement)
+    assert finding(services, dossier).kind == "tasks_altered"
