@@ -64,43 +64,69 @@ def deploy(ctx, files, by):
 @click.option("--procedure", default=None, help="Chỉ các hồ sơ của thủ tục này (với --all).")
 @click.option("--since", default=None, help="Chỉ các hồ sơ bắt đầu từ ngày này, YYYY-MM-DD (với --all).")
 @click.option("--anchor", "anchors", multiple=True, type=click.Path(exists=True), help="Đối chiếu với bản neo.")
+@click.option("--no-replay", is_flag=True, help="Không chạy lại lịch sử (chỉ kiểm tra chuỗi và các dòng dữ liệu).")
 @click.pass_context
-def verify(ctx, code, every, procedure, since, anchors):
-    """Kiểm tra lịch sử của một hồ sơ (hoặc --all): chuỗi băm, mã xác thực, trạng thái và các dòng dữ liệu."""
-    audit = services_of(ctx).audit
+def verify(ctx, code, every, procedure, since, anchors, no_replay):
+    """Kiểm tra lịch sử của một hồ sơ (hoặc --all): chuỗi băm, mã xác thực, trạng thái và các dòng dữ liệu, rồi chạy
+    lại các bước đã ghi trên phiên bản quy trình đã ghi với đồng hồ ảo và so sánh từng bước."""
+    services = services_of(ctx)
+    anchor_paths = [Path(a) for a in anchors]
     if every == bool(code):
         raise click.UsageError("Cho một mã hồ sơ, hoặc --all")
     if not every:
-        report = audit.verify(code, [Path(a) for a in anchors])
-        show_report(report)
-        sys.exit(0 if report.intact else 2)
+        report = services.audit.verify(code, anchor_paths)
+        replayed = None if no_replay else services.replay.replay(code)
+        show_report(report, replayed)
+        sys.exit(0 if report.intact and (replayed is None or replayed.verified) else 2)
     start = None
     if since:
         try:
             start = datetime.combine(date.fromisoformat(since), datetime.min.time(), VN_TZ)
         except ValueError:
             raise click.BadParameter("ngày dạng YYYY-MM-DD", param_hint="--since") from None
+    counts = {"intact": 0, "tampered": 0, "verified": 0, "diverged": 0, "unreplayable": 0}
+    why: dict[str, int] = {}
 
     def progress(summary):
-        click.echo(f"... đã kiểm tra {summary.checked} hồ sơ ({summary.tampered} bị thay đổi)", err=True)
+        click.echo(f"... {summary.checked} hồ sơ đã kiểm tra ({counts['tampered'] + counts['diverged']} lỗi)", err=True)
 
-    checked = tampered = 0
-    for report in audit.verify_all(procedure, start, [Path(a) for a in anchors], progress):
-        checked += 1
-        if not report.intact:
-            tampered += 1
-            show_report(report)
-    click.echo(f"Tổng: {checked} hồ sơ, {checked - tampered} toàn vẹn, {tampered} bị thay đổi")
-    sys.exit(2 if tampered else 0)
+    for report in services.audit.verify_all(procedure, start, anchor_paths, progress):
+        counts["intact" if report.intact else "tampered"] += 1
+        replayed = None if no_replay else services.replay.replay(report.code)
+        if replayed is not None:
+            counts[replayed.outcome] += 1
+            if replayed.outcome == "unreplayable":
+                reason = replayed.problem.split(": ", 1)[-1]
+                why[reason] = why.get(reason, 0) + 1
+        if not report.intact or (replayed is not None and replayed.outcome == "diverged"):
+            show_report(report, replayed)
+    total = counts["intact"] + counts["tampered"]
+    click.echo(f"Tổng: {total} hồ sơ; chuỗi và dữ liệu: {counts['intact']} toàn vẹn, {counts['tampered']} bị thay đổi")
+    if not no_replay:
+        click.echo(
+            f"Chạy lại: {counts['verified']} khớp, {counts['diverged']} lệch, "
+            f"{counts['unreplayable']} không chạy lại được"
+        )
+        for reason, n in sorted(why.items(), key=lambda item: -item[1]):
+            click.echo(f"  {n} hồ sơ: {reason}")
+    sys.exit(2 if counts["tampered"] or counts["diverged"] else 0)
 
 
-def show_report(report) -> None:
+def show_report(report, replayed=None) -> None:
     if report.intact:
         click.echo(f"{report.code}: toàn vẹn ({report.events} sự kiện)")
+    else:
+        click.echo(f"{report.code}: BỊ THAY ĐỔI: {report.problem}", err=True)
+        for finding in report.findings[1:]:
+            click.echo(f"{report.code}:   và: {finding.message}", err=True)
+    if replayed is None:
         return
-    click.echo(f"{report.code}: BỊ THAY ĐỔI: {report.problem}", err=True)
-    for finding in report.findings[1:]:
-        click.echo(f"{report.code}:   và: {finding.message}", err=True)
+    if replayed.verified:
+        click.echo(f"{report.code}: chạy lại khớp ({replayed.steps} bước)")
+    elif replayed.outcome == "diverged":
+        click.echo(f"{report.code}: CHẠY LẠI LỆCH tại {replayed.problem}", err=True)
+    else:
+        click.echo(f"{report.code}: không chạy lại được: {replayed.problem}", err=True)
 
 
 @main.command()

@@ -28,8 +28,43 @@ def digest(value) -> str:
 
 
 def state_digest(state_text: str | bytes) -> str:
-    """The digest of a workflow state stored as JSON text."""
-    return digest(_parse(state_text))
+    """The digest of a workflow state stored as JSON text, independent of the random ids its tasks were given and of
+    the wall-clock moments of their state changes (so that a re-execution of the same inputs gives the same digest):
+    each task id is replaced by its place in a depth-first walk of the task tree (subprocesses where they start)."""
+    state = _parse(state_text)
+    return digest(_renamed(state, _task_names(state)) if isinstance(state, dict) else state)
+
+
+def _task_names(state: dict) -> dict[str, str]:
+    names: dict[str, str] = {}
+    subprocesses = state.get("subprocesses") or {}
+
+    def walk(tree: dict) -> None:
+        tasks = tree.get("tasks") or {}
+        stack = [tree.get("root")]
+        while stack:
+            task_id = stack.pop()
+            if not isinstance(task_id, str) or task_id in names or task_id not in tasks:
+                continue
+            names[task_id] = f"t{len(names)}"
+            if isinstance(subprocesses.get(task_id), dict):
+                walk(subprocesses[task_id])
+            stack.extend(reversed(tasks[task_id].get("children") or []))
+        for task_id in sorted(tasks):  # unreachable tasks, if any
+            names.setdefault(task_id, f"t{len(names)}")
+
+    walk(state)
+    return names
+
+
+def _renamed(value, names: dict[str, str]):
+    if isinstance(value, dict):
+        return {names.get(k, k): _renamed(v, names) for k, v in value.items() if k != "last_state_change"}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    if isinstance(value, str):
+        return names.get(value, value)
+    return value
 
 
 def moment(value: datetime | None) -> str | None:

@@ -35,6 +35,7 @@ from engine.services.periodic_reports import PeriodicReportService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
+from engine.services.replay import ReplayService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
@@ -71,6 +72,7 @@ class Services:
     reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
     feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
     audit: AuditService  # verifying histories, anchoring their heads
+    replay: ReplayService  # re-executing histories on a virtual clock
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -155,6 +157,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.lookup_window_minutes,
         ),
         audit=AuditService(db, clock, seal, settings.anchor_dir),
+        replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
         ),

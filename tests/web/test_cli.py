@@ -234,7 +234,7 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
         services.instances.start("three_steps", "HS-001", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
         events = len(services.instances.history("HS-001"))
 
-    assert ok(cli("verify", "HS-001")) == f"HS-001: toàn vẹn ({events} sự kiện)\n"
+    assert ok(cli("verify", "HS-001")) == f"HS-001: toàn vẹn ({events} sự kiện)\nHS-001: chạy lại khớp (1 bước)\n"
 
     with open_services(db_url) as services, services.db.transaction() as session:
         instance_id = session.scalar(select(Instance.id).where(Instance.code == "HS-001"))
@@ -247,6 +247,30 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
     result = cli("verify", "HS-001")
     assert result.exit_code == 2
     assert "HS-001: BỊ THAY ĐỔI: sự kiện 1 (instance:started) bị sửa sau khi ghi" in result.stderr
+
+
+def test_verify_all_shows_progress_and_a_summary_and_anchor_writes_a_signed_file(cli, db_url, tmp_path):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        for n in range(3):
+            services.instances.start("three_steps", f"HS-{n}", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    out = ok(cli("anchor", "--out", tmp_path / "neo.json"))
+    assert out.startswith(f"Đã neo 3 hồ sơ vào {tmp_path / 'neo.json'}")
+    result = cli("verify", "--all", "--anchor", tmp_path / "neo.json")
+    assert result.exit_code == 0, result.output
+    assert "... 3 hồ sơ đã kiểm tra (0 lỗi)" in result.stderr
+    assert result.stdout.splitlines() == [
+        "Tổng: 3 hồ sơ; chuỗi và dữ liệu: 3 toàn vẹn, 0 bị thay đổi",
+        "Chạy lại: 3 khớp, 0 lệch, 0 không chạy lại được",
+    ]
+    with open_services(db_url) as services, services.db.transaction() as session:
+        session.execute(update(HistoryEvent).where(HistoryEvent.seq == 2).values(actor="mallory"))
+    result = cli("verify", "--all", "--since", "2020-01-01")
+    assert result.exit_code == 2
+    assert "HS-0: BỊ THAY ĐỔI: sự kiện 2 (dossier:task:ready) bị sửa sau khi ghi" in result.stderr
+    assert "Tổng: 3 hồ sơ; chuỗi và dữ liệu: 0 toàn vẹn, 3 bị thay đổi" in result.stdout
+    assert cli("verify", "--all", "--since", "2030-01-01").stdout.startswith("Tổng: 0 hồ sơ")
+    assert cli("verify").exit_code == 2  # neither a code nor --all
 
 
 def test_verify_an_unknown_dossier_is_an_error(cli):

@@ -302,3 +302,55 @@ def test_an_altered_task_projection_row(services, dossier, change):
         statement = update(UserTask).where(where).values(name="give_back")
     run(services, statement)
     assert finding(services, dossier).kind == "tasks_altered"
+
+
+# --- 3. re-execution -------------------------------------------------------------------------------------------
+def test_a_history_re_executes_to_the_same_states(services, dossier):
+    report = services.replay.replay(dossier)
+    assert (report.outcome, report.steps, report.problem) == ("verified", 3, ""), report
+
+
+def test_a_fired_timer_re_executes_at_its_recorded_moment(services, clock):
+    start_bare(services)
+    [task] = services.instances.tasks(code="H1")
+    services.instances.complete(task.task_id, {}, "motcua")
+    clock.advance(days=2)
+    assert services.timers.run_pass("w1").fired == 1
+    [task] = services.instances.tasks(code="H1")
+    services.instances.complete(task.task_id, {"opinion": "đạt"}, "chuyenvien")
+    assert services.replay.replay("H1").verified
+
+
+def test_a_changed_process_version_makes_the_re_execution_diverge_where_it_first_matters(services, dossier):
+    with services.db.read() as session:
+        version = session.execute(
+            select(ProcessVersion)
+            .join(Instance, Instance.process_version_id == ProcessVersion.id)
+            .where(Instance.code == dossier)
+        ).scalar_one()
+        sources = {name: text.replace('value="3d"', 'value="30d"') for name, text in version.sources.items()}
+    run(services, update(ProcessVersion).where(ProcessVersion.id == version.id).values(sources=sources))
+    ready = [e for e in events(services, dossier) if e.tag == "dossier:task:ready" and e.payload["task"] == "appraise"]
+    report = services.replay.replay(dossier)
+    assert (report.outcome, report.seq) == ("diverged", ready[0].seq)
+    assert f"sự kiện {ready[0].seq} (dossier:task:ready)" in report.problem and "due_at" in report.problem
+
+
+def test_a_changed_step_input_makes_the_re_execution_diverge_at_that_step(services, dossier):
+    marker = [e for e in events(services, dossier) if e.step is not None][1]
+    forged = {**marker.step, "input": {**marker.step["input"], "data": {"ghi_chu": "thiếu"}}}
+    iid = instance_id(services, dossier)
+    run(
+        services,
+        update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == marker.seq).values(step=forged),
+    )
+    report = services.replay.replay(dossier)
+    assert (report.outcome, report.seq) == ("diverged", marker.seq)
+    assert "trạng thái quy trình" in report.problem and "'complete'" in report.problem
+
+
+def test_a_history_without_recorded_inputs_cannot_be_re_executed(services, dossier):
+    run(services, update(HistoryEvent).values(step=None))
+    report = services.replay.replay(dossier)
+    assert report.outcome == "unreplayable" and "đầu vào" in report.problem
+    assert services.replay.replay("KHONG-CO").outcome == "unreplayable"

@@ -105,6 +105,7 @@ def test_the_approved_apology_letter_moves_the_appointment_once_and_tells_the_on
     ]
     assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["mau_01", "mau_04"]
     assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
 
 @pytest.mark.parametrize(
@@ -344,6 +345,7 @@ def test_withdrawal_and_stop_cancel_the_workflow_with_their_reason(services, clo
     assert events(services, code, "dossier:status:changed")[-1]["status"] == status
     assert outbox(services, code, "portal_status")[-1]["status"] == status
     assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
     with pytest.raises(InvalidTransition):
         getattr(services.dossiers, action)(code, reason, "motcua1")
