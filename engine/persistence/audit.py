@@ -1,13 +1,38 @@
 """Reading what an audit checks of an instance (`engine.domain.audit.Evidence`), and the heads an anchor seals."""
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import String, cast, func, or_, select
+
 from engine.domain.audit import Evidence, TaskEvidence, TimerEvidence
 from engine.domain.digests import moment
+from engine.persistence.dossiers import DossierRow
+from engine.persistence.models import Dossier, HistoryEvent
 
 if TYPE_CHECKING:
     from engine.persistence.unit_of_work import UnitOfWork
+
+
+_DOSSIER = Dossier.__table__
+DOSSIER_FIELDS = tuple(f.name for f in fields(DossierRow))
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What an auditor searches dossiers by; None (or empty) leaves a criterion out."""
+
+    code: str = ""
+    applicant: str = ""  # a part of the applicant's name, address, number... (case-insensitive)
+    procedure_codes: tuple[str, ...] | None = None  # a procedure, or those of a division
+    officer: str = ""  # a username who received it or acted on it
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+    status: int | None = None
+    late: bool | None = None
+    extended: bool | None = None
+    supplemented: bool | None = None
 
 
 class AuditStore:
@@ -87,3 +112,40 @@ class AuditStore:
         """(code, last event number, last event hash) of every instance, by code."""
         rows = self.uow.raw.all("SELECT code, last_event_seq, last_event_hash FROM instance ORDER BY code")
         return [(c, s, h) for c, s, h in rows]
+
+    def search(self, query: "AuditQuery", limit: int, offset: int) -> tuple[list[DossierRow], int]:
+        """Dossiers matching `query`, latest received first, a page of them and how many match in all."""
+        c = _DOSSIER.c
+        where = []
+        if query.code:
+            where.append(c.code.contains(query.code, autoescape=True))
+        if query.applicant:
+            where.append(func.lower(cast(c.applicant, String)).contains(query.applicant.lower(), autoescape=True))
+        if query.procedure_codes is not None:
+            where.append(c.procedure_code.in_(query.procedure_codes))
+        if query.officer:
+            events = HistoryEvent.__table__.c
+            acted = select(events.instance_id).where(events.actor == query.officer)
+            where.append(or_(c.instance_id.in_(acted), c.received_by == query.officer))
+        if query.received_from is not None:
+            where.append(c.received_at >= query.received_from)
+        if query.received_before is not None:
+            where.append(c.received_at < query.received_before)
+        if query.status is not None:
+            where.append(c.status == query.status)
+        if query.late is not None:
+            where.append(c.late == query.late)
+        if query.extended is not None:
+            where.append(c.extension_count > 0 if query.extended else c.extension_count == 0)
+        if query.supplemented is not None:
+            where.append(c.supplement_count > 0 if query.supplemented else c.supplement_count == 0)
+        connection = self.uow.connection
+        total = connection.execute(select(func.count()).select_from(_DOSSIER).where(*where)).scalar_one()
+        rows = connection.execute(
+            select(*[c[name] for name in DOSSIER_FIELDS])
+            .where(*where)
+            .order_by(c.received_at.desc(), c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [DossierRow(*row) for row in rows], total

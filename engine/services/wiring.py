@@ -19,6 +19,7 @@ from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
 from engine.services.audit import AuditService
+from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
@@ -73,6 +74,7 @@ class Services:
     feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
     audit: AuditService  # verifying histories, anchoring their heads
     replay: ReplayService  # re-executing histories on a virtual clock
+    audit_search: AuditSearchService  # the auditor's search of dossiers
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -157,6 +159,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.lookup_window_minutes,
         ),
         audit=AuditService(db, clock, seal, settings.anchor_dir),
+        audit_search=AuditSearchService(db, catalogue),
         replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day

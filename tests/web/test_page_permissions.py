@@ -57,6 +57,10 @@ GET  /ho-so/{uninvolved}/tep/{file_id}                            Y Y Y Y - - Y 
 POST /ho-so/{uninvolved}/rut                                      Y - - - - - - - - -
 POST /ho-so/{uninvolved}/dung                                     - - - Y - - - - - -
 GET  /ho-so/{d_specialist}                                        Y Y Y Y - - Y Y - -
+POST /ho-so/{uninvolved}/kiem-tra                                 - - - - - - Y Y - -
+GET  /kiem-tra                                                    - - - - - - Y Y - -
+GET  /kiem-tra?code=H56&timeliness=late&extended=no               - - - - - - Y Y - -
+GET  /kiem-tra/xuat.csv                                           - - - - - - Y Y - -
 GET  /ho-so/{d_one_stop}                                          Y Y Y Y - - Y Y - -
 POST /ho-so/{d_one_stop}/rut                                      Y - - - - - - - - -
 POST /ho-so/{d_director}/dung                                     - - - Y - - - - - -

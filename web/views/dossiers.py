@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from engine.domain.data_changes import data_changes
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
@@ -84,7 +85,7 @@ def show(code: str):
     return _show_page(code)
 
 
-def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
+def _show_page(code: str, close_errors: dict | None = None, status: int = 200, verification=None):
     services = _services()
     dossier = services.dossiers.get(code)
     record = services.records.record(code)
@@ -105,6 +106,8 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
         delivery_labels=DELIVERY_LABELS,
         timeliness=TIMELINESS,
         open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
+        changes=data_changes(record.events),
+        verification=verification,
     )
     return page, status
 
