@@ -6,7 +6,7 @@ _MISSING = object()
 
 def data_changes(events) -> dict[int, list[tuple[str, object, object]]]:
     """Event number -> [(field, old value or None, new value)] for each `dossier:task:completed` event (events in
-    order, each with seq, tag, payload) that set a field to a new value."""
+    order, each with seq, tag, payload) that set a field to a new value (a field first given empty is no change)."""
     data: dict = {}
     changes: dict[int, list[tuple[str, object, object]]] = {}
     for event in events:
