@@ -58,6 +58,8 @@ class Evidence:
     timers: dict[str, TimerEvidence] = field(default_factory=dict)
     version_hash: str = ""  # as stored on the version row
     sources_hash: str = ""  # recomputed from the version's stored sources
+    process_id: str = ""
+    rows: bool = True  # the state, facts, tasks and timers are known (an export of the events alone has none)
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def check(evidence: Evidence, seal: Seal) -> AuditReport:
     if first is not None:
         findings.append(first)
     step, started = _last_step(events), _started(events)
-    if step is not None:
+    if step is not None and evidence.rows:
         if evidence.state_text is not None and state_digest(evidence.state_text) != step.step.get("state"):
             findings.append(
                 Finding(

@@ -46,12 +46,13 @@ class AuditStore:
         cast = "::text" if raw.postgres else ""
         row = raw.one(
             f"SELECT i.id, i.last_event_seq, i.last_event_hash, i.head_mac, i.state{cast}, v.version_hash, "
-            f"v.sources{cast} FROM instance i JOIN process_version v ON v.id = i.process_version_id WHERE i.code = ?",
+            f"v.sources{cast}, v.process_id FROM instance i JOIN process_version v ON v.id = i.process_version_id "
+            "WHERE i.code = ?",
             (code,),
         )
         if row is None:
             return None
-        instance_id, seq, head_hash, head_mac, state, version_hash, sources = row
+        instance_id, seq, head_hash, head_mac, state, version_hash, sources, process_id = row
         evidence = Evidence(
             code,
             seq,
@@ -64,6 +65,7 @@ class AuditStore:
             tasks=self._tasks(instance_id),
             timers=self._timers(instance_id),
             version_hash=version_hash,
+            process_id=process_id,
         )
         return evidence, raw.from_json(sources) or {}
 
@@ -91,7 +93,12 @@ class AuditStore:
         return {t: TimerEvidence(n, s, raw.moment(d)) for t, n, s, d in rows}
 
     def codes_after(
-        self, last_id: int, procedure: str | None = None, since: datetime | None = None, limit: int = 500
+        self,
+        last_id: int,
+        procedure: str | None = None,
+        since: datetime | None = None,
+        limit: int = 500,
+        until: datetime | None = None,
     ) -> list[tuple[int, str]]:
         """(id, code) of the next `limit` instances after id `last_id` (of dossiers of `procedure`, started since
         `since`), by id: `verify --all` walks them batch by batch, in bounded memory."""
@@ -103,6 +110,9 @@ class AuditStore:
         if since is not None:
             where += " AND i.started_at >= ?"
             params.append(raw.dt(since))
+        if until is not None:
+            where += " AND i.started_at < ?"
+            params.append(raw.dt(until))
         rows = raw.all(
             f"SELECT i.id, i.code FROM instance i WHERE i.id > ?{where} ORDER BY i.id LIMIT {int(limit)}", params
         )

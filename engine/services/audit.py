@@ -2,6 +2,8 @@
 histories in a signed file kept outside the database, so that a rewrite after the anchor is found even by someone
 who holds the key."""
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.bpmn.parsing import version_hash
-from engine.domain import audit
+from engine.domain import audit, audit_file
 from engine.domain.audit import AuditReport, Finding
 from engine.domain.chain import Seal
 from engine.domain.clock import Clock
@@ -98,6 +100,59 @@ class AuditService:
                 yield report
             if progress is not None:
                 progress(summary)
+
+    # --- exports ----------------------------------------------------------------------------------------------
+    def export(self, code: str) -> dict:
+        """The history of `code` as a self-contained document (`engine.domain.audit_file`). Raises NotFound."""
+        with self.db.reading() as uow:
+            found = uow.audit.evidence(code)
+        if found is None:
+            raise NotFound(f"Không có hồ sơ {code}")
+        return audit_file.to_document(found[0], found[1], self.clock.now())
+
+    def export_range(self, since: datetime | None, until: datetime | None) -> Iterator[dict]:
+        """The documents of every instance started in [since, until), a batch at a time."""
+        last = 0
+        while True:
+            with self.db.reading() as uow:
+                batch = uow.audit.codes_after(last, None, since, _BATCH, until)
+                found = [uow.audit.evidence(code) for _, code in batch]
+            if not batch:
+                return
+            last = batch[-1][0]
+            now = self.clock.now()
+            yield from (audit_file.to_document(f[0], f[1], now) for f in found if f is not None)
+
+    def export_csv(self, code: str) -> str:
+        """The events of `code` as CSV (JSON columns for payload and step), its head in the last row."""
+        with self.db.reading() as uow:
+            found = uow.audit.evidence(code)
+        if found is None:
+            raise NotFound(f"Không có hồ sơ {code}")
+        out = io.StringIO()
+        csv.writer(out).writerows(audit_file.csv_rows(found[0]))
+        return out.getvalue()
+
+    def read_export(self, path: Path) -> list[dict]:
+        """The documents of an export file: JSON (one dossier, or {"dossiers": [...]}), or CSV (one dossier's
+        events). Raises ValidationError for a file that is not an export."""
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+            if Path(path).suffix.lower() == ".csv":
+                return [audit_file.from_csv(list(csv.reader(io.StringIO(text))))]
+            data = json.loads(text)
+            return list(data["dossiers"]) if isinstance(data, dict) and "dossiers" in data else [data]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValidationError(f"Không đọc được tệp xuất {path}: {exc}", {"file": str(path)}) from None
+
+    def verify_document(self, document: dict, anchors: list[Path] = ()) -> tuple[AuditReport, dict]:  # type: ignore[assignment]
+        """Check an exported history as `verify` checks the database; also returns its process files (for replay).
+        Raises ValidationError for a malformed document."""
+        try:
+            evidence, sources = audit_file.from_document(document)
+        except ValueError as exc:
+            raise ValidationError(f"Tệp xuất không hợp lệ: {exc}", {"file": str(exc)}) from None
+        return self._check((evidence, sources), [self.read_anchor(p) for p in anchors]), sources
 
     # --- anchors ----------------------------------------------------------------------------------------------
     def anchor(self, out: Path | None = None) -> tuple[Path, Anchor]:

@@ -7,6 +7,7 @@ The steps are rebuilt with the same pure function the engine records them with (
 inputs alone: a start with its data, a task completion with its data and actor, a timer pass at its moment, a
 cancellation or a closure with its reason."""
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from engine.bpmn.parsing import parse_files, version_hash
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.bpmn.scripts import ScriptEngine
 from engine.bpmn.state import StateSerializer
+from engine.domain.audit_file import event_from_json
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.digests import tasks_digest, timers_digest
 from engine.domain.portal import RECEIVED
@@ -78,6 +80,7 @@ class ReplayService:
         helpers = {**script_helpers(calendars, self.clock), **SCRIPT_EFFECT_HELPERS}
         engine = ScriptEngine(clock=self.clock, helpers=helpers, timeout=script_timeout, memory_mb=script_memory_mb)
         self.runtime = BpmnRuntime(engine, StateSerializer(), parse_files)
+        self._running = threading.Lock()
 
     def replay(self, code: str) -> ReplayReport:
         """Re-execute the history of `code` and compare every step with its record."""
@@ -95,7 +98,28 @@ class ReplayService:
                     if found is not None:
                         versions[found.version_hash] = (found.id, uow.versions.sources(found.id))
         dossier = (row.id, row.procedure_code) if row is not None and row.instance_id == head.id else None
-        blank = InstanceHead(head.id, code, head.process_version_id, "running", 0, 0, "")
+        return self.run(code, events, versions, dossier)
+
+    def replay_document(self, document: dict, sources: dict[str, str]) -> ReplayReport:
+        """Re-execute an exported history (`engine.domain.audit_file`) on the process files it carries."""
+        process = document.get("process") or {}
+        versions = {
+            process.get("version_hash"): (("export", version_hash(sources)), (process.get("process_id", ""), sources))
+        }
+        facts = document.get("facts")
+        dossier = (0, facts.get("procedure_code", "")) if isinstance(facts, dict) else None
+        events = [event_from_json(item) for item in document.get("events") or []]
+        return self.run(str(document.get("code", "")), events, versions, dossier)
+
+    def run(self, code: str, events: list, versions: dict, dossier: tuple[int, str] | None) -> ReplayReport:
+        """Re-execute `events` (a history, from the database or an export) with the process `versions` it may start
+        on (version hash -> (a cache key, (process id, sources))); `dossier` is (id, procedure code) for a dossier's
+        instance. One run at a time: the virtual clock is shared by the runs."""
+        with self._running:
+            return self._run(code, events, versions, dossier)
+
+    def _run(self, code: str, events: list, versions: dict, dossier: tuple[int, str] | None) -> ReplayReport:
+        blank = InstanceHead(0, code, 0, "running", 0, 0, "")
         run = _Run(code, events, blank, Stored({}, {}), None, dossier)
         steps = 0
         try:

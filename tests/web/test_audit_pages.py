@@ -162,3 +162,15 @@ def test_the_verify_button_passes_then_names_the_edited_event(world, services, s
     tampered = auditor.post(f"/ho-so/{world[2]}/kiem-tra").get_data(as_text=True)
     assert "<strong>Bị thay đổi</strong>" in tampered and "sự kiện 2" in tampered
     assert "Kiểm tra tính toàn vẹn" not in sign_in("one_stop").get(f"/ho-so/{world[2]}").get_data(as_text=True)
+
+
+def test_the_history_downloads_as_json_and_csv_that_verify(world, services, sign_in):
+    auditor = sign_in("auditor")
+    exported = auditor.get(f"/ho-so/{world[2]}/lich-su.json")
+    assert exported.status_code == 200 and exported.mimetype == "application/json"
+    assert f'filename="lich-su-{world[2]}.json"' in exported.headers["Content-Disposition"]
+    report, sources = services.audit.verify_document(exported.get_json())
+    assert report.intact and services.replay.replay_document(exported.get_json(), sources).verified
+    table = auditor.get(f"/ho-so/{world[2]}/lich-su.csv")
+    assert table.mimetype == "text/csv" and table.get_data(as_text=True).startswith("seq,tag,at,actor")
+    assert auditor.get(f"/ho-so/{world[2]}/lich-su.xml").status_code == 404

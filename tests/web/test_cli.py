@@ -1,5 +1,6 @@
 """The `motcua` command line, run in-process with click's CliRunner against a SQLite file in tmp_path."""
 
+import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
@@ -271,6 +272,33 @@ def test_verify_all_shows_progress_and_a_summary_and_anchor_writes_a_signed_file
     assert "Tổng: 3 hồ sơ; chuỗi và dữ liệu: 0 toàn vẹn, 3 bị thay đổi" in result.stdout
     assert cli("verify", "--all", "--since", "2030-01-01").stdout.startswith("Tổng: 0 hồ sơ")
     assert cli("verify").exit_code == 2  # neither a code nor --all
+
+
+def test_an_exported_history_is_verified_from_its_file(cli, db_url, tmp_path):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        for n in range(2):
+            services.instances.start("three_steps", f"HS-{n}", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    assert ok(cli("export-history", "HS-1", "--out", tmp_path / "hs1.json")).startswith("Đã xuất lịch sử 1 hồ sơ")
+    assert ok(cli("export-history", "--since", "2000-01-01", "--out", tmp_path / "all.json")).startswith(
+        "Đã xuất lịch sử 2 hồ sơ"
+    )
+    ok(cli("export-history", "HS-1", "--format", "csv", "--out", tmp_path / "hs1.csv"))
+    assert ok(cli("verify", "--file", tmp_path / "hs1.json")).splitlines() == [
+        "HS-1: toàn vẹn (2 sự kiện)",
+        "HS-1: chạy lại khớp (1 bước)",
+    ]
+    assert ok(cli("verify", "--file", tmp_path / "all.json")).count("toàn vẹn") == 2
+    assert ok(cli("verify", "--file", tmp_path / "hs1.csv")) == "HS-1: toàn vẹn (2 sự kiện)\n"
+
+    document = json.loads((tmp_path / "hs1.json").read_text(encoding="utf-8"))
+    document["events"][1]["payload"]["due_at"] = "2030-01-01T00:00:00+07:00"
+    (tmp_path / "hs1.json").write_text(json.dumps(document), encoding="utf-8")
+    result = cli("verify", "--file", tmp_path / "hs1.json")
+    assert result.exit_code == 2
+    assert "HS-1: BỊ THAY ĐỔI: sự kiện 2 (dossier:task:ready) bị sửa sau khi ghi" in result.stderr
+    (tmp_path / "junk.json").write_text("{}")
+    assert "Tệp xuất không hợp lệ" in cli("verify", "--file", tmp_path / "junk.json").stderr
 
 
 def test_verify_an_unknown_dossier_is_an_error(cli):

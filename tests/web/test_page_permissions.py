@@ -58,6 +58,8 @@ POST /ho-so/{uninvolved}/rut                                      Y - - - - - - 
 POST /ho-so/{uninvolved}/dung                                     - - - Y - - - - - -
 GET  /ho-so/{d_specialist}                                        Y Y Y Y - - Y Y - -
 POST /ho-so/{uninvolved}/kiem-tra                                 - - - - - - Y Y - -
+GET  /ho-so/{uninvolved}/lich-su.json                             - - - - - - Y Y - -
+GET  /ho-so/{uninvolved}/lich-su.csv                              - - - - - - Y Y - -
 GET  /kiem-tra                                                    - - - - - - Y Y - -
 GET  /kiem-tra?code=H56&timeliness=late&extended=no               - - - - - - Y Y - -
 GET  /kiem-tra/xuat.csv                                           - - - - - - Y Y - -
@@ -212,6 +214,8 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
             path.replace("/mau/mau_01", "/mau/<form>")
             .replace("/xuat.csv", "/xuat.<fmt>")
             .replace("/xuat.xlsx", "/xuat.<fmt>")
+            .replace("/lich-su.json", "/lich-su.<fmt>")
+            .replace("/lich-su.csv", "/lich-su.<fmt>")
         )
     pages = {
         rule.rule

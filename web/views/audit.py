@@ -1,6 +1,8 @@
 """The auditor's pages: the search of dossiers (`/kiem-tra`, paged, exported as CSV) and the verification of one
 dossier's history from its page (the chain, the seals, the stored rows, and the re-execution of its steps)."""
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from engine.domain.errors import ValidationError
@@ -112,3 +114,20 @@ def verify(code: str):
     report = services.audit.verify(code)
     replayed = services.replay.replay(code)
     return _show_page(code, verification=(report, replayed))
+
+
+@bp.get("/ho-so/<code>/lich-su.<fmt>")
+@require("dossier.verify")
+def history_export(code: str, fmt: str):
+    """The dossier's history with its digests, to keep and verify offline (`motcua verify --file`)."""
+    if fmt not in ("json", "csv"):
+        abort(404)
+    authorize_dossier(code)
+    audit = _services().audit
+    if fmt == "csv":
+        response = Response(audit.export_csv(code), mimetype="text/csv; charset=utf-8")
+    else:
+        body = json.dumps(audit.export(code), ensure_ascii=False, indent=1)
+        response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="lich-su-{code}.{fmt}"'
+    return response

@@ -354,3 +354,57 @@ def test_a_history_without_recorded_inputs_cannot_be_re_executed(services, dossi
     report = services.replay.replay(dossier)
     assert report.outcome == "unreplayable" and "đầu vào" in report.problem
     assert services.replay.replay("KHONG-CO").outcome == "unreplayable"
+
+
+# --- 5. exports verifiable offline ------------------------------------------------------------------------------
+def test_an_exported_history_verifies_and_re_executes_without_the_database(services, dossier):
+    document = json.loads(json.dumps(services.audit.export(dossier)))  # as written to a file and read back
+    report, sources = services.audit.verify_document(document)
+    assert report.intact and report.events == len(events(services, dossier))
+    assert services.replay.replay_document(document, sources).verified
+
+
+@pytest.mark.parametrize(
+    "tamper, kind",
+    [
+        (lambda d: d["events"][2].update(actor="mallory"), "event_edited"),
+        (lambda d: d.update(state=d["state"].replace('"đạt"', '"không đạt"')), "state_altered"),
+        (lambda d: d["facts"].update(late=True), "dossier_altered"),
+        (lambda d: d["tasks"].clear(), "tasks_altered"),
+        (lambda d: d["process"]["sources"].update({"x.bpmn": "<definitions/>"}), "process_altered"),
+    ],
+)
+def test_a_tampered_export_is_named(services, dossier, tamper, kind):
+    document = json.loads(json.dumps(services.audit.export(dossier)))
+    tamper(document)
+    report, _ = services.audit.verify_document(document)
+    assert kind in [f.kind for f in report.findings]
+
+
+def test_a_truncated_export_with_its_head_reset_is_found(services, dossier):
+    document = services.audit.export(dossier)
+    document["events"] = document["events"][:3]
+    document["head"].update(seq=3, hash=document["events"][-1]["hash"])
+    assert services.audit.verify_document(document)[0].findings[0].kind == "history_truncated"
+
+
+def test_a_csv_export_carries_the_events_and_the_head(services, dossier, tmp_path):
+    path = tmp_path / "lich-su.csv"
+    path.write_text(services.audit.export_csv(dossier), encoding="utf-8")
+    [document] = services.audit.read_export(path)
+    report, _ = services.audit.verify_document(document)
+    assert report.intact and report.events == len(events(services, dossier))
+    path.write_text(path.read_text(encoding="utf-8").replace("motcua1", "mallory", 1), encoding="utf-8")
+    [document] = services.audit.read_export(path)
+    assert services.audit.verify_document(document)[0].findings[0].kind == "event_edited"
+    (tmp_path / "rac.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValidationError, match="Không đọc được tệp xuất"):
+        services.audit.read_export(tmp_path / "rac.csv")
+
+
+def test_a_date_range_exports_the_dossiers_started_in_it(services, clock, dossier):
+    clock.advance(days=2)
+    later = receive(services)
+    start = clock.now() - timedelta(hours=1)
+    assert [d["code"] for d in services.audit.export_range(start, None)] == [later]
+    assert [d["code"] for d in services.audit.export_range(None, start)] == [dossier]
