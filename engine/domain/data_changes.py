@@ -18,7 +18,9 @@ def data_changes(events) -> dict[int, list[tuple[str, object, object]]]:
             data = dict(given)
         elif event.tag == "dossier:task:completed":
             changed = [
-                (name, data.get(name), value) for name, value in given.items() if data.get(name, _MISSING) != value
+                (name, data.get(name), value)
+                for name, value in given.items()
+                if data.get(name, _MISSING) != value and not (name not in data and value in ("", None))
             ]
             if changed:
                 changes[event.seq] = changed

@@ -32,6 +32,32 @@ def test_an_auditor_finds_a_late_dossier_verifies_it_and_sees_a_tampered_event(p
     page.wait_for_url("**/kiem-tra?**")
     screenshot(page, "40-kiem-tra-tim")
     page.get_by_role("link", name=code).click()
+
+    # Replay: the first event, a few steps on with the arrow keys, a moment picked on the slider.
+    page.wait_for_selector("#replay[data-ready='1']")
+    page.wait_for_selector("#diagram[data-ready='1']")
+    page.get_by_role("button", name="Sự kiện đầu").click()
+    assert page.locator("#replay-event").inner_text().startswith("Sự kiện 1/")
+    assert page.locator(".djs-element.motcua-done").count() == 0
+    screenshot(page, "43-xem-lai-buoc-1", "#diagram", "#replay")
+    page.locator("#replay").focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    assert page.locator("#replay").get_attribute("data-seq") == "3"
+    assert page.locator(".djs-element.motcua-current").count() == 1
+    assert page.locator(".djs-element.motcua-waiting").count() == 1
+    screenshot(page, "44-xem-lai-buoc-3", "#diagram", "#replay")
+    page.locator("#replay-slider").fill("14")
+    assert page.locator("#replay").get_attribute("data-seq") == "14"
+    assert page.locator(".djs-element.motcua-done").count() >= 1
+    assert "tester" in page.locator("#replay-event").inner_text()
+    screenshot(page, "45-xem-lai-buoc-14", "#diagram", "#replay")
+    linked = page.get_by_role("link", name="Liên kết tới thời điểm này").get_attribute("href")
+    assert linked.endswith("?buoc=14#replay")
+    page.goto(linked)
+    page.wait_for_selector("#replay[data-ready='1']")
+    assert page.locator("#replay").get_attribute("data-seq") == "14"
+
     page.get_by_role("button", name="Kiểm tra tính toàn vẹn và chạy lại lịch sử").click()
     verdict = page.locator("#verification")
     assert "Toàn vẹn" in verdict.inner_text() and "Chạy lại khớp" in verdict.inner_text()

@@ -174,3 +174,21 @@ def test_the_history_downloads_as_json_and_csv_that_verify(world, services, sign
     table = auditor.get(f"/ho-so/{world[2]}/lich-su.csv")
     assert table.mimetype == "text/csv" and table.get_data(as_text=True).startswith("seq,tag,at,actor")
     assert auditor.get(f"/ho-so/{world[2]}/lich-su.xml").status_code == 404
+
+
+def test_the_replay_view_gets_each_moment_of_the_history(world, services, sign_in):
+    officer = sign_in("one_stop")  # whoever reads the dossier may replay it
+    response = officer.get(f"/ho-so/{world[0]}/xem-lai")
+    assert response.status_code == 200
+    moments = response.get_json()["moments"]
+    history = services.instances.history(world[0])
+    assert [m["seq"] for m in moments] == [e.seq for e in history]
+    first_ready = next(m for m in moments if m["tag"] == "dossier:task:ready")
+    assert first_ready["current"] == ["transfer"] and first_ready["done"] == []
+    assert first_ready["deadlines"]["transfer"] and first_ready["deadlines_text"]["transfer"].startswith("02/03/2026")
+    second = [m for m in moments if m["tag"] == "dossier:task:completed"][1]
+    assert second["done"] == ["transfer", "appraise"] and second["actor"] == "chuyenvien"
+    assert second["data"]["ghi_chu"] == "đã thẩm định" and second["data"]["ket_qua"] == "đạt"
+    assert moments[-1]["current"] == ["sign"] and moments[0]["appointment_text"]
+    assert "Xem lại từng bước" in officer.get(f"/ho-so/{world[0]}").get_data(as_text=True)
+    assert sign_in("clerk").get(f"/ho-so/{world[0]}/xem-lai").status_code == 403

@@ -52,6 +52,7 @@ POST /mot-cua/tra-ket-qua/{t_return}                              Y - - - - - - 
 GET  /ho-so                                                       Y - - - - - Y Y - -
 GET  /ho-so/{uninvolved}                                          Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/so-do                                    Y Y Y Y - - Y Y - -
+GET  /ho-so/{uninvolved}/xem-lai                                  Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/mau/mau_01                               Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/tep/{file_id}                            Y Y Y Y - - Y Y - -
 POST /ho-so/{uninvolved}/rut                                      Y - - - - - - - - -

@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+from dataclasses import asdict
 from datetime import date, datetime
 
 from flask import (
@@ -125,6 +126,32 @@ def diagram(code: str):
             "done": found.done,
             "process_id": found.process_id,
             "version": found.version,
+        }
+    )
+
+
+@bp.get("/ho-so/<code>/xem-lai")
+@require("dossier.view")
+def moments(code: str):
+    """JSON {moments: [...]}: the dossier after each history event (ready, waiting and completed elements, data,
+    appointment, deadlines, who acted and what happened), for the replay view."""
+    authorize_dossier(code)
+    found, names = _services().records.moments(code)
+    return jsonify(
+        {
+            "moments": [
+                {
+                    **asdict(m),
+                    "actor_name": _("Hệ thống") if m.actor == "system" else names.get(m.actor, m.actor),
+                    "text": describe(m),
+                    "at_text": vn_stamp(datetime.fromisoformat(m.at)),
+                    "appointment_text": vn_stamp(datetime.fromisoformat(m.appointment)) if m.appointment else "",
+                    "deadlines_text": {
+                        task: vn_stamp(datetime.fromisoformat(due)) if due else "" for task, due in m.deadlines.items()
+                    },
+                }
+                for m in found
+            ]
         }
     )
 
