@@ -58,13 +58,22 @@ def _task_names(state: dict) -> dict[str, str]:
 
 
 def _renamed(value, names: dict[str, str]):
+    """`value` with every task id (a key, a string, or in a list) replaced by its name, and without the wall-clock
+    stamps; workflow data (`data`, `delta`) is taken as it is: it holds what people and scripts wrote, not ids."""
     if isinstance(value, dict):
-        return {names.get(k, k): _renamed(v, names) for k, v in value.items() if k != "last_state_change"}
+        return {
+            names.get(k, k): v if k in _AS_IS else _renamed(v, names)
+            for k, v in value.items()
+            if k != "last_state_change"
+        }
     if isinstance(value, list):
         return [_renamed(v, names) for v in value]
     if isinstance(value, str):
         return names.get(value, value)
     return value
+
+
+_AS_IS = frozenset({"data", "delta"})
 
 
 def moment(value: datetime | None) -> str | None:

@@ -39,20 +39,20 @@ class AuditStore:
     def __init__(self, uow: "UnitOfWork"):
         self.uow = uow
 
-    def evidence(self, code: str) -> tuple[Evidence, dict[str, str]] | None:
-        """What the database holds of instance `code`, and the stored sources of its process version (None: no
-        such instance)."""
+    def evidence(self, code: str) -> tuple[Evidence, int] | None:
+        """What the database holds of instance `code`, and the id of its process version (whose files
+        `uow.versions.sources` reads); None: no such instance."""
         raw = self.uow.raw
         cast = "::text" if raw.postgres else ""
         row = raw.one(
             f"SELECT i.id, i.last_event_seq, i.last_event_hash, i.head_mac, i.state{cast}, v.version_hash, "
-            f"v.sources{cast}, v.process_id FROM instance i JOIN process_version v ON v.id = i.process_version_id "
+            "v.id, v.process_id FROM instance i JOIN process_version v ON v.id = i.process_version_id "
             "WHERE i.code = ?",
             (code,),
         )
         if row is None:
             return None
-        instance_id, seq, head_hash, head_mac, state, version_hash, sources, process_id = row
+        instance_id, seq, head_hash, head_mac, state, version_hash, version_id, process_id = row
         evidence = Evidence(
             code,
             seq,
@@ -67,7 +67,7 @@ class AuditStore:
             version_hash=version_hash,
             process_id=process_id,
         )
-        return evidence, raw.from_json(sources) or {}
+        return evidence, version_id
 
     def _dossier(self, code: str) -> dict | None:
         found = self.uow.dossiers.row(code)

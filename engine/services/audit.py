@@ -51,14 +51,30 @@ class AuditService:
         """Check the history of dossier `code` and what its steps recorded against the rows (and the `anchors`
         given). Raises NotFound."""
         with self.db.reading() as uow:
-            found = uow.audit.evidence(code)
+            found = self._evidence(uow, code)
         if found is None:
             raise NotFound(f"Không có hồ sơ {code}")
         return self._check(found, [self.read_anchor(path) for path in anchors])
 
-    def _check(self, found, anchors: list[Anchor]) -> AuditReport:
-        evidence, sources = found
+    @staticmethod
+    def _evidence(uow, code: str, hashes: dict[int, str] | None = None):
+        """(evidence, the files of its process version or None) of `code`, the hash of those files recomputed;
+        with `hashes` (version id -> hash), each version's files are read and hashed once."""
+        found = uow.audit.evidence(code)
+        if found is None:
+            return None
+        evidence, version_id = found
+        if hashes is not None and version_id in hashes:
+            evidence.sources_hash = hashes[version_id]
+            return evidence, None
+        sources = uow.versions.sources(version_id)[1]
         evidence.sources_hash = version_hash(sources) if sources else ""
+        if hashes is not None:
+            hashes[version_id] = evidence.sources_hash
+        return evidence, sources
+
+    def _check(self, found, anchors: list[Anchor]) -> AuditReport:
+        evidence = found[0]
         report = audit.check(evidence, self.seal)
         for anchor in anchors:
             for code, seq, head_hash in anchor.heads:
@@ -81,11 +97,11 @@ class AuditService:
     ) -> Iterator[AuditReport]:
         """Check every history (of `procedure`, started since `since`), a batch at a time; yields each report."""
         read = [self.read_anchor(path) for path in anchors]
-        last, summary = 0, Summary()
+        last, summary, hashes = 0, Summary(), dict[int, str]()
         while True:
             with self.db.reading() as uow:
                 batch = uow.audit.codes_after(last, procedure, since, _BATCH)
-                found = [uow.audit.evidence(code) for _, code in batch]
+                found = [self._evidence(uow, code, hashes) for _, code in batch]
             if not batch:
                 return
             last = batch[-1][0]
@@ -105,10 +121,10 @@ class AuditService:
     def export(self, code: str) -> dict:
         """The history of `code` as a self-contained document (`engine.domain.audit_file`). Raises NotFound."""
         with self.db.reading() as uow:
-            found = uow.audit.evidence(code)
+            found = self._evidence(uow, code)
         if found is None:
             raise NotFound(f"Không có hồ sơ {code}")
-        return audit_file.to_document(found[0], found[1], self.clock.now())
+        return audit_file.to_document(found[0], found[1] or {}, self.clock.now())
 
     def export_range(self, since: datetime | None, until: datetime | None) -> Iterator[dict]:
         """The documents of every instance started in [since, until), a batch at a time."""
@@ -116,12 +132,12 @@ class AuditService:
         while True:
             with self.db.reading() as uow:
                 batch = uow.audit.codes_after(last, None, since, _BATCH, until)
-                found = [uow.audit.evidence(code) for _, code in batch]
+                found = [self._evidence(uow, code) for _, code in batch]
             if not batch:
                 return
             last = batch[-1][0]
             now = self.clock.now()
-            yield from (audit_file.to_document(f[0], f[1], now) for f in found if f is not None)
+            yield from (audit_file.to_document(f[0], f[1] or {}, now) for f in found if f is not None)
 
     def export_csv(self, code: str) -> str:
         """The events of `code` as CSV (JSON columns for payload and step), its head in the last row."""
@@ -152,6 +168,7 @@ class AuditService:
             evidence, sources = audit_file.from_document(document)
         except ValueError as exc:
             raise ValidationError(f"Tệp xuất không hợp lệ: {exc}", {"file": str(exc)}) from None
+        evidence.sources_hash = version_hash(sources) if sources else ""
         return self._check((evidence, sources), [self.read_anchor(p) for p in anchors]), sources
 
     # --- anchors ----------------------------------------------------------------------------------------------
