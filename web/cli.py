@@ -175,6 +175,17 @@ def _day_bound(text, option: str, days: int = 0):
 
 
 @main.command()
+@click.pass_context
+def seal(ctx):
+    """Niêm phong (ký bằng khoá) đầu chuỗi của các lịch sử ghi trước khi có khoá: chạy một lần khi nâng cấp."""
+    sealed, broken = services_of(ctx).audit.seal_unsealed()
+    click.echo(f"Đã niêm phong {sealed} lịch sử")
+    for code in broken:
+        click.echo(f"{code}: chuỗi băm đã hỏng, không niêm phong", err=True)
+    sys.exit(2 if broken else 0)
+
+
+@main.command()
 @click.option("--out", default=None, type=click.Path(), help="Tệp ghi bản neo (mặc định: thư mục anchor_dir).")
 @click.pass_context
 def anchor(ctx, out):

@@ -21,6 +21,7 @@ from engine.domain.digests import facts_digest, moment, state_digest, tasks_dige
 @dataclass(frozen=True)
 class Finding:
     kind: str  # event_edited | event_deleted | event_inserted | chain_recomputed | history_truncated | head_altered
+    # | unsealed
     # | state_altered | dossier_altered | tasks_altered | timers_altered | process_altered | anchor_mismatch
     message: str
     seq: int | None = None
@@ -140,8 +141,13 @@ def _head(code: str, events: list, seal: Seal, head_seq: int, head_hash: str, he
         return Finding("event_inserted", f"sự kiện {head_seq + 1} được chèn thêm sau đầu chuỗi", head_seq + 1)
     if head_seq and head_hash != last_hash:
         return Finding("head_altered", "đầu chuỗi không khớp với sự kiện cuối", head_seq)
-    if head_mac is None and all(e.mac is None for e in events):
-        return None  # a history from before the seal
+    if head_mac is None:  # never sealed (written before the seal, and `motcua seal` not run), or its seal removed
+        return Finding(
+            "unsealed",
+            "đầu chuỗi không có mã xác thực: lịch sử ghi trước khi có khoá chưa được niêm phong (motcua seal), "
+            "hoặc mã đã bị xoá",
+            head_seq,
+        )
     if not seal.check(head_mac, seal.head_mac(code, head_seq, head_hash)):
         return Finding(
             "history_truncated",

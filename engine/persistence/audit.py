@@ -118,6 +118,26 @@ class AuditStore:
         )
         return [(i, c) for i, c in rows]
 
+    def unsealed(self, after_id: int, limit: int) -> list[tuple[int, str, int, str]]:
+        """(id, code, last event number, last event hash) of instances whose head has no MAC, after id `after_id`."""
+        rows = self.uow.raw.all(
+            "SELECT id, code, last_event_seq, last_event_hash FROM instance WHERE head_mac IS NULL AND id > ? "
+            f"ORDER BY id LIMIT {int(limit)}",
+            (after_id,),
+        )
+        return [(i, c, s, h) for i, c, s, h in rows]
+
+    def seal_head(self, instance_id: int, seq: int, head_hash: str, mac: str) -> bool:
+        """Set the head MAC of an instance still at (`seq`, `head_hash`) with none; whether it was set."""
+        return (
+            self.uow.raw.run(
+                "UPDATE instance SET head_mac = ? WHERE id = ? AND head_mac IS NULL AND last_event_seq = ? "
+                "AND last_event_hash = ?",
+                (mac, instance_id, seq, head_hash),
+            )
+            == 1
+        )
+
     def heads(self) -> list[tuple[str, int, str]]:
         """(code, last event number, last event hash) of every instance, by code."""
         rows = self.uow.raw.all("SELECT code, last_event_seq, last_event_hash FROM instance ORDER BY code")

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.bpmn.parsing import version_hash
-from engine.domain import audit, audit_file
+from engine.domain import audit, audit_file, chain
 from engine.domain.audit import AuditReport, Finding
 from engine.domain.chain import Seal
 from engine.domain.clock import Clock
@@ -116,6 +116,25 @@ class AuditService:
                 yield report
             if progress is not None:
                 progress(summary)
+
+    # --- sealing histories written before the seal ---------------------------------------------------------------
+    def seal_unsealed(self) -> tuple[int, list[str]]:
+        """Seal the head of every history that has none (written before this version): once, when upgrading, by
+        whoever holds the key. A history whose hash chain is already broken is left unsealed and named. Returns
+        (how many were sealed, the codes left unsealed)."""
+        sealed, broken, last = 0, list[str](), 0
+        while True:
+            with self.db.unit_of_work() as uow:
+                batch = uow.audit.unsealed(last, _BATCH)
+                for instance_id, code, seq, head_hash in batch:
+                    report = chain.verify(code, uow.history.events(instance_id), seq, head_hash)
+                    if not report.intact:
+                        broken.append(code)
+                    elif uow.audit.seal_head(instance_id, seq, head_hash, self.seal.head_mac(code, seq, head_hash)):
+                        sealed += 1
+            if not batch:
+                return sealed, broken
+            last = batch[-1][0]
 
     # --- exports ----------------------------------------------------------------------------------------------
     def export(self, code: str) -> dict:

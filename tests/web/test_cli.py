@@ -301,6 +301,17 @@ def test_an_exported_history_is_verified_from_its_file(cli, db_url, tmp_path):
     assert "Tệp xuất không hợp lệ" in cli("verify", "--file", tmp_path / "junk.json").stderr
 
 
+def test_seal_seals_the_heads_of_histories_written_before_the_seal(cli, db_url):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        services.instances.start("three_steps", "HS-001", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    with open_services(db_url) as services, services.db.transaction() as session:
+        session.execute(update(Instance).values(head_mac=None))
+    assert "đầu chuỗi không có mã xác thực" in cli("verify", "HS-001").stderr
+    assert ok(cli("seal")) == "Đã niêm phong 1 lịch sử\n"
+    assert ok(cli("verify", "HS-001")).startswith("HS-001: toàn vẹn")
+
+
 def test_verify_an_unknown_dossier_is_an_error(cli):
     result = cli("verify", "KHONG-CO")
     assert result.exit_code == 1

@@ -408,3 +408,33 @@ def test_a_date_range_exports_the_dossiers_started_in_it(services, clock, dossie
     start = clock.now() - timedelta(hours=1)
     assert [d["code"] for d in services.audit.export_range(start, None)] == [later]
     assert [d["code"] for d in services.audit.export_range(None, start)] == [dossier]
+
+
+def test_a_history_written_before_the_seal_is_named_until_sealed_then_sealed_from_its_next_step(services, dossier):
+    legacy = [{**row, "step": None, "mac": None} for row in stored_rows(services, dossier)]
+    rechain(services, dossier, legacy)  # as the history was before this version
+    run(services, update(Instance).where(Instance.code == dossier).values(head_mac=None))
+    assert finding(services, dossier).kind == "unsealed"  # also what stripping every seal would look like
+    assert services.replay.replay(dossier).outcome == "unreplayable"
+    assert services.audit.seal_unsealed() == (1, [])
+    assert services.audit.verify(dossier).intact
+    assert services.audit.seal_unsealed() == (0, [])
+    advance(services, dossier, "truongphong")
+    history = events(services, dossier)
+    assert history[0].mac is None and history[-1].mac is not None and history[-1].step is not None
+    assert services.audit.verify(dossier).intact
+    iid = instance_id(services, dossier)
+    run(services, update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == 2).values(actor="x"))
+    assert finding(services, dossier).kind == "event_edited"
+
+
+def test_a_broken_legacy_history_is_not_sealed(services, dossier):
+    legacy = [{**row, "step": None, "mac": None} for row in stored_rows(services, dossier)]
+    rechain(services, dossier, legacy)
+    iid = instance_id(services, dossier)
+    run(
+        services,
+        update(Instance).where(Instance.id == iid).values(head_mac=None),
+        update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == 2).values(actor="x"),
+    )
+    assert services.audit.seal_unsealed() == (0, [dossier])
