@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from engine.bpmn.parsing import version_hash
@@ -205,6 +205,21 @@ class AuditService:
             out = self.anchor_dir / f"anchor-{stamp}.json"
         Path(out).write_text(json.dumps(anchor.as_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return Path(out), anchor
+
+    def anchor_if_due(self, every: timedelta) -> Path | None:
+        """Write an anchor (see `anchor`) when the latest one in the anchor directory is `every` old or more (the
+        worker calls this after each pass: a daily anchor by default). Returns the new file, or None."""
+        if every <= timedelta(0):
+            return None
+        latest = max(self.anchor_dir.glob("anchor-*.json"), default=None, key=lambda p: p.stat().st_mtime_ns)
+        if latest is not None:
+            try:
+                at = datetime.fromisoformat(json.loads(latest.read_text(encoding="utf-8"))["at"])
+            except (OSError, ValueError, KeyError, TypeError):
+                at = None  # unreadable: write a new one
+            if at is not None and self.clock.now() - at < every:
+                return None
+        return self.anchor()[0]
 
     def read_anchor(self, path: Path) -> Anchor:
         """An anchor file, its signature checked. Raises ValidationError for a file that is not a genuine anchor."""

@@ -60,6 +60,7 @@ class Settings:
     audit_key_file: Path = PROJECT_ROOT / "instance" / "audit.key"
     # Where `motcua anchor` writes the signed digests of all heads (keep copies outside the server).
     anchor_dir: Path = PROJECT_ROOT / "instance" / "anchors"
+    anchor_hours: float = 24  # the worker writes an anchor when the latest is this old (0: only `motcua anchor`)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -98,6 +99,7 @@ class Settings:
             audit_key=env.get("MOTCUA_AUDIT_KEY", base.audit_key),
             audit_key_file=Path(env.get("MOTCUA_AUDIT_KEY_FILE", str(base.audit_key_file))),
             anchor_dir=Path(env.get("MOTCUA_ANCHOR_DIR", str(base.anchor_dir))),
+            anchor_hours=float(env.get("MOTCUA_ANCHOR_HOURS", base.anchor_hours)),
         )
 
     def audit_seal_key(self) -> bytes:

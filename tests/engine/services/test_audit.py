@@ -438,3 +438,35 @@ def test_a_broken_legacy_history_is_not_sealed(services, dossier):
         update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == 2).values(actor="x"),
     )
     assert services.audit.seal_unsealed() == (0, [dossier])
+
+
+def test_the_worker_anchors_once_a_day(services, dossier, clock, tmp_path):
+    day = timedelta(days=1)
+    first = services.audit.anchor_if_due(day)
+    assert first is not None and first.parent == tmp_path / "anchors"
+    clock.advance(hours=23)
+    assert services.audit.anchor_if_due(day) is None
+    clock.advance(hours=1, seconds=1)
+    second = services.audit.anchor_if_due(day)
+    assert second is not None and second != first and services.audit.verify(dossier, [second]).intact
+    assert services.audit.anchor_if_due(timedelta(0)) is None  # anchoring left to `motcua anchor`
+
+
+def test_the_worker_loop_writes_the_anchor(services, dossier, tmp_path):
+    import threading
+
+    from web.worker import run_forever
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_forever, args=(services, stop, 10, 0.05))
+    worker.start()
+    try:
+        for _ in range(200):
+            if list((tmp_path / "anchors").glob("anchor-*.json")):
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        worker.join(10)
+    [written] = list((tmp_path / "anchors").glob("anchor-*.json"))
+    assert dossier in written.read_text(encoding="utf-8")
