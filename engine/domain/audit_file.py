@@ -125,7 +125,7 @@ def from_document(document: dict) -> tuple[Evidence, dict[str, str]]:
                 for t in document.get("tasks") or []
             ],
             timers={
-                k: TimerEvidence(t["name"], t["state"], _parse(t["due_at"]))  # type: ignore[arg-type]
+                k: TimerEvidence(t["name"], t["state"], datetime.fromisoformat(t["due_at"]))
                 for k, t in (document.get("timers") or {}).items()
             },
             version_hash=process.get("version_hash", ""),

@@ -5,7 +5,7 @@ who holds the key."""
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,7 +47,7 @@ class AuditService:
     def __init__(self, db: Database, clock: Clock, seal: Seal, anchor_dir: Path):
         self.db, self.clock, self.seal, self.anchor_dir = db, clock, seal, Path(anchor_dir)
 
-    def verify(self, code: str, anchors: list[Path] = ()) -> AuditReport:  # type: ignore[assignment]
+    def verify(self, code: str, anchors: Sequence[Path] = ()) -> AuditReport:
         """Check the history of dossier `code` and what its steps recorded against the rows (and the `anchors`
         given). Raises NotFound."""
         with self.db.reading() as uow:
@@ -92,7 +92,7 @@ class AuditService:
         self,
         procedure: str | None = None,
         since: datetime | None = None,
-        anchors: list[Path] = (),  # type: ignore[assignment]
+        anchors: Sequence[Path] = (),
         progress: Callable[[Summary], None] | None = None,
     ) -> Iterator[AuditReport]:
         """Check every history (of `procedure`, started since `since`), a batch at a time; yields each report."""
@@ -180,7 +180,7 @@ class AuditService:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValidationError(f"Không đọc được tệp xuất {path}: {exc}", {"file": str(path)}) from None
 
-    def verify_document(self, document: dict, anchors: list[Path] = ()) -> tuple[AuditReport, dict]:  # type: ignore[assignment]
+    def verify_document(self, document: dict, anchors: Sequence[Path] = ()) -> tuple[AuditReport, dict]:
         """Check an exported history as `verify` checks the database; also returns its process files (for replay).
         Raises ValidationError for a malformed document."""
         try:
