@@ -64,7 +64,13 @@ def deploy(ctx, files, by):
 @click.option("--all", "every", is_flag=True, help="Kiểm tra mọi hồ sơ.")
 @click.option("--procedure", default=None, help="Chỉ các hồ sơ của thủ tục này (với --all).")
 @click.option("--since", default=None, help="Chỉ các hồ sơ bắt đầu từ ngày này, YYYY-MM-DD (với --all).")
-@click.option("--anchor", "anchors", multiple=True, type=click.Path(exists=True), help="Đối chiếu với bản neo.")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Đối chiếu với bản neo (mặc định: bản mới nhất).",
+)
 @click.option("--no-replay", is_flag=True, help="Không chạy lại lịch sử (chỉ kiểm tra chuỗi và các dòng dữ liệu).")
 @click.option("--file", "export", default=None, type=click.Path(exists=True), help="Kiểm tra một tệp xuất lịch sử.")
 @click.pass_context
@@ -72,13 +78,13 @@ def verify(ctx, code, every, procedure, since, anchors, no_replay, export):
     """Kiểm tra lịch sử của một hồ sơ (hoặc --all): chuỗi băm, mã xác thực, trạng thái và các dòng dữ liệu, rồi chạy
     lại các bước đã ghi trên phiên bản quy trình đã ghi với đồng hồ ảo và so sánh từng bước."""
     services = services_of(ctx)
-    anchor_paths = [Path(a) for a in anchors]
+    anchor_paths = [Path(a) for a in anchors] if anchors else None  # None: the latest anchor written here
     if export:
         if code or every:
             raise click.UsageError("--file không đi cùng mã hồ sơ hay --all")
         failed = 0
         for document in services.audit.read_export(Path(export)):
-            report, sources = services.audit.verify_document(document, anchor_paths)
+            report, sources = services.audit.verify_document(document, anchor_paths or ())
             replayed = (
                 None if no_replay or "process" not in document else services.replay.replay_document(document, sources)
             )

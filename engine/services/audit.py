@@ -47,14 +47,32 @@ class AuditService:
     def __init__(self, db: Database, clock: Clock, seal: Seal, anchor_dir: Path):
         self.db, self.clock, self.seal, self.anchor_dir = db, clock, seal, Path(anchor_dir)
 
-    def verify(self, code: str, anchors: Sequence[Path] = ()) -> AuditReport:
-        """Check the history of dossier `code` and what its steps recorded against the rows (and the `anchors`
-        given). Raises NotFound."""
+    def verify(self, code: str, anchors: Sequence[Path] | None = ()) -> AuditReport:
+        """Check the history of dossier `code` and what its steps recorded against the rows, and against the
+        `anchors` given (None: the latest anchor in the anchor directory, if any; one that is not genuine is a
+        finding). Raises NotFound; ValidationError for an anchor given that is not genuine."""
+        read = self._anchors(anchors)
         with self.db.reading() as uow:
             found = self._evidence(uow, code)
         if found is None:
             raise NotFound(f"Không có hồ sơ {code}")
-        return self._check(found, [self.read_anchor(path) for path in anchors])
+        return self._check(found, read)
+
+    def _anchors(self, paths: Sequence[Path] | None) -> list[Anchor | Finding]:
+        """The anchors given, or the latest one written here; a latest one that is not genuine is a finding."""
+        if paths is not None:
+            return [self.read_anchor(path) for path in paths]
+        latest = self.latest_anchor()
+        if latest is None:
+            return []
+        try:
+            return [self.read_anchor(latest)]
+        except ValidationError as exc:
+            return [Finding("anchor_invalid", str(exc))]
+
+    def latest_anchor(self) -> Path | None:
+        """The newest anchor file of the anchor directory (None: none yet)."""
+        return max(self.anchor_dir.glob("anchor-*.json"), default=None, key=lambda p: p.stat().st_mtime_ns)
 
     @staticmethod
     def _evidence(uow, code: str, hashes: dict[int, str] | None = None):
@@ -73,10 +91,13 @@ class AuditService:
             hashes[version_id] = evidence.sources_hash
         return evidence, sources
 
-    def _check(self, found, anchors: list[Anchor]) -> AuditReport:
+    def _check(self, found, anchors: Sequence[Anchor | Finding]) -> AuditReport:
         evidence = found[0]
         report = audit.check(evidence, self.seal)
         for anchor in anchors:
+            if isinstance(anchor, Finding):
+                report.findings.append(anchor)
+                continue
             for code, seq, head_hash in anchor.heads:
                 if code == evidence.code and not audit.anchored(evidence.events, seq, head_hash):
                     report.findings.append(
@@ -92,11 +113,12 @@ class AuditService:
         self,
         procedure: str | None = None,
         since: datetime | None = None,
-        anchors: Sequence[Path] = (),
+        anchors: Sequence[Path] | None = (),
         progress: Callable[[Summary], None] | None = None,
     ) -> Iterator[AuditReport]:
-        """Check every history (of `procedure`, started since `since`), a batch at a time; yields each report."""
-        read = [self.read_anchor(path) for path in anchors]
+        """Check every history (of `procedure`, started since `since`), a batch at a time, as `verify` checks one;
+        yields each report."""
+        read = self._anchors(anchors)
         last, summary, hashes = 0, Summary(), dict[int, str]()
         while True:
             with self.db.reading() as uow:
@@ -211,7 +233,7 @@ class AuditService:
         worker calls this after each pass: a daily anchor by default). Returns the new file, or None."""
         if every <= timedelta(0):
             return None
-        latest = max(self.anchor_dir.glob("anchor-*.json"), default=None, key=lambda p: p.stat().st_mtime_ns)
+        latest = self.latest_anchor()
         if latest is not None:
             try:
                 at = datetime.fromisoformat(json.loads(latest.read_text(encoding="utf-8"))["at"])

@@ -4,6 +4,7 @@ import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,8 +26,8 @@ def db_url(tmp_path):
 
 
 @pytest.fixture
-def cli(db_url):
-    runner = CliRunner(env={"MOTCUA_DATABASE_URL": db_url})
+def cli(db_url, tmp_path):
+    runner = CliRunner(env={"MOTCUA_DATABASE_URL": db_url, **isolated(tmp_path)})
 
     def run(*args: str):
         return runner.invoke(main, [str(a) for a in args])
@@ -34,10 +35,17 @@ def cli(db_url):
     return run
 
 
+def isolated(tmp_path) -> dict[str, str]:
+    """The audit key file and anchors of a test, in its tmp_path (not the developer's instance/ directory)."""
+    return {"MOTCUA_AUDIT_KEY_FILE": str(tmp_path / "audit.key"), "MOTCUA_ANCHOR_DIR": str(tmp_path / "anchors")}
+
+
 @contextmanager
 def open_services(db_url, clock=None):
     """The same database the CLI uses, through the composition root, for arranging and checking."""
-    app = create_app({"database_url": db_url}, clock=clock, sender=RecordingSender())
+    tmp = Path(db_url.removeprefix("sqlite:///")).parent
+    settings = {"audit_key_file": tmp / "audit.key", "anchor_dir": tmp / "anchors"}
+    app = create_app({"database_url": db_url, **settings}, clock=clock, sender=RecordingSender())
     services = app.extensions["motcua"]
     services.migrate()
     try:

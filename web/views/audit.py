@@ -111,7 +111,7 @@ def verify(code: str):
     """Verify the dossier's history and re-execute it; the dossier page shows the outcome."""
     authorize_dossier(code)
     services = _services()
-    report = services.audit.verify(code)
+    report = services.audit.verify(code, None)  # with the latest anchor, if one was written
     replayed = services.replay.replay(code)
     return _show_page(code, verification=(report, replayed))
 

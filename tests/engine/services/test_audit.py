@@ -470,3 +470,20 @@ def test_the_worker_loop_writes_the_anchor(services, dossier, tmp_path):
         worker.join(10)
     [written] = list((tmp_path / "anchors").glob("anchor-*.json"))
     assert dossier in written.read_text(encoding="utf-8")
+
+
+def test_the_latest_anchor_is_used_when_asked_and_a_forged_one_is_a_finding(services, dossier, tmp_path):
+    assert services.audit.verify(dossier, None).intact  # no anchor yet
+    path, _ = services.audit.anchor()
+    rows = stored_rows(services, dossier)[:4]
+    seal = Seal(KEY.encode())
+    rechain(services, dossier, rows)
+    last = events(services, dossier)[-1]
+    run(
+        services, update(Instance).where(Instance.code == dossier).values(head_mac=seal.head_mac(dossier, 4, last.hash))
+    )
+    plain = services.audit.verify(dossier)  # no anchor asked for: the seals hold (the stored state does not)
+    assert {f.kind for f in plain.findings} <= {"state_altered", "tasks_altered", "timers_altered", "dossier_altered"}
+    assert "anchor_mismatch" in [f.kind for f in services.audit.verify(dossier, None).findings]
+    path.write_text(path.read_text().replace('"mac": "', '"mac": "0'))
+    assert "anchor_invalid" in [f.kind for f in services.audit.verify(dossier, None).findings]
