@@ -71,6 +71,7 @@ class _Run:
     workflow: Workflow | None = None
     # The engine gives tasks random ids: a re-executed task is known by the recorded id of the event it matched.
     ids: dict[str, str] = field(default_factory=dict)  # re-executed id -> recorded id
+    outcome_facts: DossierFacts | None = None  # the facts the last step re-executed left
 
 
 class ReplayService:
@@ -181,6 +182,18 @@ class ReplayService:
             raise Diverged(marker.seq, f"{where}: chạy lại không được: {exc}") from None
         workflow = run.workflow
         assert workflow is not None
+        try:
+            record = self._record(run, workflow, effects, status, stubs, given, at, actor)
+        except Exception as exc:  # an effect the step applied then breaks a rule now: the run diverged here
+            raise Diverged(marker.seq, f"{where}: chạy lại không được: {exc}") from None
+        self._compare(run, position, record.events[len(stubs) :], record.events[-1]["step"], where)
+        run.facts = run.outcome_facts
+        if run.facts is not None and run.facts.extension_count:
+            run.facts = replace(run.facts, judged_due=self._judged_due(run.events[: position + 1]))
+        run.head = replace(run.head, status=record.status or run.head.status)
+
+    def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str):
+        """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
         outcome = apply_effects(run.facts, effects, calendar, at, run.code)
         if outcome.rearm_at is not None and status == "running":
@@ -194,11 +207,8 @@ class ReplayService:
             workflow.data if completed else {},
         )
         record, run.stored = build_record(run.head, run.stored, after, stubs, outcome, calendar, at, actor, None, given)
-        self._compare(run, position, record.events[len(stubs) :], record.events[-1]["step"], where)
-        run.facts = outcome.facts
-        if run.facts is not None and run.facts.extension_count:
-            run.facts = replace(run.facts, judged_due=self._judged_due(run.events[: position + 1]))
-        run.head = replace(run.head, status=record.status or run.head.status)
+        run.outcome_facts = outcome.facts
+        return record
 
     def _received(self, run: _Run, given: dict, at: datetime) -> DossierFacts | None:
         """The dossier's facts as reception made them, from the start's recorded data."""

@@ -487,3 +487,15 @@ def test_the_latest_anchor_is_used_when_asked_and_a_forged_one_is_a_finding(serv
     assert "anchor_mismatch" in [f.kind for f in services.audit.verify(dossier, None).findings]
     path.write_text(path.read_text().replace('"mac": "', '"mac": "0'))
     assert "anchor_invalid" in [f.kind for f in services.audit.verify(dossier, None).findings]
+
+
+def test_a_malformed_step_input_is_a_divergence_not_a_crash(services, dossier):
+    marker = [e for e in events(services, dossier) if e.step is not None][1]
+    iid = instance_id(services, dossier)
+    forged = {**marker.step, "input": {"kind": "complete", "data": "không phải đối tượng"}}
+    run(
+        services,
+        update(HistoryEvent).where(HistoryEvent.instance_id == iid, HistoryEvent.seq == marker.seq).values(step=forged),
+    )
+    report = services.replay.replay(dossier)
+    assert (report.outcome, report.seq) == ("diverged", marker.seq) and "chạy lại không được" in report.problem
