@@ -85,7 +85,8 @@ def _(services, dossier):
     assert services.instances.get(code).status == "cancelled"
     assert services.dossiers.get(code).tasks == ()
     assert [name for name, _due, state in services.instances.timers(code) if state == "waiting"] == []
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
 
 @then(parsers.parse("cổng dịch vụ công được báo trạng thái {status:d}"))

@@ -126,10 +126,17 @@ def app_config():
 
 
 @pytest.fixture
-def app(database_url, clock, sender, app_config):
+def app(database_url, clock, sender, app_config, tmp_path):
     from web import create_app
 
-    config = {"database_url": database_url, "secret_key": "test", **app_config}
+    # The audit key and anchors of a test are its own (not the developer's instance/ directory).
+    config = {
+        "database_url": database_url,
+        "secret_key": "test",
+        "audit_key": "test-audit-key",
+        "anchor_dir": tmp_path / "anchors",
+        **app_config,
+    }
     app = create_app(config, clock=clock, sender=sender)
     app.config["TESTING"] = True
     yield app

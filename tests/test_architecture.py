@@ -180,4 +180,5 @@ def test_bpmn_file_runs_to_completion_surviving_save_and_reload_at_every_step(pa
             code = f"ARCH-{process_id}-{channel}"
             steps = _run_to_completion(services, clock, process_id, code, channel)
             assert services.instances.get(code).status == "completed", steps
-            assert services.instances.verify(code).intact
+            assert services.audit.verify(code).intact
+            assert services.replay.replay(code).verified, services.replay.replay(code)

@@ -1,7 +1,8 @@
 """The `motcua` command line. Every command builds the application through `create_app`."""
 
+import json
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -140,16 +141,144 @@ def scenario_run(files):
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Kiểm tra mọi hồ sơ.")
+@click.option("--procedure", default=None, help="Chỉ các hồ sơ của thủ tục này (với --all).")
+@click.option("--since", default=None, help="Chỉ các hồ sơ bắt đầu từ ngày này, YYYY-MM-DD (với --all).")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Đối chiếu với bản neo (mặc định: bản mới nhất).",
+)
+@click.option("--no-replay", is_flag=True, help="Không chạy lại lịch sử (chỉ kiểm tra chuỗi và các dòng dữ liệu).")
+@click.option("--file", "export", default=None, type=click.Path(exists=True), help="Kiểm tra một tệp xuất lịch sử.")
 @click.pass_context
-def verify(ctx, code):
-    """Kiểm tra chuỗi băm lịch sử của một hồ sơ."""
-    report = services_of(ctx).instances.verify(code)
+def verify(ctx, code, every, procedure, since, anchors, no_replay, export):
+    """Kiểm tra lịch sử của một hồ sơ (hoặc --all): chuỗi băm, mã xác thực, trạng thái và các dòng dữ liệu, rồi chạy
+    lại các bước đã ghi trên phiên bản quy trình đã ghi với đồng hồ ảo và so sánh từng bước."""
+    services = services_of(ctx)
+    anchor_paths = [Path(a) for a in anchors] if anchors else None  # None: the latest anchor written here
+    if export:
+        if code or every:
+            raise click.UsageError("--file không đi cùng mã hồ sơ hay --all")
+        failed = 0
+        for document in services.audit.read_export(Path(export)):
+            report, sources = services.audit.verify_document(document, anchor_paths or ())
+            replayed = (
+                None if no_replay or "process" not in document else services.replay.replay_document(document, sources)
+            )
+            show_report(report, replayed)
+            failed += not report.intact or (replayed is not None and not replayed.verified)
+        sys.exit(2 if failed else 0)
+    if every == bool(code):
+        raise click.UsageError("Cho một mã hồ sơ, hoặc --all")
+    if not every:
+        report = services.audit.verify(code, anchor_paths)
+        replayed = None if no_replay else services.replay.replay(code)
+        show_report(report, replayed)
+        sys.exit(0 if report.intact and (replayed is None or replayed.verified) else 2)
+    start = _day_bound(since, "--since")
+    counts = {"intact": 0, "tampered": 0, "verified": 0, "diverged": 0, "unreplayable": 0}
+    why: dict[str, int] = {}
+
+    def progress(summary):
+        click.echo(f"... {summary.checked} hồ sơ đã kiểm tra ({counts['tampered'] + counts['diverged']} lỗi)", err=True)
+
+    for report in services.audit.verify_all(procedure, start, anchor_paths, progress):
+        counts["intact" if report.intact else "tampered"] += 1
+        replayed = None if no_replay else services.replay.replay(report.code)
+        if replayed is not None:
+            counts[replayed.outcome] += 1
+            if replayed.outcome == "unreplayable":
+                reason = replayed.problem.split(": ", 1)[-1]
+                why[reason] = why.get(reason, 0) + 1
+        if not report.intact or (replayed is not None and replayed.outcome == "diverged"):
+            show_report(report, replayed)
+    total = counts["intact"] + counts["tampered"]
+    click.echo(f"Tổng: {total} hồ sơ; chuỗi và dữ liệu: {counts['intact']} toàn vẹn, {counts['tampered']} bị thay đổi")
+    if not no_replay:
+        click.echo(
+            f"Chạy lại: {counts['verified']} khớp, {counts['diverged']} lệch, "
+            f"{counts['unreplayable']} không chạy lại được"
+        )
+        for reason, n in sorted(why.items(), key=lambda item: -item[1]):
+            click.echo(f"  {n} hồ sơ: {reason}")
+    sys.exit(2 if counts["tampered"] or counts["diverged"] else 0)
+
+
+def show_report(report, replayed=None) -> None:
     if report.intact:
-        click.echo(f"{code}: toàn vẹn ({report.events} sự kiện)")
+        click.echo(f"{report.code}: toàn vẹn ({report.events} sự kiện)")
     else:
-        click.echo(f"{code}: BỊ THAY ĐỔI: {report.problem}", err=True)
-        sys.exit(2)
+        click.echo(f"{report.code}: BỊ THAY ĐỔI: {report.problem}", err=True)
+        for finding in report.findings[1:]:
+            click.echo(f"{report.code}:   và: {finding.message}", err=True)
+    if replayed is None:
+        return
+    if replayed.verified:
+        click.echo(f"{report.code}: chạy lại khớp ({replayed.steps} bước)")
+    elif replayed.outcome == "diverged":
+        click.echo(f"{report.code}: CHẠY LẠI LỆCH tại {replayed.problem}", err=True)
+    else:
+        click.echo(f"{report.code}: không chạy lại được: {replayed.problem}", err=True)
+
+
+@main.command("export-history")
+@click.argument("code", required=False)
+@click.option("--since", default=None, help="Các hồ sơ bắt đầu từ ngày này, YYYY-MM-DD (khi không cho mã).")
+@click.option("--until", default=None, help="... đến hết ngày này, YYYY-MM-DD.")
+@click.option("--format", "fmt", default="json", type=click.Choice(["json", "csv"]), show_default=True)
+@click.option("--out", required=True, type=click.Path(), help="Tệp ghi ra.")
+@click.pass_context
+def export_history(ctx, code, since, until, fmt, out):
+    """Xuất lịch sử của một hồ sơ (hoặc các hồ sơ trong khoảng ngày) kèm các mã băm, để kiểm tra lại bằng
+    `motcua verify --file`."""
+    audit = services_of(ctx).audit
+    if fmt == "csv":
+        if not code:
+            raise click.UsageError("Xuất CSV cho từng hồ sơ: cho mã hồ sơ")
+        Path(out).write_text(audit.export_csv(code), encoding="utf-8")
+        click.echo(f"Đã xuất lịch sử {code} vào {out}")
+        return
+    if code:
+        documents = [audit.export(code)]
+    else:
+        start, end = _day_bound(since, "--since"), _day_bound(until, "--until", 1)
+        documents = list(audit.export_range(start, end))
+    body = documents[0] if code else {"format": "motcua-history-set-1", "dossiers": documents}
+    Path(out).write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"Đã xuất lịch sử {len(documents)} hồ sơ vào {out}")
+
+
+def _day_bound(text, option: str, days: int = 0):
+    if not text:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), VN_TZ) + timedelta(days=days)
+    except ValueError:
+        raise click.BadParameter("ngày dạng YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command()
+@click.pass_context
+def seal(ctx):
+    """Niêm phong (ký bằng khoá) đầu chuỗi của các lịch sử ghi trước khi có khoá: chạy một lần khi nâng cấp."""
+    sealed, broken = services_of(ctx).audit.seal_unsealed()
+    click.echo(f"Đã niêm phong {sealed} lịch sử")
+    for code in broken:
+        click.echo(f"{code}: chuỗi băm đã hỏng, không niêm phong", err=True)
+    sys.exit(2 if broken else 0)
+
+
+@main.command()
+@click.option("--out", default=None, type=click.Path(), help="Tệp ghi bản neo (mặc định: thư mục anchor_dir).")
+@click.pass_context
+def anchor(ctx, out):
+    """Neo đầu chuỗi lịch sử của mọi hồ sơ: ghi bản tóm tắt có chữ ký ra ngoài cơ sở dữ liệu (chạy hằng ngày)."""
+    path, written = services_of(ctx).audit.anchor(Path(out) if out else None)
+    click.echo(f"Đã neo {len(written.heads)} hồ sơ vào {path} (tóm tắt {written.digest[:16]})")
 
 
 @main.command()

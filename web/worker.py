@@ -4,6 +4,7 @@ import logging
 import os
 import socket
 import threading
+from datetime import timedelta
 
 from engine.services.wiring import Services
 
@@ -39,6 +40,9 @@ def run_forever(services: Services, stop: threading.Event, batch: int, interval:
             fired, sent = run_once(services, name, batch)
             if fired or sent:
                 log.info("fired %d timers, sent %d messages", fired, sent)
+            anchored = services.audit.anchor_if_due(timedelta(hours=services.settings.anchor_hours))
+            if anchored is not None:
+                log.info("anchored the heads of all histories in %s", anchored)
         except Exception:  # a bad step must not stop the worker; it is logged and retried next pass
             log.exception("worker pass failed")
         stop.wait(interval)

@@ -10,9 +10,17 @@ if TYPE_CHECKING:
 
 _CHUNK = 500  # instance ids per IN (...)
 _INSERT = (
-    "INSERT INTO history_event (instance_id, seq, tag, at, actor, task_id, payload, prev_hash, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO history_event (instance_id, seq, tag, at, actor, task_id, payload, prev_hash, hash, step, mac) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+_COLUMNS = "seq, tag, at, actor, task_id, payload, hash, prev_hash, step, mac"
+
+
+def _event(raw, row) -> "EventRow":
+    s, t, a, ac, ti, p, h, ph, st, m = row
+    return EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph, raw.from_json(st) if st else None, m)
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,8 @@ class EventRow:
     payload: dict
     hash: str
     prev_hash: str = ""
+    step: dict | None = None  # on the last event of a step: its input and the digests of what it left
+    mac: str | None = None  # the keyed MAC of the event's content (engine.domain.chain.Seal)
 
 
 class HistoryStore:
@@ -48,6 +58,8 @@ class HistoryStore:
                     raw.json(r["payload"]),
                     r["prev_hash"],
                     r["hash"],
+                    raw.json(r["step"]) if r.get("step") is not None else None,
+                    r.get("mac"),
                 )
                 for r in rows
             ],
@@ -61,13 +73,10 @@ class HistoryStore:
             where += f" AND tag IN ({', '.join('?' for _ in tags)})"
             params += list(tags)
         rows = raw.all(
-            f"SELECT seq, tag, at, actor, task_id, payload, hash, prev_hash FROM history_event WHERE {where} "
-            "ORDER BY seq",
+            f"SELECT {_COLUMNS} FROM history_event WHERE {where} ORDER BY seq",
             params,
         )
-        return [
-            EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph) for s, t, a, ac, ti, p, h, ph in rows
-        ]
+        return [_event(raw, row) for row in rows]
 
     def of_instances(self, instance_ids: Iterable[int]) -> dict[int, list[EventRow]]:
         """The events of each of `instance_ids` in order (a few hundred instances per statement)."""
@@ -76,12 +85,12 @@ class HistoryStore:
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             rows = raw.all(
-                "SELECT instance_id, seq, tag, at, actor, task_id, payload, hash, prev_hash FROM history_event "
+                f"SELECT instance_id, {_COLUMNS} FROM history_event "
                 f"WHERE instance_id IN ({', '.join('?' for _ in chunk)}) ORDER BY instance_id, seq",
                 chunk,
             )
-            for i, s, t, a, ac, ti, p, h, ph in rows:
-                found.setdefault(i, []).append(EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph))
+            for row in rows:
+                found.setdefault(row[0], []).append(_event(raw, row[1:]))
         return found
 
     def of_code(self, code: str) -> list[EventRow] | None:
@@ -93,14 +102,10 @@ class HistoryStore:
         """The latest event about task `task_id` (to say what happened to a task that is no longer open)."""
         raw = self.uow.raw
         row = raw.one(
-            "SELECT seq, tag, at, actor, task_id, payload, hash, prev_hash FROM history_event WHERE task_id = ? "
-            "ORDER BY id DESC LIMIT 1",
+            f"SELECT {_COLUMNS} FROM history_event WHERE task_id = ? ORDER BY id DESC LIMIT 1",
             (task_id,),
         )
-        if row is None:
-            return None
-        s, t, a, ac, ti, p, h, ph = row
-        return EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph)
+        return None if row is None else _event(raw, row)
 
     def last_payload(self, instance_id: int, tag: str) -> dict | None:
         """The payload of the instance's latest event tagged `tag`."""

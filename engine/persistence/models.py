@@ -96,6 +96,8 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     last_event_hash: Mapped[str] = mapped_column(String(64), default="")
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # The keyed MAC of (code, last_event_seq, last_event_hash): the key is a setting, not in the database.
+    head_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class UserTask(Base):
@@ -170,6 +172,9 @@ class HistoryEvent(Base):
     payload: Mapped[dict]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # On the last event of a step: its input and the digests of the state, facts, tasks and timers it left.
+    step: Mapped[dict | None]
+    mac: Mapped[str | None] = mapped_column(String(64))  # keyed MAC of the event's content and number
 
 
 class OutboxMessage(Base):

@@ -76,6 +76,7 @@ class StepRecord:
     outbox: list[dict] = field(default_factory=list)  # `engine.persistence.outbox.new_message` rows
     dossier_id: int | None = None
     dossier_changes: dict = field(default_factory=dict)
+    head_mac: str | None = None  # the keyed MAC of the new head (engine.domain.chain.Seal)
 
 
 class StepStore:
@@ -104,8 +105,8 @@ class StepStore:
         raw, head, now = self.uow.raw, record.head, record.now
         stamp = raw.dt(now)
         # The head first: a record of a stale head fails here, before any of its rows meets a unique index.
-        sets = "revision = ?, updated_at = ?, last_event_seq = ?, last_event_hash = ?"
-        params: list[object] = [head.revision + 1, stamp, record.seq, record.hash]
+        sets = "revision = ?, updated_at = ?, last_event_seq = ?, last_event_hash = ?, head_mac = ?"
+        params: list[object] = [head.revision + 1, stamp, record.seq, record.hash, record.head_mac]
         if record.state_text is not None:
             sets += ", state = ?"
             params.append(record.state_text)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
 from engine.persistence.accounts import AccountStore
+from engine.persistence.audit import AuditStore
 from engine.persistence.calendar import CalendarStore
 from engine.persistence.dossiers import DossierStore
 from engine.persistence.drafts import DraftStore
@@ -113,6 +114,10 @@ class UnitOfWork:
     @cached_property
     def timers(self) -> TimerStore:
         return TimerStore(self)
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        return AuditStore(self)
 
     @cached_property
     def history(self) -> HistoryStore:

@@ -14,7 +14,7 @@ Where the values come from:
   (`dossier:appointment:moved` rule "extension"), as `DocumentService` builds it then.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound
 from engine.domain.legal_basis import Form, LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
+from engine.domain.moments import Moment, moments
 from engine.persistence.db import Database
 from engine.persistence.tasks import TaskFilter, TaskRow
 from engine.services.calendars import CalendarService
@@ -218,6 +219,30 @@ class DossierRecordService:
             _once([site for name in current for site in calls.get(name, [name])]),
             _once([site for name in done for site in calls.get(name, [name])]),
         )
+
+    def moments(self, code: str) -> tuple[list[Moment], dict[str, str]]:
+        """The dossier's history step by step (`engine.domain.moments`), the elements named as the diagram of
+        `diagram` names them (a task of a called process at its call activity), and the full names of the people
+        who acted. Raises NotFound as `diagram`."""
+        with self.db.reading() as uow:
+            dossier = uow.dossiers.row(code)
+            if dossier is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            if dossier.instance_id is None:
+                raise NotFound(f"Hồ sơ {code} chưa có quy trình đang chạy nên chưa có lịch sử để xem lại")
+            version = uow.versions.of_instance(dossier.instance_id)
+            process_id, sources = uow.versions.sources(version.id)
+            events = uow.history.events(dossier.instance_id)
+            names = uow.accounts.full_names([e.actor for e in events])
+        calls = _call_sites(sources, process_id)
+
+        def sites(names: list[str]) -> list[str]:
+            return _once([site for name in names for site in calls.get(name, [name])])
+
+        found = [
+            replace(m, current=sites(m.current), waiting=sites(m.waiting), done=sites(m.done)) for m in moments(events)
+        ]
+        return found, names
 
     def queue(self, task_name: str, lane: str, limit: int = 100, offset: int = 0) -> tuple[list[TaskRow], int]:
         """Open tasks named `task_name` (a BPMN element id such as `tiep_nhan`) in `lane`, oldest first, and how many

@@ -109,7 +109,8 @@ class DossierService:
                 if status == STOPPED:  # the applicant is told, through the outbox like every letter
                     send_letter("stop_notice", reason=reason)
 
-            self.instances.stepper.step(uow, head, close, events, actor, cancel=running)
+            step_input = {"kind": "close", "status": status, "reason": reason, "actor": actor, "cancel": running}
+            self.instances.stepper.step(uow, head, close, events, actor, cancel=running, step_input=step_input)
         return self.get(code)
 
     def get(self, code: str) -> DossierView:

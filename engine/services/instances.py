@@ -9,7 +9,6 @@ from datetime import datetime
 from functools import partial
 
 from engine.bpmn.migration import migration_blockers, move_workflow
-from engine.domain import chain
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from engine.persistence.db import Database
@@ -107,7 +106,14 @@ class InstanceService:
                 "data": data,
             },
         )
-        return self.stepper.start(uow, head, process, data, [started, *extra_events], actor, dossier)
+        step_input = {
+            "kind": "start",
+            "process": version.process_id,
+            "version_hash": version.version_hash,
+            "data": data,
+            "actor": actor,
+        }
+        return self.stepper.start(uow, head, process, data, [started, *extra_events], actor, dossier, step_input)
 
     def start(self, process_id: str, code: str, data: dict, actor: str) -> InstanceInfo:
         """Start the latest version of `process_id` as instance `code` with `data`."""
@@ -147,7 +153,10 @@ class InstanceService:
                 raise Conflict(str(exc)) from None
 
         done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
-        return self.stepper.step(uow, head, complete, [*extra_events, done], actor, facts=locked.facts)
+        step_input = {"kind": "complete", "task_id": task_id, "data": data, "actor": actor}
+        return self.stepper.step(
+            uow, head, complete, [*extra_events, done], actor, facts=locked.facts, step_input=step_input
+        )
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""
@@ -179,7 +188,10 @@ class InstanceService:
         if head.status != "running":
             raise InvalidTransition(f"Hồ sơ {head.code} không còn đang xử lý (quy trình: {head.status})")
         cancelled = Event("instance:cancelled", actor, {"reason": reason})
-        return self.stepper.step(uow, head, self.stepper.runtime.cancel, [cancelled], actor, cancel=True)
+        step_input = {"kind": "cancel", "reason": reason, "actor": actor}
+        return self.stepper.step(
+            uow, head, self.stepper.runtime.cancel, [cancelled], actor, cancel=True, step_input=step_input
+        )
 
     def cancel(self, code: str, actor: str, reason: str) -> None:
         if not reason.strip():
@@ -239,11 +251,3 @@ class InstanceService:
         if events is None:
             raise NotFound(f"Không có hồ sơ {code}")
         return events
-
-    def verify(self, code: str) -> chain.ChainReport:
-        with self.db.reading() as uow:
-            head = uow.instances.head_by_code(code)
-            if head is None:
-                raise NotFound(f"Không có hồ sơ {code}")
-            events = uow.history.events(head.id)
-        return chain.verify(code, events, head.last_event_seq, head.last_event_hash)

@@ -150,6 +150,7 @@ class ReceptionService:
                 None,
                 False,
                 None,
+                status_changed_at=now,
                 legal_basis=basis.id,
             )
             data = {

@@ -1,5 +1,7 @@
 """Settings: read from the environment once, into one typed object. Nothing else reads `os.environ`."""
 
+import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +54,13 @@ class Settings:
     # calendar months) and the report is sent on `report_due_day` (engine/domain/report_periods.py).
     report_cutoff_day: int = 14
     report_due_day: int = 18
+    # The key that seals the history (keyed MACs of events and heads; engine.domain.chain.Seal): never in the
+    # database. `audit_key` itself, or else the file `audit_key_file` (created with a random key when missing).
+    audit_key: str = ""
+    audit_key_file: Path = PROJECT_ROOT / "instance" / "audit.key"
+    # Where `motcua anchor` writes the signed digests of all heads (keep copies outside the server).
+    anchor_dir: Path = PROJECT_ROOT / "instance" / "anchors"
+    anchor_hours: float = 24  # the worker writes an anchor when the latest is this old (0: only `motcua anchor`)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -87,7 +96,34 @@ class Settings:
             lookup_limit=int(env.get("MOTCUA_LOOKUP_LIMIT", base.lookup_limit)),
             report_cutoff_day=int(env.get("MOTCUA_REPORT_CUTOFF_DAY", base.report_cutoff_day)),
             report_due_day=int(env.get("MOTCUA_REPORT_DUE_DAY", base.report_due_day)),
+            audit_key=env.get("MOTCUA_AUDIT_KEY", base.audit_key),
+            audit_key_file=Path(env.get("MOTCUA_AUDIT_KEY_FILE", str(base.audit_key_file))),
+            anchor_dir=Path(env.get("MOTCUA_ANCHOR_DIR", str(base.anchor_dir))),
+            anchor_hours=float(env.get("MOTCUA_ANCHOR_HOURS", base.anchor_hours)),
         )
+
+    def audit_seal_key(self) -> bytes:
+        """The key of the history's seal: `audit_key`, or the contents of `audit_key_file`, which is created with a
+        random key (readable by its owner only) when it does not exist."""
+        if self.audit_key:
+            return self.audit_key.encode("utf-8")
+        path = Path(self.audit_key_file)
+        if not path.exists():  # written aside, then linked in whole: a concurrent reader never sees it half written
+            path.parent.mkdir(parents=True, exist_ok=True)
+            aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(aside, path)
+            except FileExistsError:
+                pass  # another process made it first: theirs is the key
+            finally:
+                os.unlink(aside)
+        key = path.read_text().strip()
+        if not key:
+            raise ValueError(f"the audit key file {path} is empty (MOTCUA_AUDIT_KEY_FILE)")
+        return key.encode("utf-8")
 
     def with_overrides(self, values: Mapping[str, object]) -> "Settings":
         known: dict[str, Any] = {k: v for k, v in values.items() if k in self.__dataclass_fields__}

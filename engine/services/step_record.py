@@ -13,7 +13,8 @@ from datetime import datetime
 from engine.bpmn.runtime import Scan
 from engine.domain import deadlines
 from engine.domain.calendar import WorkingCalendar
-from engine.domain.chain import Chain
+from engine.domain.chain import Chain, Seal
+from engine.domain.digests import facts_digest, state_digest, tasks_digest, timers_digest
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.instances import InstanceHead
 from engine.persistence.outbox import new_message
@@ -58,9 +59,12 @@ def build_record(
     calendar: WorkingCalendar,
     now: datetime,
     actor: str,
+    seal: Seal | None = None,
+    step_input: dict | None = None,
 ) -> tuple[StepRecord, Stored]:
-    """The record of one step of `head`, and what the database holds once it is written."""
-    chain = Chain(head.id, head.code, head.last_event_seq, head.last_event_hash)
+    """The record of one step of `head`, and what the database holds once it is written. The step's last event
+    carries `step_input` (what the step was asked to do) and the digests of what it left (`step_digests`)."""
+    chain = Chain(head.id, head.code, head.last_event_seq, head.last_event_hash, seal)
     record = StepRecord(head, now, 0, "", chain.rows, state_text=after.state_text)
     for event in events:
         chain.append(event.tag, now, event.actor, event.payload, event.task_id)
@@ -167,14 +171,34 @@ def build_record(
         chain.append("instance:completed", now, "system", {"data": after.data})
     if status != head.status:
         record.status = status
-    record.seq, record.hash = chain.seq, chain.hash
-    return record, Stored(projected, timers)
+    stored_after = Stored(projected, timers)
+    if not chain.rows:  # a step that changed only the state (rare): an event to carry the step
+        chain.append("instance:advanced", now, actor, {})
+    chain.mark_step({"input": step_input or {"kind": "step"}, **step_digests(after.state_text, facts, stored_after)})
+    record.seq, record.hash, record.head_mac = chain.seq, chain.hash, chain.head_mac()
+    return record, stored_after
+
+
+def step_digests(state_text: str, facts, stored: Stored) -> dict:
+    """The digests of what a step leaves: the workflow state, the dossier's facts, the open tasks and the timers."""
+    return {
+        "state": state_digest(state_text),
+        "facts": facts_digest(facts),
+        "tasks": tasks_digest(stored.projected),
+        "timers": timers_digest(stored.timers),
+    }
 
 
 def note_record(
-    head: InstanceHead, tag: str, actor: str, payload: dict, task_id: str | None, now: datetime
+    head: InstanceHead,
+    tag: str,
+    actor: str,
+    payload: dict,
+    task_id: str | None,
+    now: datetime,
+    seal: Seal | None = None,
 ) -> StepRecord:
     """The record of an event that changes no workflow state (a claim, a file attached): the event and a new head."""
-    chain = Chain(head.id, head.code, head.last_event_seq, head.last_event_hash)
+    chain = Chain(head.id, head.code, head.last_event_seq, head.last_event_hash, seal)
     chain.append(tag, now, actor, payload, task_id)
-    return StepRecord(head, now, chain.seq, chain.hash, chain.rows)
+    return StepRecord(head, now, chain.seq, chain.hash, chain.rows, head_mac=chain.head_mac())

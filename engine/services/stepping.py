@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from engine.bpmn.runtime import BpmnRuntime, ParsedProcess, Workflow
+from engine.domain.chain import Seal
 from engine.domain.clock import VN_TZ, Clock
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.instances import InstanceHead
@@ -88,8 +89,10 @@ class StepDone:
 
 
 class Stepper:
-    def __init__(self, runtime: BpmnRuntime, calendars: CalendarService, clock: Clock, cache: LiveWorkflows):
-        self.runtime, self.calendars, self.clock, self.cache = runtime, calendars, clock, cache
+    def __init__(
+        self, runtime: BpmnRuntime, calendars: CalendarService, clock: Clock, cache: LiveWorkflows, seal: Seal
+    ):
+        self.runtime, self.calendars, self.clock, self.cache, self.seal = runtime, calendars, clock, cache, seal
 
     def process(self, uow: UnitOfWork, version_id: int) -> ParsedProcess:
         """The parsed process of a version (its sources are read only on a miss of the runtime's spec cache)."""
@@ -104,11 +107,13 @@ class Stepper:
         events: list[Event],
         actor: str,
         facts: DossierFacts | None = None,
+        step_input: dict | None = None,
     ) -> StepDone:
         """The first step of the new instance `head`: start `process` with `data` and run it until it waits."""
         with collecting() as effects:
             workflow = self.runtime.start(process, dict(data))
-        return self._finish(uow, head, workflow, Stored({}, {}), facts, effects, events, actor, head.status)
+        started = step_input or {"kind": "start", "data": data, "actor": actor}
+        return self._finish(uow, head, workflow, Stored({}, {}), facts, effects, events, actor, head.status, started)
 
     def step(
         self,
@@ -119,9 +124,11 @@ class Stepper:
         actor: str,
         cancel: bool = False,
         facts: DossierFacts | None | object = UNREAD,
+        step_input: dict | None = None,
     ) -> StepDone:
         """Apply `command` to the workflow of the locked instance `head` and write the step. `cancel` marks the
-        instance cancelled; `facts` are its dossier's facts when the caller read them with the lock. Raises whatever
+        instance cancelled; `facts` are its dossier's facts when the caller read them with the lock; `step_input`
+        says what the command is, with everything needed to apply it again (recorded with the step). Raises whatever
         the command raises (nothing is written then)."""
         cached = self.cache.take(head.id, head.revision)
         dossier: DossierFacts | None
@@ -136,14 +143,14 @@ class Stepper:
         with collecting() as effects:
             command(workflow)
         status = "cancelled" if cancel else head.status
-        return self._finish(uow, head, workflow, stored, dossier, effects, events, actor, status)
+        return self._finish(uow, head, workflow, stored, dossier, effects, events, actor, status, step_input)
 
     def note(self, uow: UnitOfWork, head: InstanceHead, tag: str, actor: str, payload: dict, task_id=None) -> None:
         """Record an event that changes no workflow state (claim, release, a file attached)."""
-        uow.steps.write(note_record(head, tag, actor, payload, task_id, self.clock.now()))
+        uow.steps.write(note_record(head, tag, actor, payload, task_id, self.clock.now(), self.seal))
         uow.after_commit(lambda: self.cache.carry(head.id, head.revision))
 
-    def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status) -> StepDone:
+    def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input) -> StepDone:
         now, calendar = self.clock.now(), self.calendars.current()
         outcome = apply_effects(facts, effects, calendar, now, head.code)
         if outcome.rearm_at is not None and status == "running":
@@ -156,7 +163,9 @@ class Stepper:
             self.runtime.dump_text(workflow),
             workflow.data if completed else {},
         )
-        record, stored_after = build_record(head, stored, after, events, outcome, calendar, now, actor)
+        record, stored_after = build_record(
+            head, stored, after, events, outcome, calendar, now, actor, self.seal, step_input
+        )
         uow.steps.write(record)
         uow.after_commit(lambda: self.cache.put(head.id, head.revision + 1, workflow, stored_after))
         return StepDone(workflow, record, outcome.facts)

@@ -55,7 +55,8 @@ class TimerService:
             if head.status != "running":
                 uow.timers.cancel(timer_id, self.clock.now())
                 return False
-            done = self.stepper.step(uow, head, self.stepper.runtime.advance, [], "system")
+            step_input = {"kind": "timers", "at": self.clock.now().isoformat()}
+            done = self.stepper.step(uow, head, self.stepper.runtime.advance, [], "system", step_input=step_input)
             return (found[1], "fired") in done.record.timers_ended
 
     def run_pass(self, worker_id: str, batch: int = 100) -> TimerPass:

@@ -11,6 +11,7 @@ from engine.bpmn.state import StateSerializer
 from engine.domain.calendar import parse_office_hours
 from engine.domain.catalogue import Catalogue
 from engine.domain.catalogue_data import load_catalogue
+from engine.domain.chain import Seal
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.ports import NotificationSender
@@ -18,6 +19,8 @@ from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
+from engine.services.audit import AuditService
+from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
 from engine.services.designer import DesignerService
@@ -35,6 +38,7 @@ from engine.services.periodic_reports import PeriodicReportService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
+from engine.services.replay import ReplayService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
 from engine.services.step_import import StepImportService
@@ -73,6 +77,9 @@ class Services:
     public: PublicService  # the citizen's status look-up and satisfaction ratings
     reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
     feedback: FeedbackService  # feedback and petitions (PAKN) with their own process
+    audit: AuditService  # verifying histories, anchoring their heads
+    replay: ReplayService  # re-executing histories on a virtual clock
+    audit_search: AuditSearchService  # the auditor's search of dossiers
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -103,7 +110,8 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     )
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
-    stepper = Stepper(runtime, calendars, clock, live)
+    seal = Seal(settings.audit_seal_key())
+    stepper = Stepper(runtime, calendars, clock, live, seal)
     instances = InstanceService(db, stepper, clock)
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
     legal = shipped_legal_bases()
@@ -166,6 +174,9 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
             settings.lookup_limit,
             settings.lookup_window_minutes,
         ),
+        audit=AuditService(db, clock, seal, settings.anchor_dir),
+        audit_search=AuditSearchService(db, catalogue),
+        replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
         ),

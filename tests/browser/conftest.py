@@ -67,7 +67,13 @@ def live_server(tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "motcua.db"
     clock = FakeClock(START)
     # Secure cookies as in production: Chromium keeps them on http://127.0.0.1, a potentially trustworthy origin.
-    config = {"database_url": f"sqlite:///{database}", "secret_key": "browser-tests", "secure_cookies": True}
+    config = {
+        "database_url": f"sqlite:///{database}",
+        "secret_key": "browser-tests",
+        "secure_cookies": True,
+        "audit_key": "browser-tests",
+        "anchor_dir": database.parent / "anchors",
+    }
     app = create_app(config, clock=clock)
     services = app.extensions["motcua"]
     services.migrate()

@@ -1,8 +1,10 @@
 """The `motcua` command line, run in-process with click's CliRunner against a SQLite file in tmp_path."""
 
+import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,8 +26,8 @@ def db_url(tmp_path):
 
 
 @pytest.fixture
-def cli(db_url):
-    runner = CliRunner(env={"MOTCUA_DATABASE_URL": db_url})
+def cli(db_url, tmp_path):
+    runner = CliRunner(env={"MOTCUA_DATABASE_URL": db_url, **isolated(tmp_path)})
 
     def run(*args: str):
         return runner.invoke(main, [str(a) for a in args])
@@ -33,10 +35,17 @@ def cli(db_url):
     return run
 
 
+def isolated(tmp_path) -> dict[str, str]:
+    """The audit key file and anchors of a test, in its tmp_path (not the developer's instance/ directory)."""
+    return {"MOTCUA_AUDIT_KEY_FILE": str(tmp_path / "audit.key"), "MOTCUA_ANCHOR_DIR": str(tmp_path / "anchors")}
+
+
 @contextmanager
 def open_services(db_url, clock=None):
     """The same database the CLI uses, through the composition root, for arranging and checking."""
-    app = create_app({"database_url": db_url}, clock=clock, sender=RecordingSender())
+    tmp = Path(db_url.removeprefix("sqlite:///")).parent
+    settings = {"audit_key_file": tmp / "audit.key", "anchor_dir": tmp / "anchors"}
+    app = create_app({"database_url": db_url, **settings}, clock=clock, sender=RecordingSender())
     services = app.extensions["motcua"]
     services.migrate()
     try:
@@ -234,7 +243,7 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
         services.instances.start("three_steps", "HS-001", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
         events = len(services.instances.history("HS-001"))
 
-    assert ok(cli("verify", "HS-001")) == f"HS-001: toàn vẹn ({events} sự kiện)\n"
+    assert ok(cli("verify", "HS-001")) == f"HS-001: toàn vẹn ({events} sự kiện)\nHS-001: chạy lại khớp (1 bước)\n"
 
     with open_services(db_url) as services, services.db.transaction() as session:
         instance_id = session.scalar(select(Instance.id).where(Instance.code == "HS-001"))
@@ -246,7 +255,69 @@ def test_verify_reports_an_intact_chain_then_a_tampered_one(cli, db_url):
 
     result = cli("verify", "HS-001")
     assert result.exit_code == 2
-    assert "HS-001: BỊ THAY ĐỔI: event 1 (instance:started) was altered" in result.stderr
+    assert "HS-001: BỊ THAY ĐỔI: sự kiện 1 (instance:started) bị sửa sau khi ghi" in result.stderr
+
+
+def test_verify_all_shows_progress_and_a_summary_and_anchor_writes_a_signed_file(cli, db_url, tmp_path):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        for n in range(3):
+            services.instances.start("three_steps", f"HS-{n}", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    out = ok(cli("anchor", "--out", tmp_path / "neo.json"))
+    assert out.startswith(f"Đã neo 3 hồ sơ vào {tmp_path / 'neo.json'}")
+    result = cli("verify", "--all", "--anchor", tmp_path / "neo.json")
+    assert result.exit_code == 0, result.output
+    assert "... 3 hồ sơ đã kiểm tra (0 lỗi)" in result.stderr
+    assert result.stdout.splitlines() == [
+        "Tổng: 3 hồ sơ; chuỗi và dữ liệu: 3 toàn vẹn, 0 bị thay đổi",
+        "Chạy lại: 3 khớp, 0 lệch, 0 không chạy lại được",
+    ]
+    with open_services(db_url) as services, services.db.transaction() as session:
+        session.execute(update(HistoryEvent).where(HistoryEvent.seq == 2).values(actor="mallory"))
+    result = cli("verify", "--all", "--since", "2020-01-01")
+    assert result.exit_code == 2
+    assert "HS-0: BỊ THAY ĐỔI: sự kiện 2 (dossier:task:ready) bị sửa sau khi ghi" in result.stderr
+    assert "Tổng: 3 hồ sơ; chuỗi và dữ liệu: 0 toàn vẹn, 3 bị thay đổi" in result.stdout
+    assert cli("verify", "--all", "--since", "2030-01-01").stdout.startswith("Tổng: 0 hồ sơ")
+    assert cli("verify").exit_code == 2  # neither a code nor --all
+
+
+def test_an_exported_history_is_verified_from_its_file(cli, db_url, tmp_path):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        for n in range(2):
+            services.instances.start("three_steps", f"HS-{n}", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    assert ok(cli("export-history", "HS-1", "--out", tmp_path / "hs1.json")).startswith("Đã xuất lịch sử 1 hồ sơ")
+    assert ok(cli("export-history", "--since", "2000-01-01", "--out", tmp_path / "all.json")).startswith(
+        "Đã xuất lịch sử 2 hồ sơ"
+    )
+    ok(cli("export-history", "HS-1", "--format", "csv", "--out", tmp_path / "hs1.csv"))
+    assert ok(cli("verify", "--file", tmp_path / "hs1.json")).splitlines() == [
+        "HS-1: toàn vẹn (2 sự kiện)",
+        "HS-1: chạy lại khớp (1 bước)",
+    ]
+    assert ok(cli("verify", "--file", tmp_path / "all.json")).count("toàn vẹn") == 2
+    assert ok(cli("verify", "--file", tmp_path / "hs1.csv")) == "HS-1: toàn vẹn (2 sự kiện)\n"
+
+    document = json.loads((tmp_path / "hs1.json").read_text(encoding="utf-8"))
+    document["events"][1]["payload"]["due_at"] = "2030-01-01T00:00:00+07:00"
+    (tmp_path / "hs1.json").write_text(json.dumps(document), encoding="utf-8")
+    result = cli("verify", "--file", tmp_path / "hs1.json")
+    assert result.exit_code == 2
+    assert "HS-1: BỊ THAY ĐỔI: sự kiện 2 (dossier:task:ready) bị sửa sau khi ghi" in result.stderr
+    (tmp_path / "junk.json").write_text("{}")
+    assert "Tệp xuất không hợp lệ" in cli("verify", "--file", tmp_path / "junk.json").stderr
+
+
+def test_seal_seals_the_heads_of_histories_written_before_the_seal(cli, db_url):
+    with open_services(db_url) as services:
+        services.deploy.deploy(fixture_files("three_steps.bpmn"), "test")
+        services.instances.start("three_steps", "HS-001", {"received_at": "2026-03-02T08:00:00+07:00"}, "test")
+    with open_services(db_url) as services, services.db.transaction() as session:
+        session.execute(update(Instance).values(head_mac=None))
+    assert "đầu chuỗi không có mã xác thực" in cli("verify", "HS-001").stderr
+    assert ok(cli("seal")) == "Đã niêm phong 1 lịch sử\n"
+    assert ok(cli("verify", "HS-001")).startswith("HS-001: toàn vẹn")
 
 
 def test_verify_an_unknown_dossier_is_an_error(cli):

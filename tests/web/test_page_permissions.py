@@ -52,11 +52,18 @@ POST /mot-cua/tra-ket-qua/{t_return}                              Y - - - - - - 
 GET  /ho-so                                                       Y - - - - - Y Y - -
 GET  /ho-so/{uninvolved}                                          Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/so-do                                    Y Y Y Y - - Y Y - -
+GET  /ho-so/{uninvolved}/xem-lai                                  Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/mau/mau_01                               Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/tep/{file_id}                            Y Y Y Y - - Y Y - -
 POST /ho-so/{uninvolved}/rut                                      Y - - - - - - - - -
 POST /ho-so/{uninvolved}/dung                                     - - - Y - - - - - -
 GET  /ho-so/{d_specialist}                                        Y Y Y Y - - Y Y - -
+POST /ho-so/{uninvolved}/kiem-tra                                 - - - - - - Y Y - -
+GET  /ho-so/{uninvolved}/lich-su.json                             - - - - - - Y Y - -
+GET  /ho-so/{uninvolved}/lich-su.csv                              - - - - - - Y Y - -
+GET  /kiem-tra                                                    - - - - - - Y Y - -
+GET  /kiem-tra?code=H56&timeliness=late&extended=no               - - - - - - Y Y - -
+GET  /kiem-tra/xuat.csv                                           - - - - - - Y Y - -
 GET  /ho-so/{d_one_stop}                                          Y Y Y Y - - Y Y - -
 POST /ho-so/{d_one_stop}/rut                                      Y - - - - - - - - -
 POST /ho-so/{d_director}/dung                                     - - - Y - - - - - -
@@ -222,6 +229,8 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
             path.replace("/mau/mau_01", "/mau/<form>")
             .replace("/xuat.csv", "/xuat.<fmt>")
             .replace("/xuat.xlsx", "/xuat.<fmt>")
+            .replace("/lich-su.json", "/lich-su.<fmt>")
+            .replace("/lich-su.csv", "/lich-su.<fmt>")
         )
     pages = {
         rule.rule

@@ -26,10 +26,29 @@ class EventSchema(ApiSchema):
     hash = fields.Str(required=True, metadata={"description": "SHA-256 over the previous hash and this event"})
 
 
+class FindingSchema(ApiSchema):
+    kind = fields.Str(
+        required=True,
+        metadata={
+            "description": "event_edited, event_deleted, event_inserted, chain_recomputed, history_truncated, "
+            "head_altered, unsealed, state_altered, dossier_altered, tasks_altered, timers_altered, process_altered"
+        },
+    )
+    message = fields.Str(required=True)
+    seq = fields.Int(allow_none=True, metadata={"description": "the event it concerns, if one"})
+
+
 class VerificationSchema(ApiSchema):
     events = fields.Int(required=True, metadata={"description": "how many events were checked"})
-    intact = fields.Bool(required=True, metadata={"description": "every hash recomputes and links to the previous"})
-    problem = fields.Str(required=True, metadata={"description": "the first break ('' when intact)"})
+    intact = fields.Bool(
+        required=True,
+        metadata={
+            "description": "the hash chain, the keyed seals of the events and the head, and the stored state, dossier "
+            "row, task and timer rows and process version all agree with what the steps recorded"
+        },
+    )
+    problem = fields.Str(required=True, metadata={"description": "the first finding ('' when intact)"})
+    findings = fields.List(fields.Nested(FindingSchema), required=True, metadata={"description": "all findings"})
 
 
 class HistorySchema(ApiSchema):
@@ -60,7 +79,7 @@ class FormQuery(ApiSchema):
 def dossier_history(code):
     authorize_dossier(code)
     events = services().instances.history(code)
-    verification = services().instances.verify(code) if allowed(current_user().role, "dossier.verify") else None
+    verification = services().audit.verify(code) if allowed(current_user().role, "dossier.verify") else None
     return {"code": code, "events": events, "verification": verification}
 
 

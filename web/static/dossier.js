@@ -25,6 +25,8 @@
       return window.motcua.showDiagram(box, diagram.xml, { current: diagram.current, done: diagram.done });
     })
     .then(function (shown) {
+      window.motcua.dossierDiagram = shown; // the replay view (replay.js) re-marks it
+      document.dispatchEvent(new CustomEvent('motcua:diagram', { detail: shown }));
       box.dataset.ready = '1'; // browser tests wait for this
       if (shown && shown.missing && shown.missing.length) {
         box.dataset.missing = shown.missing.join(' ');

@@ -6,6 +6,7 @@ from flask import Flask
 def register_views(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.views.admin import bp as admin_bp
+    from web.views.audit import bp as audit_bp
     from web.views.auth import bp as auth_bp
     from web.views.counter import bp as counter_bp
     from web.views.designer import bp as designer_bp
@@ -24,6 +25,7 @@ def register_views(app: Flask) -> None:
         counter_bp,
         tasks_bp,
         dossiers_bp,
+        audit_bp,
         admin_bp,
         indicators_bp,
         reports_bp,

@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+from dataclasses import asdict
 from datetime import date, datetime
 
 from flask import (
@@ -21,6 +22,7 @@ from flask import (
     url_for,
 )
 
+from engine.domain.data_changes import data_changes
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import FORM_MEANINGS
@@ -85,7 +87,7 @@ def show(code: str):
     return _show_page(code)
 
 
-def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
+def _show_page(code: str, close_errors: dict | None = None, status: int = 200, verification=None):
     services = _services()
     dossier = services.dossiers.get(code)
     record = services.records.record(code)
@@ -106,6 +108,8 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
         delivery_labels=DELIVERY_LABELS,
         timeliness=TIMELINESS,
         open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
+        changes=data_changes(record.events),
+        verification=verification,
     )
     return page, status
 
@@ -123,6 +127,32 @@ def diagram(code: str):
             "done": found.done,
             "process_id": found.process_id,
             "version": found.version,
+        }
+    )
+
+
+@bp.get("/ho-so/<code>/xem-lai")
+@require("dossier.view")
+def moments(code: str):
+    """JSON {moments: [...]}: the dossier after each history event (ready, waiting and completed elements, data,
+    appointment, deadlines, who acted and what happened), for the replay view."""
+    authorize_dossier(code)
+    found, names = _services().records.moments(code)
+    return jsonify(
+        {
+            "moments": [
+                {
+                    **asdict(m),
+                    "actor_name": _("Hệ thống") if m.actor == "system" else names.get(m.actor, m.actor),
+                    "text": describe(m),
+                    "at_text": vn_stamp(datetime.fromisoformat(m.at)),
+                    "appointment_text": vn_stamp(datetime.fromisoformat(m.appointment)) if m.appointment else "",
+                    "deadlines_text": {
+                        task: vn_stamp(datetime.fromisoformat(due)) if due else "" for task, due in m.deadlines.items()
+                    },
+                }
+                for m in found
+            ]
         }
     )
 

@@ -295,7 +295,8 @@ def test_a_dossier_of_each_procedure_completes_on_its_main_path_with_a_receipt(s
     assert [letter["form"] for letter in letters] == ["receipt"]
     assert letters[0]["appointment"] == data["appointment"]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
 
 def _main_path(procedure) -> list[str]:
@@ -324,7 +325,8 @@ def test_a_counter_dossier_gets_its_receipt_and_status_2_as_its_workflow_starts(
     assert services.instances.get(code).status == "completed"
     assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["receipt"]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
 
 def test_each_shared_activity_is_deployed_once_and_every_procedure_version_runs_that_file(services):
@@ -481,7 +483,8 @@ def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_o
     run_main_path(services, "H56-XL")
     assert services.instances.get("H56-XL").status == "completed"
     assert [letter["form"] for letter in events(services, "H56-XL", "dossier:letter:queued")] == ["receipt", "apology"]
-    assert services.instances.verify("H56-XL").intact
+    assert services.audit.verify("H56-XL").intact
+    assert services.replay.replay("H56-XL").verified, services.replay.replay("H56-XL")
 
 
 def _restored_equals_live(services, code: str) -> None:

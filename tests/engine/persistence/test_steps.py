@@ -31,7 +31,7 @@ def test_a_record_written_against_a_stale_head_changes_nothing(started):
             uow.steps.write(note_record(stale, "dossier:task:claimed", "other", {}, task.task_id, services.clock.now()))
 
     assert services.instances.history("H1") == before
-    assert services.instances.verify("H1").intact
+    assert services.audit.verify("H1").intact
 
 
 def test_statements_after_a_queued_write_see_it(started):

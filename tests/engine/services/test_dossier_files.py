@@ -59,7 +59,8 @@ def test_attach_stores_size_and_sha256_and_marks_the_document_digitised(services
     event = services.instances.history(dossier.code)[-1]
     assert event.tag == "dossier:file:attached" and event.actor == "mc1"
     assert event.payload == {"document": name, "file": "don.pdf", "size": len(PDF), "sha256": view.sha256}
-    assert services.instances.verify(dossier.code).intact
+    assert services.audit.verify(dossier.code).intact
+    assert services.replay.replay(dossier.code).verified, services.replay.replay(dossier.code)
     assert services.files.files(dossier.code) == [view]
 
 

@@ -104,7 +104,8 @@ def test_the_approved_apology_letter_moves_the_appointment_once_and_tells_the_on
         {"code": code, "event": "appointment_moved", "lane": "Bộ phận Một cửa", **moved}
     ]
     assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["receipt", "apology"]
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
 
 @pytest.mark.parametrize(
@@ -343,7 +344,8 @@ def test_withdrawal_and_stop_cancel_the_workflow_with_their_reason(services, clo
     assert events(services, code, tag) == [{"reason": reason}]
     assert events(services, code, "dossier:status:changed")[-1]["status"] == status
     assert outbox(services, code, "portal_status")[-1]["status"] == status
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
+    assert services.replay.replay(code).verified, services.replay.replay(code)
 
     with pytest.raises(InvalidTransition):
         getattr(services.dossiers, action)(code, reason, "motcua1")

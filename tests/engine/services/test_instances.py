@@ -61,7 +61,8 @@ def test_a_dossier_runs_to_completion_and_its_history_chain_is_intact(services, 
         ("chuyenvien", {"opinion": "đạt"}),
         ("giamdoc", {}),
     ]
-    assert services.instances.verify("H1").intact
+    assert services.audit.verify("H1").intact
+    assert services.replay.replay("H1").verified, services.replay.replay("H1")
 
 
 def test_each_ready_task_queues_one_notification_in_the_outbox(services, sender):
@@ -106,7 +107,8 @@ def test_concurrent_completion_of_one_task_lets_exactly_one_win(services):
     completed = [e for e in services.instances.history("H1") if e.tag == "dossier:task:completed"]
     assert [(e.actor, e.payload["data"]) for e in completed] == [(winner, {"by": winner})]
     assert only_task(services).name == "appraise"
-    assert services.instances.verify("H1").intact
+    assert services.audit.verify("H1").intact
+    assert services.replay.replay("H1").verified, services.replay.replay("H1")
 
 
 def test_claim_and_release(services):
@@ -278,10 +280,11 @@ def test_a_running_instance_stays_on_its_version(services):
 def test_verify_detects_tampering(services, tamper):
     start(services)
     services.instances.complete(only_task(services).task_id, {"x": 1}, "motcua")
-    assert services.instances.verify("H1").intact
+    assert services.audit.verify("H1").intact
+    assert services.replay.replay("H1").verified, services.replay.replay("H1")
     with services.db.engine.begin() as connection:
         connection.execute(text(tamper))
-    report = services.instances.verify("H1")
+    report = services.audit.verify("H1")
     assert not report.intact and report.problem
 
 

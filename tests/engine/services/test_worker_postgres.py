@@ -120,7 +120,7 @@ def test_four_worker_processes_fire_every_due_timer_exactly_once(waiting_timers,
     _assert_chains_are_linked(services)
 
     for code in random.Random(2020).sample([f"TIMER-{n:05d}" for n in range(INSTANCES)], 50):
-        report = services.instances.verify(code)
+        report = services.audit.verify(code)
         assert report.intact and report.events == len(EVENTS_PER_INSTANCE), report
         assert [e.tag for e in services.instances.history(code)] == EVENTS_PER_INSTANCE
         assert services.instances.get(code).data["fired_count"] == 1

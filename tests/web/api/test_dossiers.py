@@ -3,8 +3,10 @@
 from datetime import datetime
 
 import pytest
+from sqlalchemy import update
 
 from engine.domain.clock import VN_TZ
+from engine.persistence.models import Dossier
 from tests.web.api.conftest import APPLICANT, HOP_QUY, reception
 
 
@@ -175,8 +177,14 @@ def test_the_history_lists_hash_chained_events_and_auditors_get_its_verification
     assert events[0]["tag"] == "instance:started" and events[0]["actor"] == "system-one_stop"
     assert events[0]["at"] == "2026-03-02T08:00:00+07:00" and len(events[0]["hash"]) == 64
     assert events[0]["payload"]["data"]["dossier_code"] == code
-    assert audited["verification"] == {"events": len(events), "intact": True, "problem": ""}
+    assert audited["verification"] == {"events": len(events), "intact": True, "problem": "", "findings": []}
     assert by_token("admin").get(f"/api/v1/dossiers/{code}/history").get_json()["verification"]["intact"]
+
+    with deployed.db.engine.begin() as connection:  # someone edits the dossier's appointment in the database
+        connection.execute(update(Dossier).where(Dossier.code == code).values(appointment=Dossier.received_at))
+    found = by_token("auditor").get(f"/api/v1/dossiers/{code}/history").get_json()["verification"]
+    assert not found["intact"] and found["findings"][0]["kind"] == "dossier_altered"
+    assert found["problem"] == found["findings"][0]["message"]
 
 
 def test_the_receipt_form_as_pdf_and_html(deployed, one_stop):
