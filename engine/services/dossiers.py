@@ -14,7 +14,7 @@ from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
-from engine.services.effects import send_letter, set_portal_status
+from engine.services.effects import close_dossier
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.step_record import Event
 
@@ -105,9 +105,7 @@ class DossierService:
             def close(workflow):
                 if running:
                     self.instances.stepper.runtime.cancel(workflow)
-                set_portal_status(status, reason)
-                if status == STOPPED:  # the applicant is told, through the outbox like every letter
-                    send_letter("stop_notice", reason=reason)
+                close_dossier(status, reason)
 
             step_input = {"kind": "close", "status": status, "reason": reason, "actor": actor, "cancel": running}
             self.instances.stepper.step(uow, head, close, events, actor, cancel=running, step_input=step_input)

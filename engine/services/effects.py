@@ -15,7 +15,7 @@ from engine.domain import deadlines
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.portal import STATUS_LABELS
+from engine.domain.portal import STATUS_LABELS, STOPPED
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,14 @@ def set_portal_status(code: int, note: str = "") -> int:
         raise ValidationError(f"portal status {code!r} is not one of 1-10")
     _emit(Effect("portal_status", {"status": code, "label": STATUS_LABELS[code], "note": note}))
     return code
+
+
+def close_dossier(status: int, reason: str) -> None:
+    """What closing a dossier asks for (withdrawn, 7, or stopped, 8): its national status, and for a stop the notice
+    to the applicant, through the outbox like every letter. The same for a live close and for its replay."""
+    set_portal_status(status, reason)
+    if status == STOPPED:
+        send_letter("stop_notice", reason=reason)
 
 
 def extend_appointment(new_appointment, reason) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import partial
 
 from engine.bpmn.migration import migration_blockers, move_workflow
+from engine.bpmn.parsing import version_hash
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from engine.persistence.db import Database
@@ -215,8 +216,19 @@ class InstanceService:
             move_workflow(workflow, new)
             runtime.advance(workflow)
 
-        event = Event("instance:migrated", actor, {"from_version": number_from, "to_version": number_to})
-        self.stepper.step(uow, head, move, [event], actor)
+        process_id, sources = uow.versions.sources(version_id)
+        target_hash = version_hash(sources)  # the history names the version it runs on from here (engine.domain.audit)
+        payload = {"from_version": number_from, "to_version": number_to, "version_hash": target_hash}
+        event = Event("instance:migrated", actor, payload)
+        step_input = {
+            "kind": "migrate",
+            "process": process_id,
+            "version_hash": target_hash,
+            "from_version": number_from,
+            "to_version": number_to,
+            "actor": actor,
+        }
+        self.stepper.step(uow, head, move, [event], actor, step_input=step_input)
         uow.instances.move_to_version(head.id, version_id)
         return []
 

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from engine.bpmn.migration import move_workflow
 from engine.bpmn.parsing import parse_files, version_hash
 from engine.bpmn.runtime import BpmnRuntime, Workflow
 from engine.bpmn.scripts import ScriptEngine
@@ -26,7 +27,7 @@ from engine.persistence.instances import InstanceHead
 from engine.persistence.steps import Stored
 from engine.services.calendars import CalendarService, script_helpers
 from engine.services.dossier_effects import apply_effects
-from engine.services.effects import SCRIPT_EFFECT_HELPERS, collecting, set_portal_status
+from engine.services.effects import SCRIPT_EFFECT_HELPERS, close_dossier, collecting
 from engine.services.step_record import After, Event, build_record
 
 _DIGESTS = {
@@ -94,7 +95,7 @@ class ReplayService:
             versions = {}
             for event in events:
                 started = (event.step or {}).get("input", {})
-                if started.get("kind") == "start":
+                if started.get("kind") in ("start", "migrate"):  # the versions it ran on
                     found = uow.versions.by_hash(started.get("process", ""), started.get("version_hash", ""))
                     if found is not None:
                         versions[found.version_hash] = (found.id, uow.versions.sources(found.id))
@@ -164,6 +165,15 @@ class ReplayService:
                     stubs.append(Event("dossier:task:completed", actor, {}, task_id))
                 elif kind == "timers":
                     self.runtime.advance(run.workflow)
+                elif kind == "migrate":  # a designer moved it to another version (engine.bpmn.migration)
+                    version = versions.get(given.get("version_hash"))
+                    if version is None:
+                        raise Unreplayable(f"{where}: không còn phiên bản quy trình {given.get('version_hash')}")
+                    version_id, (process_id, sources) = version
+                    key = ("replay", version_id, version_hash(sources))
+                    move_workflow(run.workflow, self.runtime.process(key, lambda: (process_id, sources)))
+                    self.runtime.advance(run.workflow)
+                    stubs.append(Event("instance:migrated", actor))
                 elif kind == "cancel":
                     self.runtime.cancel(run.workflow)
                     status = "cancelled"
@@ -173,7 +183,7 @@ class ReplayService:
                     if given.get("cancel"):
                         self.runtime.cancel(run.workflow)
                         status = "cancelled"
-                    set_portal_status(given["status"], given.get("reason", ""))
+                    close_dossier(given["status"], given.get("reason", ""))
                 else:
                     raise Unreplayable(f"{where}: đầu vào của bước không rõ ({kind!r})")
         except (Unreplayable, Diverged):
@@ -231,6 +241,7 @@ class ReplayService:
             False,
             None,
             status_changed_at=at,
+            legal_basis=str(data.get("legal_basis") or ""),  # reception puts the dossier's basis in the start data
         )
 
     @staticmethod

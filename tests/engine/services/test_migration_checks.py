@@ -23,6 +23,11 @@ def deploy(services, xml: str, number: int) -> None:
     assert services.designer.deploy("x_quang_y_te", "x_quang_y_te.bpmn", xml, number - 1, "v", "thietke") == number
 
 
+def started_hash(services, code: str) -> str:
+    [started] = [e for e in services.instances.history(code) if e.tag == "instance:started"]
+    return started.payload["version_hash"]
+
+
 def checks(services):
     return {c.code: c for c in services.designer.migration_checks("x_quang_y_te")[1]}
 
@@ -72,14 +77,19 @@ def test_a_dry_run_changes_nothing_and_the_move_puts_safe_dossiers_on_the_new_ve
     assert [t.name for t in services.instances.tasks(code=waiting)] == before == ["phan_cong"]
     assert {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]} == {appraising}
     [event] = [e for e in services.instances.history(waiting) if e.tag == "instance:migrated"]
-    assert event.payload == {"from_version": 1, "to_version": 2}
+    assert {k: event.payload[k] for k in ("from_version", "to_version")} == {"from_version": 1, "to_version": 2}
+    assert len(event.payload["version_hash"]) == 64 and event.payload["version_hash"] != started_hash(services, waiting)
     timers_after = [(name, state) for name, _due, state in services.instances.timers(waiting)]
     assert [t for t in timers_after if t[1] == "waiting"] and len(timers_after) >= len(timers_before)
-    assert services.instances.verify(waiting).intact
+    assert services.audit.verify(waiting).intact
     # and it runs on: its steps follow version 2 (the renamed signature step)
     drive_to(services, waiting, "ky_duyet")
     [signing] = [t for t in services.instances.tasks(code=waiting) if t.name == "ky_duyet"]
     assert signing.title == "Ký, đóng dấu giấy phép"
+    # the history, re-executed on both versions across the move, gives what was recorded (issue 14)
+    assert services.audit.verify(waiting).intact
+    replayed = services.replay.replay(waiting)
+    assert replayed.verified, replayed
 
 
 def test_the_cli_dry_run_then_moves(services, dossiers, database_url):
