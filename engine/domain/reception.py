@@ -34,7 +34,7 @@ DOCUMENT_KEYS = ("name", "received", "digitised")
 _PHONE = re.compile(r"\+?[0-9 ]+")
 _ID_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{4,29}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_LIMITS = {"name": 200, "address": 500, "email": 200}
+APPLICANT_LIMITS = {"name": 200, "address": 500, "email": 200}
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,8 @@ def check_applicant(applicant: object, errors: dict[str, str]) -> dict:
             errors[f"applicant.{key}"] = f"cần ghi {what}"
             continue
         value = " ".join(value.split())
-        if key in _LIMITS and len(value) > _LIMITS[key]:
-            errors[f"applicant.{key}"] = f"{what} dài quá {_LIMITS[key]} ký tự; viết gọn lại"
+        if key in APPLICANT_LIMITS and len(value) > APPLICANT_LIMITS[key]:
+            errors[f"applicant.{key}"] = f"{what} dài quá {APPLICANT_LIMITS[key]} ký tự; viết gọn lại"
         person[key] = value
     if "id_number" in person and not _ID_NUMBER.fullmatch(person["id_number"].replace(" ", "")):
         errors["applicant.id_number"] = (

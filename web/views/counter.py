@@ -21,7 +21,7 @@ from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
-from engine.domain.reception import check_reception
+from engine.domain.reception import APPLICANT_LIMITS, check_reception
 from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE, Scan
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
@@ -179,6 +179,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
         deliveries={k: v for k, v in DELIVERY_LABELS.items() if k != "post" or procedure.result_by_post},
         media_types=", ".join(FILE_MEDIA_TYPES.values()),
         max_file_mib=MAX_FILE_SIZE // (1024 * 1024),
+        limits=APPLICANT_LIMITS,
     )
     return page, status
 
