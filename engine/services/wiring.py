@@ -38,6 +38,7 @@ from engine.services.settings import Settings
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
+from engine.services.task_outcome import TaskOutcomeService
 from engine.services.timers import TimerService
 
 
@@ -61,6 +62,7 @@ class Services:
     documents: DocumentService
     registers: RegisterService  # the register of dossiers (Mẫu 06), the monthly late report
     task_list: TaskListService
+    task_outcomes: TaskOutcomeService  # what became of a task no longer open
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
@@ -129,6 +131,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         documents=documents,
         registers=registers,
         task_list=task_list,
+        task_outcomes=TaskOutcomeService(db),
         access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
