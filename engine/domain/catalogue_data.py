@@ -19,6 +19,8 @@ File format (every key is required)::
         legal_basis: ["Luật Năng lượng nguyên tử số 18/2008/QH12"]
         form_set: tt01-2018
         process: x_quang_y_te             # BPMN process id
+        in_force_from: 2021-01-25          # optional: the day it entered the catalogue (its publishing decision);
+                                           # a postal handover dated before it is refused
 """
 
 from pathlib import Path
@@ -48,6 +50,7 @@ _KEYS = (
     "form_set",
     "process",
 )
+_OPTIONAL_KEYS = ("in_force_from",)
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
 
 
@@ -80,8 +83,9 @@ def load_catalogue(path: str | Path = SHIPPED_CATALOGUE_FILE) -> Catalogue:
 def _procedure(path: Path, number: int, entry: object) -> Procedure:
     if not isinstance(entry, dict):
         _fail(path, number, None, "entry", f"expected a mapping with keys {', '.join(_KEYS)}, got {entry!r}")
-    if unknown := sorted(set(map(str, entry)) - set(_KEYS)):
-        _fail(path, number, entry, unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_KEYS)}")
+    if unknown := sorted(set(map(str, entry)) - set(_KEYS) - set(_OPTIONAL_KEYS)):
+        allowed = ", ".join((*_KEYS, *_OPTIONAL_KEYS))
+        _fail(path, number, entry, unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
     if missing := [key for key in _KEYS if key not in entry]:
         _fail(path, number, entry, missing[0], f"missing key(s) {', '.join(missing)}")
     try:
@@ -101,6 +105,7 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             legal_basis=tuple(_stripped(text) for text in _list("legal_basis", entry["legal_basis"])),
             form_set=entry["form_set"],
             process=entry["process"],
+            in_force_from=entry.get("in_force_from"),
         )
     except CatalogueFieldError as error:
         _fail(path, number, entry, error.field, error.problem)

@@ -105,7 +105,17 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
     dossiers = DossierService(db, clock, instances, catalogue)
     files = DossierFileService(db, clock, catalogue, instances)
-    reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
+    reception = ReceptionService(
+        db,
+        clock,
+        calendars,
+        instances,
+        files,
+        dossiers,
+        catalogue,
+        settings.agency_code,
+        settings.handover_confirm_days,
+    )
     documents = DocumentService(db, clock, catalogue, calendars, settings)
     registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)

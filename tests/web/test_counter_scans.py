@@ -88,3 +88,22 @@ def _ticked(body: str, name: str) -> bool:
     found = re.search(rf'name="{name}" value="1"[^>]*>', body)
     assert found, name
     return "checked" in found.group(0)
+
+
+def test_an_old_handover_asks_for_confirmation_on_the_page_and_a_date_before_the_catalogue_is_refused(
+    services, sign_in
+):
+    officer = sign_in("one_stop")
+    old = reception_form(services, channel="3", handover_at="15/01/2026 09:00")
+    asked = officer.post("/mot-cua/tiep-nhan", old)
+    assert asked.status_code == 422
+    body = asked.get_data(as_text=True)
+    assert 'name="handover_confirmed" value="1"' in body and "quá 30 ngày" in body
+    assert 'value="15/01/2026 09:00"' in body and services.dossiers.list() == []
+    assert officer.post("/mot-cua/tiep-nhan", {**old, "handover_confirmed": "1"}).status_code == 302
+
+    before = reception_form(services, channel="3", handover_at="02/03/2019 09:00", handover_confirmed="1")
+    refused = officer.post("/mot-cua/tiep-nhan", before)
+    assert refused.status_code == 422
+    assert "trước ngày thủ tục có trong danh mục (25/01/2021)" in refused.get_data(as_text=True)
+    assert len(services.dossiers.list()) == 1

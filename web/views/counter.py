@@ -196,7 +196,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
 def _shown_in_place(field: str) -> bool:
     return (
         field.startswith(("applicant.", "doc_"))
-        or field in ("channel", "handover_at", "result_delivery", "documents")
+        or field in ("channel", "handover_at", "handover_confirmed", "result_delivery", "documents")
         or (field.startswith("documents[") and field.count(".") == 0)
     )
 
@@ -222,6 +222,7 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
         "documents": documents,
         "handover_at": _handover(form, channel, errors),
         "fee_paid": "fee_paid" in form,
+        "handover_confirmed": "handover_confirmed" in form,
     }
     return reception, errors
 
@@ -229,7 +230,15 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
 def _other_errors(procedure: Procedure, reception: dict, actor: str) -> dict[str, str]:
     """What reception would also refuse, so that the officer sees every problem at once."""
     try:
-        check_reception(procedure, now=_services().clock.now(), procedure_code=procedure.code, actor=actor, **reception)
+        services = _services()
+        check_reception(
+            procedure,
+            now=services.clock.now(),
+            procedure_code=procedure.code,
+            actor=actor,
+            handover_window_days=services.reception.handover_confirm_days,
+            **reception,
+        )
     except ValidationError as exc:
         return exc.fields
     return {}
