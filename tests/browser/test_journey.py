@@ -206,7 +206,7 @@ def audit(page, code: str) -> None:
     returned = steps.locator('tr[data-task="tra_ket_qua"]')
     assert returned.locator(".timeliness-early, .timeliness-on_time").count() == 1, returned.inner_text()
     assert "Hoàn thành bước: Trả kết quả" in history
-    assert "Trạng thái: 10" in history
+    assert "Trạng thái hồ sơ: Đã trả kết quả" in history
     assert "Kết thúc quy trình" in history
 
     assert_diagram(page, done=[name for name, *_ in STEPS] + ["tra_ket_qua"], current=None)

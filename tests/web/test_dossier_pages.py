@@ -65,7 +65,7 @@ def test_the_page_shows_status_dates_and_each_step_with_its_timeliness(services,
     history = text_of(page, "history")
     assert "Bắt đầu quy trình (phiên bản 1)" in history
     assert f"{specialist_name} Hoàn thành bước: Thẩm định hồ sơ, dự thảo giấy phép" in history
-    assert "Lập Mẫu 01" in history and "Trạng thái: 4 · Đang xử lý" in history
+    assert "Lập Mẫu 01" in history and "Trạng thái hồ sơ: Đang xử lý" in history
 
     forms = text_of(page, "forms")
     assert "(Mẫu 01)" in forms and "(Mẫu 05)" in forms and "(Mẫu 02)" not in forms

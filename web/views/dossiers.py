@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask import (
@@ -24,7 +25,14 @@ from flask import (
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
-from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, OPEN_STATUSES, STATUS_LABELS
+from engine.domain.portal import (
+    APPLICANT_TYPES,
+    CHANNEL_LABELS,
+    DELIVERY_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    status_label,
+)
 from engine.domain.timeliness import LABELS as TIMELINESS
 from engine.services.documents import DOSSIER_FORMS
 from web.auth import authorize_dossier, current_user, require
@@ -224,7 +232,7 @@ EVENT_TEXTS = {
     "dossier:task:released": "Trả lại bước {task}",
     "dossier:task:withdrawn": "Bước {task} không còn cần làm",
     "dossier:letter:queued": "Lập {form_text}",
-    "dossier:status:changed": "Trạng thái: {status} · {label}",
+    "dossier:status:changed": "Trạng thái hồ sơ: {status_text}",
     "dossier:appointment:moved": "Đổi ngày hẹn trả: {from_text} → {to_text}",
     "dossier:file:attached": "Đính kèm bản quét: {file} ({document})",
     "dossier:late": "Hồ sơ quá hạn",
@@ -232,9 +240,9 @@ EVENT_TEXTS = {
     "dossier:supplement:received": "Đã nhận hồ sơ bổ sung",
     "dossier:withdrawn": "Rút hồ sơ: {reason}",
     "dossier:stopped": "Dừng xử lý: {reason}",
-    "instance:timer:scheduled": "Đặt hẹn giờ {timer} lúc {due_text}",
-    "instance:timer:fired": "Đến hẹn giờ {timer}",
-    "instance:timer:cancelled": "Bỏ hẹn giờ {timer}",
+    "instance:timer:scheduled": "Đặt hẹn giờ “{timer_text}” lúc {due_text}",
+    "instance:timer:fired": "Đến hẹn giờ “{timer_text}”",
+    "instance:timer:cancelled": "Bỏ hẹn giờ “{timer_text}”",
 }
 
 
@@ -243,8 +251,9 @@ class _Blank(dict):
         return ""
 
 
-def describe(event) -> str:
-    """One line saying what a history event means, in the current language; an unknown tag shows as itself."""
+def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
+    """One line saying what a history event means, in the current language; an unknown tag shows as itself.
+    `timer_names`: a timer's name in the BPMN by its id (the history records the id)."""
     text = EVENT_TEXTS.get(event.tag)
     if text is None:
         return event.tag
@@ -256,6 +265,11 @@ def describe(event) -> str:
         except (TypeError, ValueError):
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))
+    timer = str(payload.get("timer", ""))
+    payload["timer_text"] = (timer_names or {}).get(timer) or timer
+    status = payload.get("status")
+    label = status_label(status) if isinstance(status, int) and status in STATUS_LABELS else payload.get("label", "")
+    payload["status_text"] = _(str(label)) if label else str(status or "")
     return _(text).format_map(payload)
 
 
