@@ -297,6 +297,8 @@ class Dossier(Base):
     # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
     # by the office time from then to the supplement's arrival.
     supplement_requested_at: Mapped[datetime | None]
+    # What the dossier is found by (engine.domain.dossier_search): folded code, applicant name, ID number, phone.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DossierFile(Base):

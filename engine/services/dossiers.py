@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
+from engine.domain.dossier_search import query_words
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.numbers import MAX_OFFSET
 from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
@@ -113,9 +114,12 @@ class DossierService:
         received_to: date | datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        query: str = "",
     ) -> list[DossierView]:
         """Dossiers, latest received first. `received_from` / `received_to` are inclusive; a date means that whole
-        day in Vietnam time. Raises ValidationError for a bad status, limit (1-500) or offset."""
+        day in Vietnam time. `query`: words of the code, the applicant's name, ID number or phone, each of which must
+        match (without regard to case or diacritics; see engine.domain.dossier_search). Raises ValidationError for a
+        bad status, limit (1-500) or offset."""
         errors: dict[str, str] = {}
         if status is not None and (isinstance(status, bool) or status not in STATUS_LABELS):
             errors["status"] = "trạng thái là một số từ 1 đến 10 (ví dụ 2: được tiếp nhận)"
@@ -139,6 +143,7 @@ class DossierService:
                 procedure_code=procedure_code,
                 received_from=bounds.get("received_from"),
                 received_before=bounds.get("received_to"),
+                words=query_words(query) if isinstance(query, str) else [],
                 limit=limit,
                 offset=offset,
             )

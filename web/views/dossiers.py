@@ -59,6 +59,7 @@ def index():
         "procedure_code": procedure or None,
         "received_from": _day(args.get("received_from", ""), "received_from", errors),
         "received_to": _day(args.get("received_to", ""), "received_to", errors),
+        "query": args.get("q", "").strip(),
     }
     page = _number(args.get("page", "1") or "1", "page", errors) or 1
     if page < 1:
@@ -70,6 +71,9 @@ def index():
         except ValidationError as exc:
             errors.update(exc.fields)
         more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+        wanted = filters["query"]
+        if len(rows) == 1 and page == 1 and isinstance(wanted, str) and wanted.casefold() == rows[0].code.casefold():
+            return redirect(url_for("dossiers.show", code=rows[0].code))  # a code typed or scanned: its page
     query = {k: v for k, v in args.items() if k != "page" and v}
     page_html = render_template(
         "dossiers/index.html",
