@@ -45,6 +45,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dossier.verify": frozenset({"auditor", "admin"}),
     "task.list": OFFICERS,
     "task.work": OFFICERS,
+    "task.reassign": frozenset({"division_head"}),  # an open task of their own division, to one of its officers
     "account.manage": frozenset({"admin"}),
     "calendar.manage": frozenset({"admin"}),
     "process.deploy": frozenset({"designer"}),

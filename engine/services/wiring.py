@@ -17,6 +17,7 @@ from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
+from engine.services.assignments import AssignmentService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
@@ -63,6 +64,7 @@ class Services:
     registers: RegisterService  # the register of dossiers (Mẫu 06), the monthly late report
     task_list: TaskListService
     task_outcomes: TaskOutcomeService  # what became of a task no longer open
+    assignments: AssignmentService  # who may work a division's task; reassignment
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
@@ -142,6 +144,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         registers=registers,
         task_list=task_list,
         task_outcomes=TaskOutcomeService(db),
+        assignments=AssignmentService(db, instances, catalogue),
         access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),

@@ -60,6 +60,7 @@ GET  /ho-so/{d_specialist}                                        Y Y Y Y - - Y 
 GET  /ho-so/{d_one_stop}                                          Y Y Y Y - - Y Y - -
 POST /ho-so/{d_one_stop}/rut                                      Y - - - - - - - - -
 POST /ho-so/{d_director}/dung                                     - - - Y - - - - - -
+POST /ho-so/{d_specialist}/giao-lai                               - - Y - - - - - - -
 GET  /viec                                                        Y Y Y Y Y - - - Y Y
 GET  /viec?scope=mine                                             Y Y Y Y Y - - - Y Y
 GET  /viec/{t_one_stop}                                           Y - - - - - - - - -

@@ -35,7 +35,7 @@ from engine.domain.portal import (
 )
 from engine.domain.timeliness import LABELS as TIMELINESS
 from engine.services.documents import DOSSIER_FORMS
-from web.auth import authorize_dossier, current_user, require
+from web.auth import authorize_dossier, can, current_user, require
 from web.i18n import gettext as _
 
 bp = Blueprint("dossiers", __name__)
@@ -117,8 +117,43 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200):
         delivery_labels=DELIVERY_LABELS,
         timeliness=TIMELINESS,
         open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
+        reassignable=_reassignable(dossier),
+        names=record.names,
     )
     return page, status
+
+
+def _reassignable(dossier) -> list:
+    """(task, candidates) of the dossier's open tasks the signed-in division head may give to someone else."""
+    user = current_user()
+    if user is None or not can("task.reassign"):
+        return []
+    assignments = _services().assignments
+    return [
+        (task, assignments.candidates(task)) for task in dossier.tasks if assignments.division_of(task) == user.division
+    ]
+
+
+@bp.post("/ho-so/<code>/giao-lai")
+@require("task.reassign")
+def reassign(code: str):
+    """The division head gives an open task of the dossier to another officer of the division, with a reason."""
+    authorize_dossier(code)
+    user = current_user()
+    form = request.form
+    task_id = form.get("task_id", "")
+    if task_id not in {t.task_id for t in _services().dossiers.get(code).tasks}:
+        flash(_("Việc này không còn mở ở hồ sơ {code}; không giao lại được.", code=code), "error")
+        return redirect(url_for("dossiers.show", code=code))
+    try:
+        _services().assignments.reassign(
+            task_id, form.get("to", ""), form.get("reason", ""), user.username, user.division
+        )
+    except ValidationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("dossiers.show", code=code, **{"giao-lai": task_id}))
+    flash(_("Đã giao lại việc cho {name}.", name=_services().accounts.get(form.get("to", "")).full_name))
+    return redirect(url_for("dossiers.show", code=code))
 
 
 @bp.get("/ho-so/<code>/so-do")
@@ -235,6 +270,7 @@ EVENT_TEXTS = {
     "dossier:task:claimed": "Nhận xử lý bước {task}",
     "dossier:task:released": "Trả lại bước {task}",
     "dossier:task:withdrawn": "Bước {task} không còn cần làm",
+    "dossier:task:reassigned": "Giao lại bước “{title}” cho {to_name}: {reason}",
     "dossier:letter:queued": "Lập {form_text}",
     "dossier:status:changed": "Trạng thái hồ sơ: {status_text}",
     "dossier:appointment:moved": "Đổi ngày hẹn trả: {from_text} → {to_text}",
