@@ -205,6 +205,7 @@ class DossierStore:
         *,
         status: int | None = None,
         procedure_code: str | None = None,
+        procedures: Sequence[str] | None = None,
         received_from: datetime | None = None,
         received_before: datetime | None = None,
         words: Sequence[str] = (),
@@ -223,6 +224,8 @@ class DossierStore:
             query = query.where(c.status == status)
         if procedure_code:
             query = query.where(c.procedure_code == procedure_code)
+        if procedures is not None:
+            query = query.where(c.procedure_code.in_(list(procedures)))
         if received_from is not None:
             query = query.where(c.received_at >= received_from)
         if received_before is not None:

@@ -1,6 +1,7 @@
 """Dossiers as people read them, their lists, and the two ways a dossier leaves processing early: withdrawal by the
 applicant (portal status 7) and a stop by the Department (status 8). Reception is `engine.services.reception`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -115,11 +116,13 @@ class DossierService:
         limit: int = 50,
         offset: int = 0,
         query: str = "",
+        procedure_codes: Sequence[str] | None = None,
     ) -> list[DossierView]:
         """Dossiers, latest received first. `received_from` / `received_to` are inclusive; a date means that whole
         day in Vietnam time. `query`: words of the code, the applicant's name, ID number or phone, each of which must
         match (without regard to case or diacritics; see engine.domain.dossier_search). Raises ValidationError for a
-        bad status, limit (1-500) or offset."""
+        bad status, limit (1-500) or offset. `procedure_codes`: only dossiers of these procedures (a division's);
+        None: any."""
         errors: dict[str, str] = {}
         if status is not None and (isinstance(status, bool) or status not in STATUS_LABELS):
             errors["status"] = "trạng thái là một số từ 1 đến 10 (ví dụ 2: được tiếp nhận)"
@@ -141,6 +144,7 @@ class DossierService:
             rows = uow.dossiers.rows(
                 status=status,
                 procedure_code=procedure_code,
+                procedures=procedure_codes,
                 received_from=bounds.get("received_from"),
                 received_before=bounds.get("received_to"),
                 words=query_words(query) if isinstance(query, str) else [],

@@ -61,3 +61,14 @@ def test_a_whole_code_opens_the_dossier_and_the_header_has_the_box(sign_in, doss
     )
     listed = officer.get("/ho-so", query_string={"q": "duc"}).get_data(as_text=True)
     assert 'name="q" value="duc"' in listed
+
+
+def test_a_division_s_officers_find_only_the_dossiers_their_division_resolves(services, sign_in, dossiers):
+    x_ray_division = services.dossiers.catalogue.get(X_RAY).division
+    own = sign_in("specialist", "cv-xq", x_ray_division)
+    assert _codes(own.get("/ho-so", query_string={"q": "duc"})) == [dossiers[2], dossiers[1]]
+    other = sign_in("division_head", "tp-khac", "Phòng Kế hoạch - Tài chính")
+    assert _codes(other.get("/ho-so", query_string={"q": "duc"})) == []
+    assert _codes(other.get("/ho-so")) == []
+    assert 'class="header-search"' in other.get("/viec").get_data(as_text=True)  # the box is theirs too
+    assert sign_in("clerk").get("/ho-so").status_code == 403

@@ -25,6 +25,7 @@ from flask import (
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
+from engine.domain.permissions import DIVISION_ROLES
 from engine.domain.portal import (
     APPLICANT_TYPES,
     CHANNEL_LABELS,
@@ -49,9 +50,13 @@ def _services():
 
 
 @bp.get("/ho-so")
-@require("dossier.list")
+@require("dossier.search")
 def index():
     services, args, errors = _services(), request.args, {}
+    user = current_user()
+    catalogue = services.dossiers.catalogue
+    # A division's officers find the dossiers their division resolves; the others every dossier.
+    own = catalogue.codes_of_division(user.division) if user.role in DIVISION_ROLES else None
     status = args.get("status", "").strip()
     procedure = args.get("procedure", "").strip()
     filters = {
@@ -60,6 +65,7 @@ def index():
         "received_from": _day(args.get("received_from", ""), "received_from", errors),
         "received_to": _day(args.get("received_to", ""), "received_to", errors),
         "query": args.get("q", "").strip(),
+        "procedure_codes": own,
     }
     page = _number(args.get("page", "1") or "1", "page", errors) or 1
     if page < 1:
@@ -84,7 +90,7 @@ def index():
         previous_url=url_for("dossiers.index", **query, page=page - 1) if page > 1 else None,
         next_url=url_for("dossiers.index", **query, page=page + 1) if more else None,
         statuses=STATUS_LABELS,
-        procedures=services.dossiers.catalogue.procedures,
+        procedures=[p for p in catalogue.procedures if own is None or p.code in own],
     )
     return page_html, 422 if errors else 200
 
