@@ -11,6 +11,7 @@ from flask import Flask
 from engine.domain.dates import vn_date, vn_stamp
 from engine.services.settings import Settings
 from engine.services.wiring import Services, build_services
+from web.requests import UploadClosingRequest
 
 
 def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender=None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(config: Mapping[str, object] | None = None, *, clock=None, sender
     """
     settings = Settings.from_env(os.environ).with_overrides(config or {})
     app = Flask(__name__)
+    app.request_class = UploadClosingRequest
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,

@@ -84,6 +84,11 @@ def _day(value: str | None, option: str) -> date | None:
 @click.option("--digitised", multiple=True, help="Tên một giấy tờ đã số hoá (lặp lại).")
 @click.option("--all-digitised", is_flag=True, help="Mọi giấy tờ đã nhận đều đã số hoá.")
 @click.option("--handover", help="Hồ sơ bưu chính: thời điểm ký biên bản giao nhận, ISO 8601.")
+@click.option(
+    "--confirm-handover",
+    is_flag=True,
+    help="Xác nhận thời điểm bàn giao đã lâu (quá MOTCUA_HANDOVER_CONFIRM_DAYS ngày).",
+)
 @click.option("--fee-paid", is_flag=True, help="Người nộp đã nộp phí, lệ phí.")
 @click.option("--by", default="cli", show_default=True, help="Công chức tiếp nhận.")
 @click.pass_context
@@ -103,6 +108,7 @@ def receive(
     digitised,
     all_digitised,
     handover,
+    confirm_handover,
     fee_paid,
     by,
 ):
@@ -130,6 +136,7 @@ def receive(
         by,
         handover_at=_moment(handover, "--handover"),
         fee_paid=fee_paid,
+        handover_confirmed=confirm_handover,
     )
     click.echo(f"Đã tiếp nhận hồ sơ {view.code}")
     click.echo(f"Bắt đầu tính thời hạn: {vn(view.clock_start)}")

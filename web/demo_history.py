@@ -135,6 +135,8 @@ class History:
         rng = self.rng
         if name == "tiep_nhan":
             return {"reception_result": "accept", "missing_items": [], "refusal_reasons": []}
+        if name == "phan_cong":  # the appraisal goes to the demo specialist's own list
+            return {"specialist": ACTORS["Chuyên viên thụ lý"], "note": ""}
         if name == "tham_dinh":
             roll = rng.random()
             if roll < 0.06 and code not in self.waiting:

@@ -39,6 +39,9 @@ class UserTaskView:
     title: str
     lane: str | None
     properties: dict = field(default_factory=dict)
+    # Whom the task goes to when it becomes ready: the workflow's value of the variable its `assignee_from`
+    # property names (the account an earlier step chose, e.g. the specialist of the assignment).
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,10 @@ class Workflow:
                     props = dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
                     props.update(_called_with(task))
                     name = spec.bpmn_id or spec.name
-                    ready.append(UserTaskView(str(task.id), name, spec.bpmn_name or spec.name, spec.lane, props))
+                    chosen = task.data.get(str(props.get("assignee_from") or ""))
+                    assignee = chosen.strip() if isinstance(chosen, str) and chosen.strip() else None
+                    title = spec.bpmn_name or spec.name
+                    ready.append(UserTaskView(str(task.id), name, title, spec.lane, props, assignee))
                 elif isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, _CLOCK_TIMERS):
                     value = task._get_internal_data("event_value")
                     if value is not None and task.state in (TaskState.WAITING, TaskState.COMPLETED):

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Literal
 
 from engine.domain.calendar import Unit
@@ -79,8 +80,15 @@ class Procedure:
     supplement_policy: SupplementPolicy
     legal_basis: tuple[str, ...]
     process: str
+    in_force_from: date | None = None  # the day the procedure entered the catalogue (its publishing decision)
 
     def __post_init__(self):
+        if self.in_force_from is not None and (
+            not isinstance(self.in_force_from, date) or isinstance(self.in_force_from, datetime)
+        ):
+            raise CatalogueFieldError(
+                "in_force_from", f"expected a date such as 2021-01-25 (or nothing), got {self.in_force_from!r}"
+            )
         if not isinstance(self.code, str) or not CODE_PATTERN.fullmatch(self.code):
             raise CatalogueFieldError(
                 "code",

@@ -18,6 +18,8 @@ File format (every key is required)::
         supplement_policy: restart         # or pause
         legal_basis: ["Luật Năng lượng nguyên tử số 18/2008/QH12"]   # the sector law (one-stop rules: processes/legal)
         process: x_quang_y_te             # BPMN process id
+        in_force_from: 2021-01-25          # optional: the day it entered the catalogue (its publishing decision);
+                                           # a postal handover dated before it is refused
 """
 
 from pathlib import Path
@@ -46,6 +48,7 @@ _KEYS = (
     "legal_basis",
     "process",
 )
+_OPTIONAL_KEYS = ("in_force_from",)
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
 _NO_FORM_SET = (
     "no longer a key of a procedure: the forms follow the legal basis in force when a dossier is received "
@@ -84,8 +87,9 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
         _fail(path, number, None, "entry", f"expected a mapping with keys {', '.join(_KEYS)}, got {entry!r}")
     if "form_set" in entry:
         _fail(path, number, entry, "form_set", _NO_FORM_SET)
-    if unknown := sorted(set(map(str, entry)) - set(_KEYS)):
-        _fail(path, number, entry, unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_KEYS)}")
+    if unknown := sorted(set(map(str, entry)) - set(_KEYS) - set(_OPTIONAL_KEYS)):
+        allowed = ", ".join((*_KEYS, *_OPTIONAL_KEYS))
+        _fail(path, number, entry, unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
     if missing := [key for key in _KEYS if key not in entry]:
         _fail(path, number, entry, missing[0], f"missing key(s) {', '.join(missing)}")
     try:
@@ -104,6 +108,7 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             supplement_policy=entry["supplement_policy"],
             legal_basis=tuple(_stripped(text) for text in _list("legal_basis", entry["legal_basis"])),
             process=entry["process"],
+            in_force_from=entry.get("in_force_from"),
         )
     except CatalogueFieldError as error:
         _fail(path, number, entry, error.field, error.problem)

@@ -38,6 +38,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "calendar.read": EVERYONE,
     "dossier.receive": frozenset({"one_stop"}),
     "dossier.list": frozenset({"one_stop", "auditor", "admin"}),
+    # The dossier list and search pages: everyone who reads dossiers of their own; a division's officers find only
+    # the dossiers their division resolves (the clerk, who reads only what they took part in, has no search).
+    "dossier.search": frozenset({"one_stop", "specialist", "division_head", "director", "auditor", "admin"}),
     "dossier.view": OFFICERS | {"auditor", "admin"},
     "dossier.view_any": frozenset({"auditor", "admin"}),
     "dossier.withdraw": frozenset({"one_stop"}),
@@ -45,6 +48,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dossier.verify": frozenset({"auditor", "admin"}),
     "task.list": OFFICERS,
     "task.work": OFFICERS,
+    "task.reassign": frozenset({"division_head"}),  # an open task of their own division, to one of its officers
     "account.manage": frozenset({"admin"}),
     "calendar.manage": frozenset({"admin"}),
     "process.deploy": frozenset({"designer"}),

@@ -22,10 +22,12 @@ Rules:
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from engine.domain.catalogue import Procedure
+from engine.domain.clock import VN_TZ
+from engine.domain.dates import vn_date, vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.portal import APPLICANT_TYPES, CHANNELS, DELIVERY_LABELS, POSTAL
 
@@ -36,7 +38,7 @@ DOCUMENT_KEYS = ("name", "received", "digitised")
 _PHONE = re.compile(r"\+?[0-9 ]+")
 _ID_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{4,29}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_LIMITS = {"name": 200, "address": 500, "email": 200, "submitter": 200}
+APPLICANT_LIMITS = {"name": 200, "address": 500, "email": 200, "submitter": 200}
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,14 @@ def check_reception(
     procedure_code: str = "",
     actor: object = "x",
     fee_paid: object = False,
+    handover_window_days: float | None = None,
+    handover_confirmed: object = False,
 ) -> Reception:
     """Check a reception; `procedure` is None when `procedure_code` is not in the catalogue (everything else is still
-    checked, so that every mistake is reported at once). Raises ValidationError listing every wrong field."""
+    checked, so that every mistake is reported at once). Raises ValidationError listing every wrong field.
+
+    A postal handover more than `handover_window_days` before `now` needs `handover_confirmed` (a year typed wrong
+    would move the appointment into the past unseen); None: no window."""
     errors: dict[str, str] = {}
     if procedure is None:
         errors["procedure_code"] = (
@@ -77,6 +84,8 @@ def check_reception(
         errors["fee_paid"] = "ghi đúng (true) nếu đã nộp phí, lệ phí, sai (false) nếu chưa"
     person = check_applicant(applicant, errors)
     check_channel(procedure, channel, handover_at, now, errors)
+    if "handover_at" not in errors and isinstance(handover_at, datetime) and handover_window_days is not None:
+        check_handover_age(handover_at, now, handover_window_days, handover_confirmed is True, errors)
     check_delivery(procedure, result_delivery, errors)
     items = check_documents(procedure, documents, errors) if procedure is not None else []
     raise_if(errors)
@@ -114,8 +123,8 @@ def check_applicant(applicant: object, errors: dict[str, str]) -> dict:
             errors[f"applicant.{key}"] = f"cần ghi {what}"
             continue
         value = " ".join(value.split())
-        if key in _LIMITS and len(value) > _LIMITS[key]:
-            errors[f"applicant.{key}"] = f"{what} dài quá {_LIMITS[key]} ký tự; viết gọn lại"
+        if key in APPLICANT_LIMITS and len(value) > APPLICANT_LIMITS[key]:
+            errors[f"applicant.{key}"] = f"{what} dài quá {APPLICANT_LIMITS[key]} ký tự; viết gọn lại"
         person[key] = value
     if "id_number" in person and not _ID_NUMBER.fullmatch(person["id_number"].replace(" ", "")):
         errors["applicant.id_number"] = (
@@ -140,9 +149,10 @@ def check_applicant(applicant: object, errors: dict[str, str]) -> dict:
     submitter = applicant.get("submitter")
     if submitter not in (None, ""):
         text = " ".join(submitter.split()) if isinstance(submitter, str) else ""
-        if not text or len(text) > _LIMITS["submitter"]:
+        if not text or len(text) > APPLICANT_LIMITS["submitter"]:
             errors["applicant.submitter"] = (
-                f"họ tên người nộp hồ sơ (người đại diện) là chữ, tối đa {_LIMITS['submitter']} ký tự, hoặc để trống"
+                "họ tên người nộp hồ sơ (người đại diện) là chữ, "
+                f"tối đa {APPLICANT_LIMITS['submitter']} ký tự, hoặc để trống"
             )
         else:
             person["submitter"] = text
@@ -171,6 +181,27 @@ def check_channel(
         errors["handover_at"] = "ghi thời điểm bàn giao kèm múi giờ, ví dụ 2026-02-27T10:00+07:00"
     elif handover_at > now:
         errors["handover_at"] = "thời điểm bàn giao không thể ở tương lai; ghi đúng giờ ký biên bản giao nhận"
+    elif (
+        procedure is not None
+        and procedure.in_force_from is not None
+        and handover_at.astimezone(VN_TZ).date() < procedure.in_force_from
+    ):
+        errors["handover_at"] = (
+            f"thời điểm bàn giao {vn_date(handover_at)} trước ngày thủ tục có trong danh mục "
+            f"({vn_date(procedure.in_force_from)}); kiểm tra lại ngày, tháng, năm"
+        )
+
+
+def check_handover_age(
+    handover_at: datetime, now: datetime, window_days: float, confirmed: bool, errors: dict[str, str]
+) -> None:
+    """A handover older than `window_days` is named in `errors["handover_confirmed"]` unless `confirmed`."""
+    age = now - handover_at
+    if age > timedelta(days=window_days) and not confirmed:
+        errors["handover_confirmed"] = (
+            f"thời điểm bàn giao {vn_stamp(handover_at)} đã cách đây {age.days} ngày (quá {window_days:g} ngày): "
+            "kiểm tra lại; nếu đúng, xác nhận thời điểm bàn giao rồi tiếp nhận lại"
+        )
 
 
 def check_delivery(procedure: Procedure | None, delivery: object, errors: dict[str, str]) -> None:

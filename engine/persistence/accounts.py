@@ -26,6 +26,15 @@ class AccountStore:
             select(Account).where(Account.username == username, Account.active.is_(True))
         ).one_or_none()
 
+    def of_division(self, role: str, division: str) -> list[tuple[str, str]]:
+        """(username, full name) of the active accounts of `role` in `division`, by full name."""
+        rows = self.session.execute(
+            select(Account.username, Account.full_name)
+            .where(Account.role == role, Account.division == division, Account.active.is_(True))
+            .order_by(Account.full_name, Account.username)
+        )
+        return [(username, full_name or username) for username, full_name in rows]
+
     def by_role(self) -> list[Account]:
         """Every account, by role then username."""
         return list(self.session.scalars(select(Account).order_by(Account.role, Account.username)))

@@ -1,5 +1,6 @@
 """Dossier rows, their daily numbering, and the facts a step reads and changes."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 
 from engine.domain.dossier_code import format_code
+from engine.domain.dossier_search import search_text
 from engine.persistence.models import Dossier
 
 if TYPE_CHECKING:
@@ -126,6 +128,8 @@ class DossierStore:
             elif isinstance(value, bool):
                 value = raw.flag(value)
             encoded.append(value)
+        names.append("search_text")
+        encoded.append(search_text(values["code"], values["applicant"]))
         (new_id,) = raw.row(
             f"INSERT INTO dossier ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id", encoded
         )
@@ -204,19 +208,27 @@ class DossierStore:
         *,
         status: int | None = None,
         procedure_code: str | None = None,
+        procedures: Sequence[str] | None = None,
         received_from: datetime | None = None,
         received_before: datetime | None = None,
+        words: Sequence[str] = (),
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
     ) -> list[DossierRow]:
-        """Dossiers by reception time (newest first unless told otherwise), filtered."""
+        """Dossiers by reception time (newest first unless told otherwise), filtered; `words` (folded, see
+        engine.domain.dossier_search) must each be in the dossier's search text."""
         c = _TABLE.c
         query = select(*_COLUMNS)
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(c.search_text.like(f"%{escaped}%", escape="\\"))
         if status is not None:
             query = query.where(c.status == status)
         if procedure_code:
             query = query.where(c.procedure_code == procedure_code)
+        if procedures is not None:
+            query = query.where(c.procedure_code.in_(list(procedures)))
         if received_from is not None:
             query = query.where(c.received_at >= received_from)
         if received_before is not None:

@@ -107,6 +107,22 @@ class HistoryStore:
         )
         return None if row is None else _event(raw, row)
 
+    def of_task(self, task_id: str) -> tuple[str, list[EventRow]] | None:
+        """(instance code, the events about task `task_id` in order), or None when no event names the task."""
+        raw = self.uow.raw
+        rows = raw.all(
+            "SELECT i.code, h.seq, h.tag, h.at, h.actor, h.task_id, h.payload, h.hash, h.prev_hash "
+            "FROM history_event h JOIN instance i ON i.id = h.instance_id WHERE h.task_id = ? ORDER BY h.id",
+            (task_id,),
+        )
+        if not rows:
+            return None
+        events = [
+            EventRow(s, t, raw.moment(a), ac, ti, raw.from_json(p) or {}, h, ph)
+            for _c, s, t, a, ac, ti, p, h, ph in rows
+        ]
+        return rows[0][0], events
+
     def last_payload(self, instance_id: int, tag: str) -> dict | None:
         """The payload of the instance's latest event tagged `tag`."""
         raw = self.uow.raw

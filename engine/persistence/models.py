@@ -319,6 +319,8 @@ class Dossier(Base):
     supplement_requested_at: Mapped[datetime | None]
     # The legal basis in force on the day it was received (processes/legal/<id>.yaml), kept for life.
     legal_basis: Mapped[str] = mapped_column(String(30))
+    # What the dossier is found by (engine.domain.dossier_search): folded code, applicant name, ID number, phone.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DossierFile(Base):

@@ -117,6 +117,16 @@ class TaskStore:
         )
         return row is not None
 
+    def open_counts(self, usernames: Sequence[str]) -> dict[str, int]:
+        """How many open tasks each of `usernames` holds (absent: none)."""
+        if not usernames:
+            return {}
+        marks = ", ".join("?" for _ in usernames)
+        rows = self.uow.raw.all(
+            f"SELECT assignee, count(*) FROM user_task WHERE assignee IN ({marks}) GROUP BY assignee", tuple(usernames)
+        )
+        return {username: count for username, count in rows}
+
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
         self.uow.raw.run("UPDATE user_task SET assignee = ? WHERE task_id = ?", (assignee, task_id))
 

@@ -111,6 +111,7 @@ class DossierRecord:
     names: dict[str, str] = field(default_factory=dict)  # username -> full name, for everyone who acted on it
     # "receipt" or "mau_01" (as letters name their form) -> "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 01)"
     titles: dict[str, str] = field(default_factory=dict)
+    timer_names: dict[str, str] = field(default_factory=dict)  # timer element id -> its name in the BPMN
 
 
 def _vn(moment: datetime) -> datetime:
@@ -136,6 +137,10 @@ class DossierRecordService:
                 return DossierRecord(code, names=uow.accounts.full_names([dossier.received_by]))
             events = uow.history.events(dossier.instance_id)
             names = uow.accounts.full_names([dossier.received_by, *(e.actor for e in events)])
+            timer_names: dict[str, str] = {}
+            if any(e.tag.startswith("instance:timer:") for e in events):
+                version = uow.versions.of_instance(dossier.instance_id)
+                timer_names = _timer_names(uow.versions.sources(version.id)[1])
             outbox = [
                 Message(
                     m.id,
@@ -193,6 +198,7 @@ class DossierRecordService:
             outbox,
             names,
             titles,
+            timer_names,
         )
 
     def diagram(self, code: str) -> Diagram:
@@ -261,6 +267,16 @@ def _process_file(sources: dict[str, str], process_id: str, code: str) -> str:
         if any(p.get("id") == process_id for p in root.iter(f"{_BPMN}process")):
             return xml
     raise NotFound(f"Không tìm thấy tệp BPMN của quy trình '{process_id}' (hồ sơ {code}) trong phiên bản đã triển khai")
+
+
+def _timer_names(sources: dict[str, str]) -> dict[str, str]:
+    """Element id -> name of every timer event in a version's files: history names a timer by its id."""
+    found: dict[str, str] = {}
+    for name, xml in sorted(sources.items()):
+        for element in read_xml(name, xml).iter():
+            if element.get("id") and element.get("name") and element.find(f"{_BPMN}timerEventDefinition") is not None:
+                found.setdefault(str(element.get("id")), " ".join(str(element.get("name")).split()))
+    return found
 
 
 def _call_sites(sources: dict[str, str], process_id: str) -> dict[str, list[str]]:

@@ -1,11 +1,13 @@
 """Dossiers as people read them, their lists, and the two ways a dossier leaves processing early: withdrawal by the
 applicant (portal status 7) and a stop by the Department (status 8). Reception is `engine.services.reception`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
+from engine.domain.dossier_search import query_words
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
@@ -128,9 +130,14 @@ class DossierService:
         received_to: date | datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        query: str = "",
+        procedure_codes: Sequence[str] | None = None,
     ) -> list[DossierView]:
         """Dossiers, latest received first. `received_from` / `received_to` are inclusive; a date means that whole
-        day in Vietnam time. Raises ValidationError for a bad status, limit (1-500) or offset."""
+        day in Vietnam time. `query`: words of the code, the applicant's name, ID number or phone, each of which must
+        match (without regard to case or diacritics; see engine.domain.dossier_search). Raises ValidationError for a
+        bad status, limit (1-500) or offset. `procedure_codes`: only dossiers of these procedures (a division's);
+        None: any."""
         errors: dict[str, str] = {}
         if status is not None and (isinstance(status, bool) or status not in STATUS_LABELS):
             errors["status"] = "trạng thái là một số từ 1 đến 10 (ví dụ 2: được tiếp nhận)"
@@ -152,8 +159,10 @@ class DossierService:
             rows = uow.dossiers.rows(
                 status=status,
                 procedure_code=procedure_code,
+                procedures=procedure_codes,
                 received_from=bounds.get("received_from"),
                 received_before=bounds.get("received_to"),
+                words=query_words(query) if isinstance(query, str) else [],
                 limit=limit,
                 offset=offset,
             )

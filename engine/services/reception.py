@@ -40,12 +40,15 @@ class ReceptionService:
         catalogue: Catalogue,
         agency_code: str,
         legal: LegalBases | None = None,
+        handover_confirm_days: float = 30,
     ):
         self.db, self.clock, self.calendars = db, clock, calendars
         self.instances, self.files, self.dossiers = instances, files, dossiers
         self.catalogue = catalogue
         self.legal = legal if legal is not None else shipped_legal_bases()
         self.agency_code = check_agency_code(agency_code)
+        # A postal handover further back than this needs the officer's confirmation (a mistyped year, say).
+        self.handover_confirm_days = handover_confirm_days
 
     def receive(
         self,
@@ -58,12 +61,15 @@ class ReceptionService:
         handover_at: datetime | None = None,
         fee_paid: bool = False,
         scans: Sequence[Scan] = (),
+        handover_confirmed: bool = False,
     ) -> DossierView:
         """Register a complete dossier with its `scans`, and start its procedure's workflow; return it.
 
         Reception time is now for counter and online dossiers, `handover_at` for postal ones. Raises ValidationError
         naming every wrong field (a missing required document is one of them: issue Mẫu 02 instead; a scan's
-        problems are named `scans[<n>].<field>`, n from 1), before anything is written. A failure of the workflow
+        problems are named `scans[<n>].<field>`, n from 1), before anything is written. A handover dated before the
+        procedure entered the catalogue is refused; one more than `handover_confirm_days` ago needs
+        `handover_confirmed` (else `handover_confirmed` is named). A failure of the workflow
         start (a script error) leaves nothing written either.
         """
         now = self.clock.now()
@@ -79,6 +85,8 @@ class ReceptionService:
             procedure_code=str(procedure_code),
             actor=actor,
             fee_paid=fee_paid,
+            handover_window_days=self.handover_confirm_days,
+            handover_confirmed=handover_confirmed,
         )
         assert procedure is not None
         matched = self._check_scans(procedure, scans, actor)

@@ -22,6 +22,8 @@ class Settings:
     office_hours: str = "07:30-11:30,13:00-17:00"
     # A dossier received at or after this time (HH:MM) starts counting the next working morning; "" for none.
     cutoff: str = "17:00"
+    # A postal handover signed more than this many days before its reception needs the officer's confirmation.
+    handover_confirm_days: float = 30
     hours_per_day: float = 8
     script_timeout: float = 1.0  # seconds a script, condition or timer expression may run
     script_memory_mb: int = 256  # address space of a sandbox process that runs scripts
@@ -75,6 +77,7 @@ class Settings:
             notification_sender=env.get("MOTCUA_NOTIFICATION_SENDER", base.notification_sender),
             office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
             cutoff=env.get("MOTCUA_CUTOFF", base.cutoff),
+            handover_confirm_days=float(env.get("MOTCUA_HANDOVER_CONFIRM_DAYS", base.handover_confirm_days)),
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),
             worker_interval=float(env.get("MOTCUA_WORKER_INTERVAL", base.worker_interval)),
             worker_lease=float(env.get("MOTCUA_WORKER_LEASE", base.worker_lease)),

@@ -120,7 +120,7 @@ def build_record(
                 "name": view.name,
                 "title": view.title,
                 "lane": view.lane,
-                "assignee": None,
+                "assignee": view.assignee,
                 "properties": view.properties,
                 "ready_at": now,
                 "due_at": due,
@@ -137,6 +137,8 @@ def build_record(
             "lane": view.lane,
             "due_at": due.isoformat() if due else None,
         }
+        if view.assignee:
+            ready_payload["assignee"] = view.assignee
         chain.append("dossier:task:ready", now, "system", ready_payload, task_id)
         notice = {"event": "task_ready", "code": head.code, **ready_payload}
         record.outbox.append(new_message(head.id, "notification", f"task-ready:{task_id}", notice, now))

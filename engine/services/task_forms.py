@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_clock, vn_date
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
+from engine.domain.permissions import ROLES
 from engine.forms import schema as forms
 from engine.persistence.db import Database
 from engine.services.calendars import CalendarService
@@ -67,10 +68,35 @@ class TaskFormService:
 
     # --- the form ------------------------------------------------------------------------------------------------
     def form(self, task: TaskRow) -> dict:
-        """The JSON Schema of `task`'s form; an object schema without fields when the task names none. Raises
+        """The JSON Schema of `task`'s form; an object schema without fields when the task names none. A field with
+        `x-accounts: {role}` becomes a choice of the active accounts of that role in the task's division, each labelled
+        with the open tasks it holds (the assignment picks a person, not a name typed freely). Raises
         ProcessDefinitionError when it names a form that does not exist or is not a valid form."""
         name = (task.properties or {}).get("form")
-        return self.load(name) if name else dict(forms.EMPTY_SCHEMA)
+        schema = self.load(name) if name else dict(forms.EMPTY_SCHEMA)
+        props = schema.get("properties") or {}
+        if not any(isinstance(p, Mapping) and p.get("x-accounts") for p in props.values()):
+            return schema
+        division = self.dossiers.catalogue.division_of(task.procedure_code) or ""
+        filled = {}
+        for field_name, prop in props.items():
+            wanted = prop.get("x-accounts") if isinstance(prop, Mapping) else None
+            filled[field_name] = self._account_choice(prop, str(wanted.get("role", "")), division) if wanted else prop
+        return {**schema, "properties": filled}
+
+    def _account_choice(self, prop: Mapping, role: str, division: str) -> dict:
+        with self.db.reading() as uow:
+            accounts = uow.accounts.of_division(role, division)
+            counts = uow.tasks.open_counts([username for username, _ in accounts])
+        if not accounts:  # nobody to choose: say so rather than offer a free text that assigns no one
+            who = ROLES.get(role, role).lower()
+            message = f"{division or 'phòng'} chưa có tài khoản {who} nào đang hoạt động; nhờ quản trị tạo tài khoản"
+            return {**prop, "enum": [""], "x-message": message}
+        choices = [
+            {"const": username, "title": f"{full_name} ({counts.get(username, 0)} việc đang mở)"}
+            for username, full_name in accounts
+        ]
+        return {**prop, "oneOf": choices}
 
     def load(self, name: str) -> dict:
         """The form `name` (processes/forms/<name>.json), read once. Raises ProcessDefinitionError."""

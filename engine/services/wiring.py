@@ -19,6 +19,7 @@ from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
+from engine.services.assignments import AssignmentService
 from engine.services.audit import AuditService
 from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
@@ -45,6 +46,7 @@ from engine.services.step_import import StepImportService
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
+from engine.services.task_outcome import TaskOutcomeService
 from engine.services.timers import TimerService
 
 
@@ -70,6 +72,8 @@ class Services:
     documents: DocumentService
     registers: RegisterService  # the register of dossiers (Mẫu 06), the monthly late report
     task_list: TaskListService
+    task_outcomes: TaskOutcomeService  # what became of a task no longer open
+    assignments: AssignmentService  # who may work a division's task; reassignment
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
@@ -118,7 +122,16 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     dossiers = DossierService(db, clock, instances, catalogue, legal)
     files = DossierFileService(db, clock, catalogue, instances)
     reception = ReceptionService(
-        db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code, legal
+        db,
+        clock,
+        calendars,
+        instances,
+        files,
+        dossiers,
+        catalogue,
+        settings.agency_code,
+        legal=legal,
+        handover_confirm_days=settings.handover_confirm_days,
     )
     documents = DocumentService(db, clock, catalogue, calendars, settings, legal)
     registers = RegisterService(db, clock, catalogue, calendars, settings, legal)
@@ -153,6 +166,8 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         documents=documents,
         registers=registers,
         task_list=task_list,
+        task_outcomes=TaskOutcomeService(db),
+        assignments=AssignmentService(db, instances, catalogue),
         access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars, legal),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),

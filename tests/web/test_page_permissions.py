@@ -49,7 +49,7 @@ GET  /mot-cua/tiep-nhan?procedure={x_ray}                         Y - - - - - - 
 POST /mot-cua/tiep-nhan procedure={x_ray}&action=save             Y - - - - - - - - -
 GET  /mot-cua/hen-tra?procedure={x_ray}&channel=1                 Y - - - - - - - - -
 POST /mot-cua/tra-ket-qua/{t_return}                              Y - - - - - - - - -
-GET  /ho-so                                                       Y - - - - - Y Y - -
+GET  /ho-so                                                       Y Y Y Y - - Y Y Y Y
 GET  /ho-so/{uninvolved}                                          Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/so-do                                    Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/xem-lai                                  Y Y Y Y - - Y Y - -
@@ -67,6 +67,7 @@ GET  /kiem-tra/xuat.csv                                           - - - - - - Y 
 GET  /ho-so/{d_one_stop}                                          Y Y Y Y - - Y Y - -
 POST /ho-so/{d_one_stop}/rut                                      Y - - - - - - - - -
 POST /ho-so/{d_director}/dung                                     - - - Y - - - - - -
+POST /ho-so/{d_specialist}/giao-lai                               - - Y - - - - - - -
 GET  /viec                                                        Y Y Y Y Y - - - Y Y
 GET  /viec?scope=mine                                             Y Y Y Y Y - - - Y Y
 GET  /viec/{t_one_stop}                                           Y - - - - - - - - -

@@ -30,6 +30,13 @@ def receive(services, channel=2, procedure=X_RAY, name=None) -> str:
     return services.reception.receive(procedure, applicant, channel, "counter", documents, "motcua1").code
 
 
+def assign(services, code: str) -> None:
+    """The division head assigns the appraisal to the demo specialist (chuyenvien, Trần Văn Minh)."""
+    ensure_account(services, "specialist")
+    task_id = open_task(services, code, "phan_cong").task_id
+    services.task_forms.complete(task_id, {"specialist": "chuyenvien"}, "truongphong")
+
+
 def text(response) -> str:
     return response.get_data(as_text=True)
 
@@ -107,7 +114,7 @@ def test_a_filter_that_cannot_be_read_says_so(services, sign_in):
 def test_deadline_colours_follow_the_clock(services, sign_in, clock):
     online = receive(services)  # its reception check: half a working day, due Monday 13:30
     counter = receive(services, channel=1)  # from assignment to appraisal (6 working days)
-    services.task_forms.complete(open_task(services, counter, "phan_cong").task_id, {}, "truongphong")
+    assign(services, counter)
     one_stop, specialist = sign_in("one_stop"), sign_in("specialist")
 
     clock.set(vn(2026, 3, 2, 10, 0))
@@ -179,7 +186,7 @@ def test_a_file_chosen_in_the_form_is_stored_with_the_dossier(services, sign_in)
     import io
 
     code = receive(services, channel=1)
-    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {}, "truongphong")
+    assign(services, code)
     task = open_task(services, code, "tham_dinh")
     sent = {"appraisal_result": "approve", "opinion": "Đạt", "attachment": (io.BytesIO(PDF), "du_thao.pdf")}
     done = sign_in("specialist").post(f"/viec/{task.task_id}", sent, content_type="multipart/form-data")
@@ -264,7 +271,7 @@ def test_a_step_sent_back_shows_why_to_the_officer_who_redoes_it(services, sign_
     code = receive(services, channel=1)
     ensure_account(services, "division_head")  # truongphong, Lê Thị Hoa
     forms = services.task_forms
-    forms.complete(open_task(services, code, "phan_cong").task_id, {}, "truongphong")
+    assign(services, code)
     first = open_task(services, code, "tham_dinh")
     specialist = sign_in("specialist")
     assert "Trả lại từ bước" not in text(specialist.get(f"/viec/{first.task_id}"))

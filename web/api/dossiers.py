@@ -61,6 +61,10 @@ class ReceiveSchema(ApiSchema):
         load_default=None,
         metadata={"description": "postal dossiers only: when the handover record with the postal worker was signed"},
     )
+    handover_confirmed = fields.Bool(
+        load_default=False,
+        metadata={"description": "the officer checked a handover older than the configured window (default 30 days)"},
+    )
 
 
 class DossierDocumentSchema(ApiSchema):
@@ -150,6 +154,7 @@ def receive_dossier(body):
         current_user().username,
         handover_at=body["handover_at"],
         fee_paid=body["fee_paid"],
+        handover_confirmed=body["handover_confirmed"],
     )
     return view, {"Location": url_for("api.get_dossier", code=view.code)}
 

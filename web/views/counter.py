@@ -21,7 +21,7 @@ from engine.domain.errors import ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
-from engine.domain.reception import check_reception
+from engine.domain.reception import APPLICANT_LIMITS, check_reception
 from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE, Scan
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
@@ -138,6 +138,7 @@ def receive():
     if values.get("action") == "preview":
         return _form_page(procedure, values, errors, status=422 if errors else 200)
     files = _read_files(procedure, reception["documents"], errors)
+    _digitised_without_file(reception["documents"], files, errors)
     actor = current_user().username
     if errors:
         errors = {**_other_errors(procedure, reception, actor), **errors}
@@ -154,7 +155,14 @@ def receive():
 
 
 def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
-    """The reception form for `procedure` with `values` and `errors` in place, and the appointment it would get."""
+    """The reception form for `procedure` with `values` and `errors` in place, and the appointment it would get.
+
+    A browser does not keep the files chosen in a page it loads again: each scan the request carried is named next to
+    its document to be chosen again, and its document is no longer ticked digitised until it is (never a document
+    marked digitised without its file)."""
+    chosen = _chosen_scans(procedure)
+    if chosen:
+        values = {k: v for k, v in values.items() if not any(k == f"doc_{n}_digitised" for n in chosen)}
     preview_errors: dict[str, str] = {}
     channel = _channel(values.get("channel", ""), preview_errors)
     handover_at = _handover(values, channel, preview_errors)
@@ -179,6 +187,8 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
         deliveries={k: v for k, v in DELIVERY_LABELS.items() if k != "post" or procedure.result_by_post},
         media_types=", ".join(FILE_MEDIA_TYPES.values()),
         max_file_mib=MAX_FILE_SIZE // (1024 * 1024),
+        limits=APPLICANT_LIMITS,
+        chosen=chosen,
     )
     return page, status
 
@@ -186,7 +196,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
 def _shown_in_place(field: str) -> bool:
     return (
         field.startswith(("applicant.", "doc_"))
-        or field in ("channel", "handover_at", "result_delivery", "documents")
+        or field in ("channel", "handover_at", "handover_confirmed", "result_delivery", "documents")
         or (field.startswith("documents[") and field.count(".") == 0)
     )
 
@@ -213,6 +223,7 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
         "documents": documents,
         "handover_at": _handover(form, channel, errors),
         "fee_paid": "fee_paid" in form,
+        "handover_confirmed": "handover_confirmed" in form,
     }
     return reception, errors
 
@@ -220,7 +231,15 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
 def _other_errors(procedure: Procedure, reception: dict, actor: str) -> dict[str, str]:
     """What reception would also refuse, so that the officer sees every problem at once."""
     try:
-        check_reception(procedure, now=_services().clock.now(), procedure_code=procedure.code, actor=actor, **reception)
+        services = _services()
+        check_reception(
+            procedure,
+            now=services.clock.now(),
+            procedure_code=procedure.code,
+            actor=actor,
+            handover_window_days=services.reception.handover_confirm_days,
+            **reception,
+        )
     except ValidationError as exc:
         return exc.fields
     return {}
@@ -260,6 +279,26 @@ def _read_files(procedure: Procedure, documents: list[dict], errors: dict[str, s
         else:
             files.append((n, Scan(document.name, name, content, media_type)))
     return files
+
+
+def _chosen_scans(procedure: Procedure) -> dict[int, str]:
+    """{document number: file name} of the scans chosen in the request being answered."""
+    chosen = {}
+    for n in range(1, len(procedure.documents) + 1):
+        upload = request.files.get(f"doc_{n}_file")
+        if upload is not None and upload.filename:
+            chosen[n] = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return chosen
+
+
+def _digitised_without_file(documents: list[dict], files: list[tuple[int, Scan]], errors: dict[str, str]) -> None:
+    """A document ticked digitised needs its scan in the same reception."""
+    scanned = {n for n, _scan in files}
+    for n, item in enumerate(documents, start=1):
+        if item["digitised"] and n not in scanned and f"doc_{n}_file" not in errors:
+            errors[f"doc_{n}_file"] = _(
+                "đã đánh dấu Đã số hoá nhưng chưa có tệp bản quét: chọn tệp, hoặc bỏ đánh dấu Đã số hoá"
+            )
 
 
 def _channel(text: str, errors: dict[str, str]) -> int | None:

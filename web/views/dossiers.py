@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -28,9 +29,17 @@ from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import whole_number
-from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, OPEN_STATUSES, STATUS_LABELS
+from engine.domain.permissions import DIVISION_ROLES
+from engine.domain.portal import (
+    APPLICANT_TYPES,
+    CHANNEL_LABELS,
+    DELIVERY_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    status_label,
+)
 from engine.domain.timeliness import LABELS as TIMELINESS
-from web.auth import authorize_dossier, current_user, require
+from web.auth import authorize_dossier, can, current_user, require
 from web.i18n import gettext as _
 
 bp = Blueprint("dossiers", __name__)
@@ -44,9 +53,13 @@ def _services():
 
 
 @bp.get("/ho-so")
-@require("dossier.list")
+@require("dossier.search")
 def index():
     services, args, errors = _services(), request.args, {}
+    user = current_user()
+    catalogue = services.dossiers.catalogue
+    # A division's officers find the dossiers their division resolves; the others every dossier.
+    own = catalogue.codes_of_division(user.division) if user.role in DIVISION_ROLES else None
     status = args.get("status", "").strip()
     procedure = args.get("procedure", "").strip()
     filters = {
@@ -54,6 +67,8 @@ def index():
         "procedure_code": procedure or None,
         "received_from": _day(args.get("received_from", ""), "received_from", errors),
         "received_to": _day(args.get("received_to", ""), "received_to", errors),
+        "query": args.get("q", "").strip(),
+        "procedure_codes": own,
     }
     page = _number(args.get("page", "1") or "1", "page", errors) or 1
     if page < 1:
@@ -65,6 +80,9 @@ def index():
         except ValidationError as exc:
             errors.update(exc.fields)
         more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+        wanted = filters["query"]
+        if len(rows) == 1 and page == 1 and isinstance(wanted, str) and wanted.casefold() == rows[0].code.casefold():
+            return redirect(url_for("dossiers.show", code=rows[0].code))  # a code typed or scanned: its page
     query = {k: v for k, v in args.items() if k != "page" and v}
     page_html = render_template(
         "dossiers/index.html",
@@ -75,7 +93,7 @@ def index():
         previous_url=url_for("dossiers.index", **query, page=page - 1) if page > 1 else None,
         next_url=url_for("dossiers.index", **query, page=page + 1) if more else None,
         statuses=STATUS_LABELS,
-        procedures=services.dossiers.catalogue.procedures,
+        procedures=[p for p in catalogue.procedures if own is None or p.code in own],
     )
     return page_html, 422 if errors else 200
 
@@ -110,8 +128,43 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200, v
         open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
         changes=data_changes(record.events),
         verification=verification,
+        reassignable=_reassignable(dossier),
+        names=record.names,
     )
     return page, status
+
+
+def _reassignable(dossier) -> list:
+    """(task, candidates) of the dossier's open tasks the signed-in division head may give to someone else."""
+    user = current_user()
+    if user is None or not can("task.reassign"):
+        return []
+    assignments = _services().assignments
+    return [
+        (task, assignments.candidates(task)) for task in dossier.tasks if assignments.division_of(task) == user.division
+    ]
+
+
+@bp.post("/ho-so/<code>/giao-lai")
+@require("task.reassign")
+def reassign(code: str):
+    """The division head gives an open task of the dossier to another officer of the division, with a reason."""
+    authorize_dossier(code)
+    user = current_user()
+    form = request.form
+    task_id = form.get("task_id", "")
+    if task_id not in {t.task_id for t in _services().dossiers.get(code).tasks}:
+        flash(_("Việc này không còn mở ở hồ sơ {code}; không giao lại được.", code=code), "error")
+        return redirect(url_for("dossiers.show", code=code))
+    try:
+        _services().assignments.reassign(
+            task_id, form.get("to", ""), form.get("reason", ""), user.username, user.division
+        )
+    except ValidationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("dossiers.show", code=code, **{"giao-lai": task_id}))
+    flash(_("Đã giao lại việc cho {name}.", name=_services().accounts.get(form.get("to", "")).full_name))
+    return redirect(url_for("dossiers.show", code=code))
 
 
 @bp.get("/ho-so/<code>/so-do")
@@ -250,8 +303,9 @@ EVENT_TEXTS = {
     "dossier:task:claimed": "Nhận xử lý bước {task}",
     "dossier:task:released": "Trả lại bước {task}",
     "dossier:task:withdrawn": "Bước {task} không còn cần làm",
+    "dossier:task:reassigned": "Giao lại bước “{title}” cho {to_name}: {reason}",
     "dossier:letter:queued": "Lập {form_text}",
-    "dossier:status:changed": "Trạng thái: {status} · {label}",
+    "dossier:status:changed": "Trạng thái hồ sơ: {status_text}",
     "dossier:appointment:moved": "Đổi ngày hẹn trả: {from_text} → {to_text}",
     "dossier:file:attached": "Đính kèm bản quét: {file} ({document})",
     "dossier:late": "Hồ sơ quá hạn",
@@ -259,9 +313,9 @@ EVENT_TEXTS = {
     "dossier:supplement:received": "Đã nhận hồ sơ bổ sung",
     "dossier:withdrawn": "Rút hồ sơ: {reason}",
     "dossier:stopped": "Dừng xử lý: {reason}",
-    "instance:timer:scheduled": "Đặt hẹn giờ {timer} lúc {due_text}",
-    "instance:timer:fired": "Đến hẹn giờ {timer}",
-    "instance:timer:cancelled": "Bỏ hẹn giờ {timer}",
+    "instance:timer:scheduled": "Đặt hẹn giờ “{timer_text}” lúc {due_text}",
+    "instance:timer:fired": "Đến hẹn giờ “{timer_text}”",
+    "instance:timer:cancelled": "Bỏ hẹn giờ “{timer_text}”",
 }
 
 
@@ -270,8 +324,9 @@ class _Blank(dict):
         return ""
 
 
-def describe(event) -> str:
-    """One line saying what a history event means, in the current language; an unknown tag shows as itself."""
+def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
+    """One line saying what a history event means, in the current language; an unknown tag shows as itself.
+    `timer_names`: a timer's name in the BPMN by its id (the history records the id)."""
     text = EVENT_TEXTS.get(event.tag)
     if text is None:
         return event.tag
@@ -283,6 +338,11 @@ def describe(event) -> str:
         except (TypeError, ValueError):
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))
+    timer = str(payload.get("timer", ""))
+    payload["timer_text"] = (timer_names or {}).get(timer) or timer
+    status = payload.get("status")
+    label = status_label(status) if isinstance(status, int) and status in STATUS_LABELS else payload.get("label", "")
+    payload["status_text"] = _(str(label)) if label else str(status or "")
     return _(text).format_map(payload)
 
 

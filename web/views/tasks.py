@@ -15,7 +15,7 @@ from engine.domain.portal import STATUS_LABELS
 from engine.forms import schema as forms
 from engine.services.task_forms import APOLOGY_TASK, Upload
 from engine.services.task_list import DEADLINES, SORTS, TaskQuery
-from web.auth import authorize_task, current_user, require, task_query_scope
+from web.auth import authorize_dossier, authorize_task, current_user, require, task_query_scope
 from web.i18n import gettext as _
 from web.views.auth import safe_next
 
@@ -139,17 +139,31 @@ def _show(task, values, errors=None, message=None, status=200):
     ), status
 
 
+def _closed(task_id: str, status: int):
+    """The page of a task no longer open (Back after completing it, a second submission): what became of it and where
+    its dossier is now, for whoever may read the dossier. NotFound when the task never existed."""
+    outcome = _services().task_outcomes.outcome(task_id)
+    authorize_dossier(outcome.code)
+    return render_template("tasks/closed.html", outcome=outcome), status
+
+
 @bp.get("/viec/<task_id>")
 @require("task.work")
 def show(task_id: str):
-    task = _task(task_id)
+    try:
+        task = _task(task_id)
+    except NotFound:
+        return _closed(task_id, 200)
     return _show(task, _services().task_forms.initial(task))
 
 
 @bp.post("/viec/<task_id>")
 @require("task.work")
 def complete(task_id: str):
-    task = _task(task_id)
+    try:
+        task = _task(task_id)
+    except NotFound:
+        return _closed(task_id, 409)
     form = {k: v for k, v in request.form.to_dict(flat=False).items() if k != "csrf_token"}
     uploads = {
         name: Upload(f.filename or "", f.read(), f.mimetype or "") for name, f in request.files.items() if f.filename

@@ -51,7 +51,7 @@ def open_task(services, code: str, name: str):
 def to_apology(services, clock, code: str):
     """From a counter dossier's assignment to the apology task, opened by its timer one working day before the
     appointment; returns the apology task."""
-    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {}, "ldphong")
+    assign(services, code, "cv")
     appointment = services.dossiers.get(code).appointment
     clock.set(services.calendars.current().add(appointment, 1, "wd", before=True) + timedelta(hours=1))
     assert services.timers.run_pass("t", 100).fired == 1
@@ -109,9 +109,16 @@ def test_a_task_claimed_by_someone_else_is_a_conflict_before_its_data_is_read(se
         services.task_forms.complete(task.task_id, {"reception_result": "accept"}, "motcua2")
 
 
+def assign(services, code: str, specialist: str) -> None:
+    """The division head assigns the appraisal to `specialist`, an account of the X-ray procedure's division."""
+    division = services.dossiers.catalogue.division_of(X_RAY)
+    services.accounts.create(specialist, "Lã Thu Hà", "specialist", division, "matkhau-123", exist_ok=True)
+    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {"specialist": specialist}, "ld")
+
+
 def test_a_submitted_page_is_converted_validated_and_its_file_stored_with_the_dossier(services):
     code = receive(services, channel=1)
-    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {"specialist": "Lã Thu Hà"}, "ld")
+    assign(services, code, "cv")
     task = open_task(services, code, "tham_dinh")
     form = {"appraisal_result": ["approve"], "opinion": ["Đạt yêu cầu"], "missing_items.0.item": [""]}
     upload = Upload("du_thao.pdf", PDF, "application/pdf")
@@ -136,7 +143,7 @@ def test_a_submitted_page_is_converted_validated_and_its_file_stored_with_the_do
 def test_a_completion_that_fails_after_storing_its_file_leaves_neither(services, monkeypatch):
     """The files and the completion are one unit of work: a step that fails (here its script) keeps no file."""
     code = receive(services, channel=1)
-    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {"specialist": "Lã Thu Hà"}, "ld")
+    assign(services, code, "cv")
     task = open_task(services, code, "tham_dinh")
     form = {"appraisal_result": ["approve"], "opinion": ["Đạt yêu cầu"], "missing_items.0.item": [""]}
 
@@ -156,7 +163,7 @@ def test_a_completion_that_fails_after_storing_its_file_leaves_neither(services,
 
 def test_a_refused_upload_names_the_file_field(services):
     code = receive(services, channel=1)
-    services.task_forms.complete(open_task(services, code, "phan_cong").task_id, {}, "ld")
+    assign(services, code, "cv")
     task = open_task(services, code, "tham_dinh")
     form = {"appraisal_result": ["approve"], "opinion": ["Đạt"]}
     with pytest.raises(ValidationError) as raised:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import deploy_shipped
+from tests.web.conftest import ensure_account
 
 HOP_QUY = "1.000047.000.00.00.H56"  # Đăng ký công bố hợp quy: 5 working days, every channel, result by post
 APPLICANT = {
@@ -15,7 +16,7 @@ APPLICANT = {
 }
 # The data each step of the procedure's main path is completed with (valid for processes/forms/<name>.json).
 MAIN_PATH = {
-    "phan_cong": {"specialist": "Trần Văn Minh", "note": "Thụ lý trong 2 ngày"},
+    "phan_cong": {"specialist": "system-specialist", "note": "Thụ lý trong 2 ngày"},  # `by_token("specialist")`
     "tham_dinh": {"appraisal_result": "approve", "opinion": "Hồ sơ đáp ứng đủ điều kiện"},
     "xem_xet": {"approved": True, "comment": ""},
     "ky_duyet": {"approved": True},
@@ -45,8 +46,10 @@ class Caller:
 
 @pytest.fixture
 def deployed(services):
-    """The services with every shipped procedure deployed."""
-    return deploy_shipped(services, "test")
+    """The services with every shipped procedure deployed, and the specialist MAIN_PATH assigns the appraisal to."""
+    deploy_shipped(services, "test")
+    ensure_account(services, "specialist", "system-specialist", hop_quy_division(services))
+    return services
 
 
 DIVISION_ROLES = ("specialist", "division_head")
@@ -105,5 +108,10 @@ def advance(services, code: str, until: str, actors: dict[str, str]) -> None:
         [task] = services.instances.tasks(code=code)
         if task.name == until:
             return
-        services.task_forms.complete(task.task_id, MAIN_PATH[task.name], actors[task.lane])
+        data = MAIN_PATH[task.name]
+        if task.name == "phan_cong":  # the appraisal goes to the specialist of `actors`
+            specialist = actors["Chuyên viên thụ lý"]
+            ensure_account(services, "specialist", specialist, hop_quy_division(services))
+            data = {**data, "specialist": specialist}
+        services.task_forms.complete(task.task_id, data, actors[task.lane])
     raise AssertionError(f"{code} never reached {until}")

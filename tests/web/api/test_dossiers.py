@@ -51,7 +51,7 @@ def test_a_postal_dossier_counts_from_its_handover(deployed, one_stop, clock):
             {"colour": "red"},
             {
                 "colour": "không có trường này; các trường là: procedure_code, applicant, channel, "
-                "result_delivery, documents, fee_paid, handover_at"
+                "result_delivery, documents, fee_paid, handover_at, handover_confirmed"
             },
         ),
         ({"channel": "1"}, {"channel": "phải là số nguyên"}),

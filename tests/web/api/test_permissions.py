@@ -112,6 +112,8 @@ def situation(deployed):
         advance(deployed, a, "tham_dinh", OTHERS)
         advance(deployed, b, "ky_duyet", OTHERS)
         [task_a], [task_b] = deployed.instances.tasks(code=a), deployed.instances.tasks(code=b)
+        if task_a.assignee:  # the appraisal went to the specialist assigned; released, any specialist may take it
+            deployed.instances.release(task_a.task_id, task_a.assignee)
         return a, b, task_a.task_id, task_b.task_id
 
     return _build
