@@ -79,7 +79,7 @@ def test_the_division_head_reassigns_an_open_task_with_a_reason(services, sign_i
     assert "Giao lại bước “" in text(head.get(f"/ho-so/{code}")) and "Chuyên viên An nghỉ phép" in text(
         head.get(f"/ho-so/{code}")
     )
-    assert services.instances.verify(code).intact
+    assert services.audit.verify(code).intact
 
 
 def test_only_the_division_s_head_may_reassign(services, sign_in, division):

@@ -77,7 +77,7 @@ def test_accepting_a_postal_dossier_arms_its_timers_whatever_is_already_due(serv
     assert states == {"nhac_xin_loi": "fired", "qua_han": "fired"}
     fired = [e.payload["timer"] for e in services.instances.history(view.code) if e.tag == "instance:timer:fired"]
     assert sorted(fired) == ["nhac_xin_loi", "qua_han"]
-    assert services.instances.verify(view.code).intact
+    assert services.audit.verify(view.code).intact
 
 
 HOP_QUY = POSTAL[3][0]
