@@ -87,6 +87,8 @@ def prepare(url: str, dossiers: int) -> dict:
         services.accounts.create(
             "bench-lanhdao", "Lãnh đạo phòng", "division_head", procedure.division, "bench-password"
         )
+        # The assignment names an account of the division's specialists (processes/forms/phan_cong.json).
+        services.accounts.create("bench-chuyenvien", "Chuyên viên", "specialist", procedure.division, "bench-password")
         documents = [{"name": d.name, "received": True} for d in procedure.documents]
         for _ in range(dossiers):
             services.reception.receive(procedure.code, APPLICANT, 1, "counter", documents, "bench-motcua")
@@ -188,7 +190,10 @@ class Requests:
     def complete(self, client: Client) -> None:
         task_id = self.tasks.get_nowait()
         status, body = client.call(
-            "POST", f"/api/v1/tasks/{task_id}/complete", self.tokens["division_head"], {"data": {"specialist": "Lê B"}}
+            "POST",
+            f"/api/v1/tasks/{task_id}/complete",
+            self.tokens["division_head"],
+            {"data": {"specialist": "bench-chuyenvien"}},
         )
         self.check("complete-task", status, 200, body)
 
