@@ -11,7 +11,7 @@ that fails stops the run.
     steps:
       - receive: {channel: 1}          # the applicant and the required documents have defaults
       - expect: {tasks: [phan_cong], appointment: "17/03/2026 09:00", status: 2}
-      - complete: {task: phan_cong, after: 4h}           # after 4 working hours (also 0.5d, 3cd)
+      - complete: {task: phan_cong, after: 4h, data: {specialist: chuyenvien}}   # after 4 working hours (0.5d, 3cd)
       - complete: {task: tham_dinh, at: "2026-03-05T10:00", data: {appraisal_result: approve, opinion: Đạt}}
       - wait: 2d                        # working time passes; timers that fall due fire
       - expect: {status: 10, late: false, letters: [receipt]}
@@ -19,8 +19,12 @@ that fails stops the run.
 `expect` checks any of: `tasks` (the open tasks' ids, in any order), `status` (national portal code), `appointment`
 ("dd/mm/yyyy HH:MM"), `late`, `supplements`, `extensions`, `letters` (forms of the letters queued so far, in
 order, by meaning, e.g. [receipt, apology]; docs/FORMS.md), `finished` (the dossier's process has ended).
+
+The people a form may name (an assignment picks an account of the division) are the procedure's division's accounts
+of `accounts` (username: role), by default `chuyenvien`, a specialist.
 """
 
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +46,7 @@ APPLICANT = {
     "phone": "0912 000 000",
 }
 ACTOR = "kich-ban"
+ACCOUNTS = {"chuyenvien": "specialist"}
 KINDS = ("receive", "complete", "wait", "at", "expect")
 
 
@@ -83,6 +88,9 @@ def load_scenario(path: Path) -> dict:
     for key in ("procedure", "start"):
         if key not in document:
             raise ValidationError(f"{path.name}: thiếu '{key}'")
+    accounts = document.get("accounts")
+    if accounts is not None and not (isinstance(accounts, dict) and all(isinstance(r, str) for r in accounts.values())):
+        raise ValidationError(f"{path.name}: 'accounts' là bảng tên đăng nhập: vai trò (ví dụ chuyenvien: specialist)")
     for number, step in enumerate(document["steps"], start=1):
         if not isinstance(step, dict) or len(step) != 1 or next(iter(step)) not in KINDS:
             raise ValidationError(f"{path.name}: bước {number}: mỗi bước là một trong {', '.join(KINDS)}")
@@ -124,6 +132,10 @@ def run_scenario(path: Path, settings: Settings | None = None, files: dict[str, 
             except MotcuaError as error:
                 result.steps.append(StepResult(0, "deploy", False, f"không triển khai được: {error}"))
                 return result
+            procedure = services.dossiers.catalogue.get(str(document.get("procedure")))
+            for username, role in (document.get("accounts") or ACCOUNTS).items():
+                division = procedure.division if procedure is not None else ""
+                services.accounts.create(str(username), str(username), str(role), division, secrets.token_urlsafe(16))
             _Run(services, clock, document, result).all()
         finally:
             services.close()
@@ -168,7 +180,8 @@ class _Run:
         found = [t for t in self.services.instances.tasks(code=self._code()) if t.name == name]
         if not found:
             raise AssertionError(f"việc '{name}' không mở; đang mở: {self._open() or 'không có'}")
-        self.services.task_forms.complete(found[0].task_id, dict(args.get("data") or {}), ACTOR)
+        actor = found[0].assignee or ACTOR  # a task given to someone (an assignment) is theirs to complete
+        self.services.task_forms.complete(found[0].task_id, dict(args.get("data") or {}), actor)
         self._fire()
         return f"hoàn thành {name} lúc {vn_stamp(self.clock.now())}"
 
