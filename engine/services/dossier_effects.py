@@ -32,7 +32,11 @@ from engine.domain.portal import JUDGED_END_STATUSES, OPEN_STATUSES, PROCESSING_
 from engine.persistence.dossiers import DossierFacts
 from engine.services.effects import Effect
 
-EFFECT_TAGS = {"letter": "dossier:letter:queued", "portal_status": "dossier:status:changed"}
+EFFECT_TAGS = {
+    "letter": "dossier:letter:queued",
+    "portal_status": "dossier:status:changed",
+    "reminder": "dossier:reminder:queued",
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,9 @@ class _Applying:
     # -- the effects ---------------------------------------------------------------------------------------------
     def letter(self, payload: dict) -> None:
         self.note(EFFECT_TAGS["letter"], payload, ("letter", payload))
+
+    def reminder(self, payload: dict) -> None:
+        self.note(EFFECT_TAGS["reminder"], payload, ("notification", payload))
 
     def portal_status(self, payload: dict) -> None:
         self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", payload))
@@ -194,7 +201,15 @@ class _Applying:
 
 _HANDLERS = {
     kind: getattr(_Applying, kind)
-    for kind in ("letter", "portal_status", "extension", "supplement_requested", "supplement_received", "late")
+    for kind in (
+        "letter",
+        "reminder",
+        "portal_status",
+        "extension",
+        "supplement_requested",
+        "supplement_received",
+        "late",
+    )
 }
 
 

@@ -59,6 +59,15 @@ def send_letter(form: str, **fields) -> bool:
     return True
 
 
+def remind_officers(event: str, **fields) -> bool:
+    """Script helper: queue a reminder `event` (a short name, e.g. "nhac_han_pakn") to the officers of the task,
+    with extra `fields`; it goes out through the outbox as a notification, not as a letter to the applicant."""
+    if not isinstance(event, str) or not event.strip() or len(event) > 60:
+        raise ValidationError("remind_officers: cần tên lời nhắc ngắn (ví dụ 'nhac_han_pakn')", {"event": "invalid"})
+    _emit(Effect("reminder", {"event": event.strip(), **fields}))
+    return True
+
+
 def set_portal_status(code: int, note: str = "") -> int:
     """Script helper: the dossier's national portal status is now `code` (1-10)."""
     if code not in STATUS_LABELS:
@@ -140,6 +149,7 @@ def _aware(value, name: str) -> datetime:
 
 SCRIPT_EFFECT_HELPERS = {
     "send_letter": send_letter,
+    "remind_officers": remind_officers,
     "set_portal_status": set_portal_status,
     "extend_appointment": extend_appointment,
     "request_supplement": request_supplement,

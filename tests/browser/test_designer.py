@@ -1,5 +1,7 @@
 """A process designer in Chromium: opens a procedure in the modeler, runs the checks, deploys a new version."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import USERNAMES, screenshot, sign_in
 
 
@@ -22,7 +24,7 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
     # bpmnlint's recommended rules run in the browser as the diagram is drawn: their button counts what they found
     page.wait_for_selector(".bjsl-button:not(.bjsl-button-inactive)")
     assert page.locator(".bjsl-button").inner_text().strip() != ""
-    page.get_by_role("button", name="Kiểm tra").click()
+    page.get_by_role("button", name="Kiểm tra lỗi").click()
     page.wait_for_selector("#modeler[data-checked]")
     assert page.locator("#status").inner_text() == "Không có lỗi: có thể triển khai."
     screenshot(page, "41-thiet-ke-so-do")
@@ -63,7 +65,7 @@ def test_a_designer_breaks_the_allotments_sees_the_check_fail_fixes_them_deploys
     assert "5 ngày làm việc" in page.locator(".bio-properties-panel-group", has_text="Một cửa").inner_text()
     screenshot(page, "42-thiet-ke-thuoc-tinh")
 
-    page.get_by_role("button", name="Kiểm tra").click()
+    page.get_by_role("button", name="Kiểm tra lỗi").click()
     problem = page.locator("#problems button.problem").first
     problem.wait_for()
     assert "10 working days" in problem.inner_text() and "11 working days" in problem.inner_text()
@@ -79,7 +81,7 @@ def test_a_designer_breaks_the_allotments_sees_the_check_fail_fixes_them_deploys
     open_group(page, "Một cửa")
     page.locator("#bio-properties-panel-motcua-allotment").fill("2,5")
     page.locator("#bio-properties-panel-motcua-form").select_option("xem_xet")
-    page.get_by_role("button", name="Kiểm tra").click()
+    page.get_by_role("button", name="Kiểm tra lỗi").click()
     page.wait_for_selector("#status.ok")
 
     page.get_by_label("Ghi chú thay đổi").fill("Chuyển nửa ngày từ thẩm định sang ký duyệt")
@@ -138,7 +140,7 @@ def test_an_imported_step_table_opens_cleanly_in_the_modeler(page, live_server):
         open_modeler(page, "x_quang_y_te")
         assert page.locator('g.djs-element[data-element-id="buoc_3"]').count() == 1
         assert page.locator(".djs-element[data-element-id^='Lane_']").count() == 5
-        page.get_by_role("button", name="Kiểm tra").click()
+        page.get_by_role("button", name="Kiểm tra lỗi").click()
         page.wait_for_selector("#status.ok")
         screenshot(page, "45-thiet-ke-nhap-bang")
     finally:
@@ -171,7 +173,7 @@ def test_a_designer_imports_a_step_table_reviews_it_and_deploys_it(page, live_se
     page.wait_for_url("**/thiet-ke/cong_bo_hop_quy")
     page.wait_for_selector("#modeler[data-ready='1']")
     assert page.locator('g.djs-element[data-element-id="buoc_2"]').count() == 1  # the draft from the table
-    page.get_by_role("button", name="Kiểm tra").click()
+    page.get_by_role("button", name="Kiểm tra lỗi").click()
     page.wait_for_selector("#status.ok")
     page.get_by_label("Ghi chú thay đổi").fill("Nhập từ bảng quy trình nội bộ")
     page.get_by_role("button", name="Triển khai phiên bản mới").click()
@@ -185,14 +187,18 @@ def test_a_designer_imports_a_step_table_reviews_it_and_deploys_it(page, live_se
 def test_a_timer_deadline_is_chosen_in_words_not_typed(page, live_server):
     sign_in(page, "designer")
     open_modeler(page, "dang_ky_to_chuc_khcn")
-    select_element(page, "nhac_xin_loi")
+    # The overdue timer fires at the appointment itself; the apology timer's amount is the legal basis's
+    # (`apology_notice_days`), so the designer moves the overdue one.
+    select_element(page, "qua_han")
     open_group(page, "Một cửa")
     group = page.locator(".bio-properties-panel-group", has_text="Một cửa")
-    assert "1 ngày làm việc trước ngày hẹn trả kết quả" in group.inner_text()
+    expect(group).to_contain_text("đúng ngày hẹn trả kết quả")
     page.locator("#bio-properties-panel-motcua-timer-amount").fill("2")
-    assert "2 ngày làm việc trước ngày hẹn trả kết quả" in group.inner_text()
+    expect(group).to_contain_text("2 ngày làm việc sau ngày hẹn trả kết quả")
+    page.locator("#bio-properties-panel-motcua-timer-direction").select_option("before")
+    expect(group).to_contain_text("2 ngày làm việc trước ngày hẹn trả kết quả")
     page.locator("#bio-properties-panel-motcua-timer-unit").select_option("wh")
-    assert "2 giờ làm việc trước ngày hẹn trả kết quả" in group.inner_text()
+    expect(group).to_contain_text("2 giờ làm việc trước ngày hẹn trả kết quả")
     screenshot(page, "49-thiet-ke-hen-gio")
     page.get_by_role("button", name="Lưu bản nháp").click()
     page.wait_for_selector("#modeler[data-draft-saved]")

@@ -162,11 +162,12 @@ def review(page, shot: str) -> None:
 
 def sign(page, shot: str) -> None:
     """The director looks at the dossier first (the current step highlighted in the diagram), then signs."""
+    task_page = page.url
     page.locator(".task-head").get_by_role("link", name=re.compile(r"\.H00-")).click()
     assert_diagram(page, done=[name for name, *_ in STEPS[:3]], current="ky_duyet")
     screenshot(page, "12-ho-so-dang-xu-ly")
     screenshot(page, "12-ho-so-so-do", "section:has(#diagram)", "#steps")  # for the README: docs/screenshots/
-    page.go_back()
+    page.goto(task_page)  # not go_back: the dossier page's replay view keeps its moment in the address
     page.get_by_role("radio", name="Ký duyệt", exact=True).check()
     screenshot(page, shot)
 

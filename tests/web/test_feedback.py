@@ -73,10 +73,12 @@ def test_a_reminder_goes_out_one_working_day_before_the_deadline(services, clock
     calendar = services.calendars.current()
     clock.set(calendar.add(item.due_at, 1, "wd", before=True) + timedelta(minutes=1))
     assert services.timers.run_pass("t", 100).fired == 1
-    letters = [e.payload for e in services.instances.history(item.code) if e.tag == "dossier:letter:queued"]
-    assert letters == [
-        {"form": "nhac_han_pakn", "feedback_code": item.code, "due_at": item.due_at.astimezone(VN_TZ).isoformat()}
+    history = services.instances.history(item.code)
+    reminders = [e.payload for e in history if e.tag == "dossier:reminder:queued"]
+    assert reminders == [
+        {"event": "nhac_han_pakn", "feedback_code": item.code, "due_at": item.due_at.astimezone(VN_TZ).isoformat()}
     ]
+    assert not [e for e in history if e.tag == "dossier:letter:queued"]  # officers are reminded, not the applicant
 
 
 def test_feedback_from_the_portal_with_a_system_token_and_by_email(app, services, api_token, tmp_path, database_url):
