@@ -161,14 +161,18 @@ class OutboxMessage(Base):
     """A side effect to deliver after the step's commit, at least once, with an idempotency key."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "state", "next_attempt_at"),
+        Index("ix_outbox_stream_order", "instance_id", "stream", "state"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
     kind: Mapped[str] = mapped_column(String(50))
+    stream: Mapped[str] = mapped_column(String(12), server_default="notify")  # the port: portal | postal | notify
     payload: Mapped[dict]
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    state: Mapped[str] = mapped_column(String(12))  # pending | sent | failed
+    state: Mapped[str] = mapped_column(String(12))  # pending | sent | failed | discarded
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     created_at: Mapped[datetime]

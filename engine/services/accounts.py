@@ -262,4 +262,3 @@ DEMO_DIVISION_ACCOUNTS = [
     ("truongphong.tdc", "Trịnh Văn Khoa", "division_head", "Chi cục Tiêu chuẩn Đo lường Chất lượng"),
 ]
 DEMO_PASSWORD = "motcua-demo"
-

@@ -12,7 +12,7 @@ from engine.domain.calendar import parse_office_hours
 from engine.domain.catalogue import Catalogue
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import Clock, SystemClock
-from engine.domain.ports import NotificationSender
+from engine.domain.ports import Adapters
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
@@ -81,8 +81,8 @@ class Services:
         self.db.dispose()
 
 
-def build_services(settings: Settings, sender: NotificationSender, clock: Clock | None = None) -> Services:
-    """Every service, wired for `settings`, delivering notifications through `sender`."""
+def build_services(settings: Settings, adapters: Adapters, clock: Clock | None = None) -> Services:
+    """Every service, wired for `settings`, delivering the outbox through `adapters`."""
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     calendar_settings = CalendarSettings(
@@ -118,7 +118,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
-        outbox=OutboxService(db, clock, sender),
+        outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)

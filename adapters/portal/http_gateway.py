@@ -1,0 +1,23 @@
+"""The portal gateway over HTTP: signed JSON to the national portal (or its sandbox, `motcua sandbox portal`).
+
+Endpoints (docs/adapters.md): POST /api/dossiers/status (one status change), POST /api/dossiers/history (at most 10
+process-history records). The idempotency key goes in the Idempotency-Key header; the portal drops a repeat.
+"""
+
+from adapters.signed_http import SignedClient
+from engine.domain.errors import AdapterRejected
+
+HISTORY_BATCH = 10
+
+
+class HttpPortalGateway:
+    def __init__(self, url: str, secret: str, partner: str, timeout: float = 10.0):
+        self.client = SignedClient(url, secret, partner, timeout)
+
+    def push_status(self, update: dict, idempotency_key: str) -> None:
+        self.client.post("/api/dossiers/status", update, idempotency_key)
+
+    def push_history(self, records: list[dict], idempotency_key: str) -> None:
+        if len(records) > HISTORY_BATCH:
+            raise AdapterRejected(f"{len(records)} history records in one batch; the portal takes {HISTORY_BATCH}")
+        self.client.post("/api/dossiers/history", {"records": records}, idempotency_key)
