@@ -47,6 +47,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "task.work": OFFICERS,
     "account.manage": frozenset({"admin"}),
     "calendar.manage": frozenset({"admin"}),
+    "outbox.manage": frozenset({"admin"}),  # the outbox page: parked messages retried or discarded
     "process.deploy": frozenset({"designer"}),
     # QĐ 766 indicators and the periodic reports: the leaders (division heads, the director) and auditors.
     "indicators.view": frozenset({"division_head", "director", "auditor", "admin"}),

@@ -12,6 +12,7 @@ def register_views(app: Flask) -> None:
     from web.views.feedback import bp as feedback_bp
     from web.views.home import bp as home_bp
     from web.views.indicators import bp as indicators_bp
+    from web.views.outbox import bp as outbox_bp
     from web.views.public import bp as public_bp
     from web.views.reports import bp as reports_bp
     from web.views.tasks import bp as tasks_bp
@@ -23,6 +24,7 @@ def register_views(app: Flask) -> None:
         tasks_bp,
         dossiers_bp,
         admin_bp,
+        outbox_bp,
         indicators_bp,
         reports_bp,
         public_bp,
