@@ -10,6 +10,7 @@ from engine.domain.errors import (
     MotcuaError,
     NotFound,
     TooManyAttempts,
+    Unauthenticated,
     ValidationError,
 )
 
@@ -20,6 +21,7 @@ STATUS = {
     InvalidTransition: 409,
     Forbidden: 403,
     TooManyAttempts: 429,
+    Unauthenticated: 401,
 }
 
 

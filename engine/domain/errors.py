@@ -75,6 +75,12 @@ class AdapterRejected(MotcuaError):
     code = "adapter_rejected"
 
 
+class Unauthenticated(MotcuaError):
+    """A partner's message whose signature is wrong or whose timestamp is too old: refused, nothing stored."""
+
+    code = "unauthenticated"
+
+
 class Forbidden(MotcuaError):
     """The signed-in account's role may not do this (or not to this dossier or task)."""
 

@@ -180,6 +180,27 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class InboxMessage(Base):
+    """A partner's inbound message, stored (deduplicated by its id) before it is processed."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("partner", "message_id", name="uq_inbox_message"),
+        Index("ix_inbox_state", "state", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    partner: Mapped[str] = mapped_column(String(20))  # portal | postal
+    message_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict]
+    state: Mapped[str] = mapped_column(String(12))  # received | processed | refused
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    result: Mapped[dict | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class CalendarOverride(Base):
     """A day an administrator declared off or worked, beyond the holidays package and the shipped file."""
 

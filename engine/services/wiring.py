@@ -25,6 +25,7 @@ from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.feedback import FeedbackService
+from engine.services.inbox import InboxService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
@@ -53,6 +54,7 @@ class Services:
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
+    inbox: InboxService  # partners' inbound messages (handlers registered by the adapters' wiring)
     accounts: AccountService
     sessions: SessionService
     reception: ReceptionService
@@ -119,6 +121,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
+        inbox=InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret}),
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_views(app: Flask) -> None:
     from web.api import bp as api_bp
+    from web.inbound import bp as inbound_bp
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
     from web.views.counter import bp as counter_bp
@@ -30,6 +31,7 @@ def register_views(app: Flask) -> None:
         public_bp,
         feedback_bp,
         api_bp,
+        inbound_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
