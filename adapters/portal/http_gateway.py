@@ -6,16 +6,16 @@ process-history records). The idempotency key goes in the Idempotency-Key header
 
 from adapters.signed_http import SignedClient
 from engine.domain.errors import AdapterRejected
-
-HISTORY_BATCH = 10
+from engine.domain.portal_wire import HISTORY_BATCH, status_update
 
 
 class HttpPortalGateway:
     def __init__(self, url: str, secret: str, partner: str, timeout: float = 10.0):
         self.client = SignedClient(url, secret, partner, timeout)
+        self.agency_code = partner
 
     def push_status(self, update: dict, idempotency_key: str) -> None:
-        self.client.post("/api/dossiers/status", update, idempotency_key)
+        self.client.post("/api/dossiers/status", status_update(update, self.agency_code), idempotency_key)
 
     def push_history(self, records: list[dict], idempotency_key: str) -> None:
         if len(records) > HISTORY_BATCH:

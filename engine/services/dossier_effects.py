@@ -85,10 +85,22 @@ class _Applying:
         self.note(EFFECT_TAGS["letter"], payload, ("letter", payload))
 
     def portal_status(self, payload: dict) -> None:
-        self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", payload))
+        wire = dict(payload)  # the outbox message: the status with the dossier's dates after it (DOMAIN.md)
+        self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", wire))
         facts, status = self.facts, payload["status"]
         if facts is None:
             return
+        self._portal_status(facts, status)
+        after = self.dossier
+        wire.update(
+            changed_at=_iso(self.now),
+            procedure_code=after.procedure_code,
+            appointment=_iso(after.appointment),
+            processing_end_at=_iso(after.processing_end_at),
+            returned_at=_iso(after.returned_at),
+        )
+
+    def _portal_status(self, facts: DossierFacts, status: int) -> None:
         self.set(status=status, status_changed_at=self.now)
         if status == RETURNED and facts.returned_at is None:
             self.set(returned_at=self.now)

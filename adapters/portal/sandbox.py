@@ -1,0 +1,372 @@
+"""A sandbox of the national public-service portal: the same endpoints as the gateway speaks to, its data in its own
+SQLite file, pages for people, and fault switches for tests. Run it with `motcua sandbox portal --port N`.
+
+- POST /api/dossiers/status, POST /api/dossiers/history: signed (engine.domain.signing) with the shared secret (401
+  otherwise), one delivery kept per Idempotency-Key (a repeat is answered 200 and counted as a duplicate), 422 naming
+  the fields at fault.
+- GET /api/dossiers: what the portal holds per dossier (its last status), for `motcua portal reconcile`.
+- GET /: what the portal has received, per dossier (statuses with their dates, history records) and the submissions.
+- GET/POST /nop-ho-so: a citizen's page to submit a dossier online with its files; the sandbox sends the submission to
+  the agency (POST <app>/api/doi-tac/portal/submission, signed) and shows the answer.
+- GET/POST /faults: the fault switches (JSON): error_rate (answer 500), drop_rate (close the connection without an
+  answer), delay (seconds before answering), seed; and the counters (delivered, duplicates, faults).
+"""
+
+import base64
+import hashlib
+import json
+import random
+import sqlite3
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+from adapters.portal.sandbox_pages import multipart, overview, submission_answer, submission_form
+from engine.domain.portal import STATUS_LABELS
+from engine.domain.portal_wire import HISTORY_BATCH, parse_wire_time
+from engine.domain.signing import HEADER_SIGNATURE, HEADER_TIMESTAMP, check, sign
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS delivery (
+  id INTEGER PRIMARY KEY, idempotency_key TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, dossier_code TEXT,
+  status INTEGER, body TEXT NOT NULL, received_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS submission (
+  id INTEGER PRIMARY KEY, portal_id TEXT UNIQUE NOT NULL, procedure_code TEXT, applicant TEXT, answer TEXT,
+  sent_at REAL NOT NULL);
+"""
+_STATUS_FIELDS = ("dossier_code", "status", "changed_at")
+_DATE_FIELDS = ("changed_at", "appointment", "processing_end_at", "returned_at")
+
+
+class Faults:
+    """The fault switches and what they did."""
+
+    def __init__(self, seed: int | None = None):
+        self.error_rate = self.drop_rate = self.delay = 0.0
+        self.rng = random.Random(seed)
+        self.injected = {"error": 0, "drop": 0, "delay": 0}
+        self.lock = threading.Lock()
+
+    def set(self, values: dict) -> None:
+        with self.lock:
+            for name in ("error_rate", "drop_rate", "delay"):
+                if name in values:
+                    setattr(self, name, max(0.0, float(values[name])))
+            if "seed" in values:
+                self.rng = random.Random(values["seed"])
+
+    def draw(self) -> str:
+        """What happens to the next request: "", "error" or "drop" (a delay is slept by the caller)."""
+        with self.lock:
+            roll = self.rng.random()
+            if roll < self.drop_rate:
+                self.injected["drop"] += 1
+                return "drop"
+            if roll < self.drop_rate + self.error_rate:
+                self.injected["error"] += 1
+                return "error"
+            if self.delay:
+                self.injected["delay"] += 1
+            return ""
+
+    def state(self) -> dict:
+        return {"error_rate": self.error_rate, "drop_rate": self.drop_rate, "delay": self.delay, **self.injected}
+
+
+class PortalSandbox:
+    def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None):
+        self.db_path, self.secret, self.app_url = db_path, secret, app_url.rstrip("/")
+        self.faults = Faults(seed)
+        self.duplicates = 0
+        self.lock = threading.Lock()
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db_path, timeout=30)
+        return db
+
+    # -- what the portal holds ----------------------------------------------------------------------------------
+    def deliveries(self, kind: str | None = None) -> list[dict]:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT idempotency_key, kind, body FROM delivery"
+                + (" WHERE kind = ?" if kind else "")
+                + " ORDER BY id",
+                (kind,) if kind else (),
+            ).fetchall()
+        return [{"key": key, "kind": k, **json.loads(body)} for key, k, body in rows]
+
+    def dossiers(self) -> dict[str, dict]:
+        """Dossier code -> its last status update and its history records, in the order received."""
+        found: dict[str, dict] = {}
+        for item in self.deliveries():
+            if item["kind"] == "status":
+                entry = found.setdefault(item["dossier_code"], {"statuses": [], "history": []})
+                entry["statuses"].append(item)
+            else:
+                for record in item.get("records", []):
+                    found.setdefault(record["dossier_code"], {"statuses": [], "history": []})["history"].append(record)
+        return found
+
+    def submissions(self) -> list[dict]:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT portal_id, procedure_code, applicant, answer FROM submission ORDER BY id"
+            ).fetchall()
+        return [
+            {"portal_id": p, "procedure_code": c, "applicant": json.loads(a), "answer": json.loads(r or "null")}
+            for p, c, a, r in rows
+        ]
+
+    def counters(self) -> dict:
+        with self._db() as db:
+            delivered = db.execute("SELECT COUNT(*) FROM delivery").fetchone()[0]
+        return {"delivered": delivered, "duplicates": self.duplicates, **self.faults.state()}
+
+    # -- receiving ----------------------------------------------------------------------------------------------
+    def receive(self, kind: str, key: str, body: dict) -> tuple[int, dict]:
+        problems = _check_status(body) if kind == "status" else _check_history(body)
+        if not key:
+            problems["Idempotency-Key"] = "required"
+        if problems:
+            return 422, {"error": "invalid", "fields": problems}
+        code = body.get("dossier_code") if kind == "status" else None
+        with self.lock, self._db() as db:
+            try:
+                db.execute(
+                    "INSERT INTO delivery (idempotency_key, kind, dossier_code, status, body, received_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, kind, code, body.get("status"), json.dumps(body, ensure_ascii=False), time.time()),
+                )
+            except sqlite3.IntegrityError:
+                self.duplicates += 1
+                return 200, {"ok": True, "duplicate": True}
+        return 200, {"ok": True}
+
+    # -- the citizen's submission -------------------------------------------------------------------------------
+    def submit(self, procedure_code: str, applicant: dict, files: list[tuple[str, str, str, bytes]], payment: dict):
+        """Send a submission to the agency: files are (document, filename, media type, content). Returns (HTTP
+        status, answer)."""
+        portal_id = "G" + uuid.uuid4().hex[:12].upper()
+        body = {
+            "message_id": f"submission-{portal_id}",
+            "portal_id": portal_id,
+            "procedure_code": procedure_code,
+            "applicant": applicant,
+            "submitted_at": time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 7 * 3600)),
+            "documents": [
+                {
+                    "name": document,
+                    "filename": filename,
+                    "media_type": media_type,
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "content": base64.b64encode(content).decode(),
+                }
+                for document, filename, media_type, content in files
+            ],
+            "payment": payment,
+        }
+        status, answer = self.send_to_agency("submission", body)
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO submission (portal_id, procedure_code, applicant, answer, sent_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    portal_id,
+                    procedure_code,
+                    json.dumps(applicant, ensure_ascii=False),
+                    json.dumps({"http": status, **answer}, ensure_ascii=False),
+                    time.time(),
+                ),
+            )
+        return status, {"portal_id": portal_id, **answer}
+
+    def send_to_agency(self, kind: str, body: dict, stamp: str | None = None) -> tuple[int, dict]:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        stamp = stamp or str(int(time.time()))
+        request = urllib.request.Request(
+            f"{self.app_url}/api/doi-tac/portal/{kind}",
+            data=data,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                HEADER_TIMESTAMP: stamp,
+                HEADER_SIGNATURE: sign(self.secret, stamp, data),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.loads(answer.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            text = exc.read()
+            try:
+                return exc.code, json.loads(text)
+            except ValueError:
+                return exc.code, {"error": text[:300].decode(errors="replace")}
+        except OSError as exc:
+            return 0, {"error": f"không gửi được tới cơ quan: {exc}"}
+
+    # -- serving ------------------------------------------------------------------------------------------------
+    def server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+        server = ThreadingHTTPServer((host, port), _handler(self))
+        server.daemon_threads = True
+        return server
+
+
+def _check_status(body: dict) -> dict[str, str]:
+    problems = {name: "required" for name in _STATUS_FIELDS if body.get(name) in (None, "")}
+    if "status" not in problems and body.get("status") not in STATUS_LABELS:
+        problems["status"] = "one of 1-10"
+    for name in _DATE_FIELDS:
+        if body.get(name):
+            try:
+                parse_wire_time(str(body[name]))
+            except ValueError:
+                problems[name] = "yyyyMMddHHmmss"
+    return problems
+
+
+def _check_history(body: dict) -> dict[str, str]:
+    records = body.get("records")
+    if not isinstance(records, list) or not records:
+        return {"records": "a list of 1 to 10 records"}
+    if len(records) > HISTORY_BATCH:
+        return {"records": f"at most {HISTORY_BATCH} records in one batch"}
+    problems = {}
+    for n, record in enumerate(records, start=1):
+        for name in ("dossier_code", "officer", "content", "step_start"):
+            if not isinstance(record, dict) or not record.get(name):
+                problems[f"records[{n}].{name}"] = "required"
+    return problems
+
+
+def _handler(sandbox: PortalSandbox):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def handle(self):
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout): nothing to answer
+                pass
+
+        def _send(self, code: int, body: bytes, content_type: str) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, code: int, body: object) -> None:
+            self._send(code, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+
+        def _html(self, code: int, text: str) -> None:
+            self._send(code, text.encode(), "text/html; charset=utf-8")
+
+        def _faulty(self) -> bool:
+            """Apply the fault switches; True when the request was answered (or dropped) by a fault."""
+            fault = sandbox.faults.draw()
+            if sandbox.faults.delay:
+                time.sleep(sandbox.faults.delay)
+            if fault == "drop":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return True
+            if fault == "error":
+                self._json(500, {"error": "injected fault"})
+                return True
+            return False
+
+        def do_GET(self):
+            url = urlparse(self.path)
+            if url.path == "/":
+                return self._html(200, overview(sandbox))
+            if url.path == "/nop-ho-so":
+                return self._html(200, submission_form())
+            if url.path == "/faults":
+                return self._json(200, sandbox.counters())
+            if url.path == "/api/dossiers":
+                refused = check(
+                    sandbox.secret,
+                    self.headers.get(HEADER_TIMESTAMP, ""),
+                    b"",
+                    self.headers.get(HEADER_SIGNATURE, ""),
+                    time.time(),
+                )
+                if refused:
+                    return self._json(401, {"error": refused})
+                latest = {
+                    code: entry["statuses"][-1] for code, entry in sandbox.dossiers().items() if entry["statuses"]
+                }
+                return self._json(200, {"dossiers": latest})
+            return self._json(404, {"error": "not found"})
+
+        def do_POST(self):
+            url = urlparse(self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if url.path == "/faults":
+                sandbox.faults.set(json.loads(body or b"{}"))
+                return self._json(200, sandbox.counters())
+            if url.path == "/nop-ho-so":
+                return self._citizen(body)
+            kinds = {"/api/dossiers/status": "status", "/api/dossiers/history": "history"}
+            if url.path not in kinds:
+                return self._json(404, {"error": "not found"})
+            if self._faulty():
+                return None
+            refused = check(
+                sandbox.secret,
+                self.headers.get(HEADER_TIMESTAMP, ""),
+                body,
+                self.headers.get(HEADER_SIGNATURE, ""),
+                time.time(),
+            )
+            if refused:
+                return self._json(401, {"error": refused})
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
+            if not isinstance(payload, dict):
+                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
+            code, answer = sandbox.receive(kinds[url.path], self.headers.get("Idempotency-Key", ""), payload)
+            return self._json(code, answer)
+
+        def _citizen(self, body: bytes):
+            fields, files = multipart(self.headers.get("Content-Type", ""), body)
+            applicant = {
+                "type": int(fields.get("applicant_type") or 1),
+                "name": fields.get("name", ""),
+                "id_number": fields.get("id_number", ""),
+                "address": fields.get("address", ""),
+                "phone": fields.get("phone", ""),
+            }
+            if fields.get("email"):
+                applicant["email"] = fields["email"]
+            payment = {}
+            if fields.get("payment_reference"):
+                payment = {"reference": fields["payment_reference"], "amount": int(fields.get("payment_amount") or 0)}
+            documents = [
+                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 4) if f"file_{n}" in files
+            ]
+            status, answer = sandbox.submit(fields.get("procedure_code", ""), applicant, documents, payment)
+            return self._html(200 if status == 200 else 422, submission_answer(status, answer))
+
+    return Handler
+
+
+def serve(port: int, db_path: str, secret: str, app_url: str, host: str = "127.0.0.1") -> None:
+    """Run the sandbox until interrupted (`motcua sandbox portal`)."""
+    server = PortalSandbox(db_path, secret, app_url).server(host, port)
+    print(f"Cổng DVC thử nghiệm: http://{host}:{server.server_address[1]}/ (dữ liệu: {db_path})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
