@@ -78,9 +78,11 @@ class Faults:
 
 
 class PortalSandbox:
-    def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None):
-        self.db_path, self.secret, self.app_url = db_path, secret, app_url.rstrip("/")
+    def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None, now=time.time):
+        """`now` (seconds since the epoch) stamps what the sandbox signs: tests give the application's clock."""
+        self.db_path, self.secret, self.app_url, self.now = db_path, secret, app_url.rstrip("/"), now
         self.faults = Faults(seed)
+        self.last_body: dict = {}
         self.duplicates = 0
         self.lock = threading.Lock()
         with self._db() as db:
@@ -149,16 +151,17 @@ class PortalSandbox:
         return 200, {"ok": True}
 
     # -- the citizen's submission -------------------------------------------------------------------------------
-    def submit(self, procedure_code: str, applicant: dict, files: list[tuple[str, str, str, bytes]], payment: dict):
-        """Send a submission to the agency: files are (document, filename, media type, content). Returns (HTTP
-        status, answer)."""
+    def submission(
+        self, procedure_code: str, applicant: dict, files: list[tuple[str, str, str, bytes]], payment: dict
+    ) -> dict:
+        """The body of a submission: files are (document, filename, media type, content)."""
         portal_id = "G" + uuid.uuid4().hex[:12].upper()
-        body = {
+        return {
             "message_id": f"submission-{portal_id}",
             "portal_id": portal_id,
             "procedure_code": procedure_code,
             "applicant": applicant,
-            "submitted_at": time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 7 * 3600)),
+            "submitted_at": time.strftime("%Y%m%d%H%M%S", time.gmtime(self.now() + 7 * 3600)),
             "documents": [
                 {
                     "name": document,
@@ -171,23 +174,27 @@ class PortalSandbox:
             ],
             "payment": payment,
         }
+
+    def submit(self, procedure_code: str, applicant: dict, files: list[tuple[str, str, str, bytes]], payment: dict):
+        """Send a new submission to the agency; returns (HTTP status, answer with the portal's id)."""
+        body = self.last_body = self.submission(procedure_code, applicant, files, payment)
         status, answer = self.send_to_agency("submission", body)
         with self._db() as db:
             db.execute(
                 "INSERT INTO submission (portal_id, procedure_code, applicant, answer, sent_at) VALUES (?, ?, ?, ?, ?)",
                 (
-                    portal_id,
+                    body["portal_id"],
                     procedure_code,
                     json.dumps(applicant, ensure_ascii=False),
                     json.dumps({"http": status, **answer}, ensure_ascii=False),
                     time.time(),
                 ),
             )
-        return status, {"portal_id": portal_id, **answer}
+        return status, {"portal_id": body["portal_id"], **answer}
 
     def send_to_agency(self, kind: str, body: dict, stamp: str | None = None) -> tuple[int, dict]:
         data = json.dumps(body, ensure_ascii=False).encode()
-        stamp = stamp or str(int(time.time()))
+        stamp = stamp or str(int(self.now()))
         request = urllib.request.Request(
             f"{self.app_url}/api/doi-tac/portal/{kind}",
             data=data,

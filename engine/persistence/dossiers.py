@@ -40,6 +40,8 @@ class DossierRow:
     received_by: str
     late: bool
     supplement_requested_at: datetime | None
+    portal_id: str | None = None
+    payment: dict | None = None
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(DossierRow))
@@ -66,18 +68,23 @@ class DossierFacts:
     supplement_requested_at: datetime | None
     status_changed_at: datetime | None = None
     judged_due: datetime | None = None
+    portal_id: str | None = None  # an online dossier's id on the national portal
 
 
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at"
+    "returned_at, late, supplement_requested_at, status_changed_at, portal_id"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
     f"SELECT {_FACTS} FROM dossier WHERE instance_id = (SELECT instance_id FROM user_task WHERE task_id = ?)"
 )
 # The columns a step may change, and how each is stored.
-_DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"}
+_DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"} | {
+    "received_at",  # these three change once: when an online dossier (status 1) is accepted at the counter
+    "clock_start",
+    "original_appointment",
+}
 CHANGEABLE = _DATETIMES | {"status", "supplement_count", "extension_count", "late"}
 
 
@@ -171,12 +178,17 @@ class DossierStore:
             late=bool(row[10]),
             supplement_requested_at=raw.from_dt(row[11]),
             status_changed_at=raw.from_dt(row[12]),
+            portal_id=row[13],
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")
             if moved and moved.get("rule") == "extension" and moved.get("from"):
                 return replace(facts, judged_due=datetime.fromisoformat(moved["from"]))
         return facts
+
+    def code_of_portal_id(self, portal_id: str) -> str | None:
+        found = self.uow.raw.one("SELECT code FROM dossier WHERE portal_id = ?", (portal_id,))
+        return found[0] if found else None
 
     def row(self, code: str) -> DossierRow | None:
         found = self.uow.connection.execute(select(*_COLUMNS).where(_TABLE.c.code == code)).first()

@@ -294,6 +294,7 @@ class Dossier(Base):
         Index("ix_dossier_status", "status"),
         Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
         Index("ix_dossier_processing_end", "processing_end_at"),  # the indicators of dossiers ended in a period
+        Index("ix_dossier_portal_id", "portal_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -322,6 +323,10 @@ class Dossier(Base):
     # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
     # by the office time from then to the supplement's arrival.
     supplement_requested_at: Mapped[datetime | None]
+    # An online dossier's id on the national portal (its status updates carry it) and the payment the portal reported
+    # ({reference, amount, paid_at}); None for the other channels.
+    portal_id: Mapped[str | None] = mapped_column(String(50))
+    payment: Mapped[dict | None]
 
 
 class DossierFile(Base):

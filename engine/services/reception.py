@@ -14,7 +14,7 @@ from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.dossier_code import check_agency_code
 from engine.domain.errors import ValidationError
-from engine.domain.portal import RECEIVED
+from engine.domain.portal import NEW, RECEIVED
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
@@ -54,6 +54,8 @@ class ReceptionService:
         handover_at: datetime | None = None,
         fee_paid: bool = False,
         scans: Sequence[Scan] = (),
+        portal_id: str | None = None,
+        payment: dict | None = None,
     ) -> DossierView:
         """Register a complete dossier with its `scans`, and start its procedure's workflow; return it.
 
@@ -61,6 +63,10 @@ class ReceptionService:
         naming every wrong field (a missing required document is one of them: issue Mẫu 02 instead; a scan's
         problems are named `scans[<n>].<field>`, n from 1), before anything is written. A failure of the workflow
         start (a script error) leaves nothing written either.
+
+        A dossier submitted on the national portal (`portal_id` given) is registered with status 1 (Mới đăng ký): it
+        waits for the reception check, and its acceptance counts its appointment afresh (engine.services.
+        dossier_effects); `payment` is what the portal reported paid ({reference, amount}).
         """
         now = self.clock.now()
         procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
@@ -103,7 +109,7 @@ class ReceptionService:
                 "clock_start": clock_start,
                 "appointment": appointment,
                 "original_appointment": appointment,
-                "status": RECEIVED,
+                "status": NEW if portal_id else RECEIVED,
                 "status_changed_at": now,
                 "supplement_count": 0,
                 "extension_count": 0,
@@ -112,6 +118,8 @@ class ReceptionService:
                 "received_by": actor.strip(),
                 "late": False,
                 "supplement_requested_at": None,
+                "portal_id": portal_id,
+                "payment": payment,
             }
             dossier_id = uow.dossiers.insert(**row)
             documents_column = {"items": [dict(item) for item in reception.documents]}
@@ -128,13 +136,14 @@ class ReceptionService:
                 procedure.code,
                 str(name)[:300] if name else None,
                 appointment,
-                RECEIVED,
+                NEW if portal_id else RECEIVED,
                 0,
                 0,
                 None,
                 None,
                 False,
                 None,
+                portal_id=portal_id,
             )
             data = {
                 "dossier_code": code,

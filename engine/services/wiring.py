@@ -31,6 +31,7 @@ from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
+from engine.services.portal_inbound import PortalSubmissionHandler
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
@@ -100,9 +101,14 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     )
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
-    stepper = Stepper(runtime, calendars, clock, live)
-    instances = InstanceService(db, stepper, clock)
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
+
+    def time_limit_of(procedure_code: str) -> tuple | None:
+        procedure = catalogue.get(procedure_code)
+        return procedure.time_limit if procedure is not None else None
+
+    stepper = Stepper(runtime, calendars, clock, live, time_limit_of)
+    instances = InstanceService(db, stepper, clock)
     dossiers = DossierService(db, clock, instances, catalogue)
     files = DossierFileService(db, clock, catalogue, instances)
     reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
@@ -110,6 +116,8 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     registers = RegisterService(db, clock, catalogue, calendars, settings)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
+    inbox = InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret})
+    inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
     return Services(
         settings=settings,
         clock=clock,
@@ -121,7 +129,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
-        inbox=InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret}),
+        inbox=inbox,
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)

@@ -1,0 +1,125 @@
+"""What the national portal sends us (through engine.services.inbox): online submissions.
+
+A submission carries the portal's id of the dossier, the procedure code, the applicant, the documents as files (each
+with its SHA-256, checked against the content) and the payment made on the portal. It is registered as an online
+dossier with status 1 (Mới đăng ký) that waits for the reception check at the counter (the workflow's first task);
+only its acceptance gives it status 2, Mẫu 01 and an appointment counted from then (engine.services.dossier_effects).
+"""
+
+import base64
+import binascii
+import hashlib
+
+from engine.domain.catalogue import Catalogue
+from engine.domain.errors import ValidationError
+from engine.domain.reception import check_reception
+from engine.persistence.db import Database
+from engine.services.dossier_files import Scan
+from engine.services.reception import ReceptionService
+
+PORTAL_ACTOR = "cong-dvc"  # who registers what the portal sends (the history says so)
+ONLINE = 2
+
+
+def _document_problems(n: int, item: object, problems: dict[str, str]) -> Scan | None:
+    where = f"documents[{n}]"
+    if not isinstance(item, dict):
+        problems[where] = "Phải là một đối tượng {name, filename, media_type, sha256, content}"
+        return None
+    for name in ("name", "filename", "media_type", "sha256", "content"):
+        if not isinstance(item.get(name), str) or not item[name].strip():
+            problems[f"{where}.{name}"] = "Bắt buộc"
+    if f"{where}.content" in problems:
+        return None
+    try:
+        content = base64.b64decode(item["content"], validate=True)
+    except (binascii.Error, ValueError):
+        problems[f"{where}.content"] = "Không phải base64"
+        return None
+    if f"{where}.sha256" not in problems and hashlib.sha256(content).hexdigest() != item["sha256"].strip().lower():
+        problems[f"{where}.sha256"] = "Không khớp với nội dung tệp (tệp hỏng hoặc bị thay đổi trên đường truyền)"
+    if any(key.startswith(where) for key in problems):
+        return None
+    return Scan(item["name"], item["filename"], content, item["media_type"])
+
+
+def _payment_problems(payment: object, problems: dict[str, str]) -> dict | None:
+    if payment in (None, {}):
+        return None
+    if not isinstance(payment, dict):
+        problems["payment"] = "Phải là {reference, amount}"
+        return None
+    if not isinstance(payment.get("reference"), str) or not payment["reference"].strip():
+        problems["payment.reference"] = "Bắt buộc: mã giao dịch thanh toán"
+    amount = payment.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        problems["payment.amount"] = "Số tiền (đồng), số nguyên không âm"
+    return {"reference": str(payment.get("reference", "")).strip(), "amount": amount}
+
+
+class PortalSubmissionHandler:
+    """Inbound kind `submission` of partner `portal`."""
+
+    def __init__(self, db: Database, reception: ReceptionService, catalogue: Catalogue):
+        self.db, self.reception, self.catalogue = db, reception, catalogue
+        self.now = reception.clock.now
+
+    def _read(self, payload: dict) -> tuple[dict[str, str], list[Scan], dict | None]:
+        problems: dict[str, str] = {}
+        portal_id = payload.get("portal_id")
+        if not isinstance(portal_id, str) or not 1 <= len(portal_id.strip()) <= 50:
+            problems["portal_id"] = "Bắt buộc: mã hồ sơ trên Cổng (1-50 ký tự)"
+        documents = payload.get("documents")
+        scans: list[Scan] = []
+        if not isinstance(documents, list) or not documents:
+            problems["documents"] = "Cần danh sách giấy tờ kèm tệp"
+        else:
+            for n, item in enumerate(documents, start=1):
+                scan = _document_problems(n, item, problems)
+                if scan is not None:
+                    scans.append(scan)
+        payment = _payment_problems(payload.get("payment"), problems)
+        procedure_code = payload.get("procedure_code")
+        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
+        named = [{"name": item.get("name")} for item in documents or [] if isinstance(item, dict)]
+        try:
+            check_reception(
+                procedure,
+                payload.get("applicant"),
+                ONLINE,
+                payload.get("result_delivery", "online"),
+                named,
+                None,
+                self.now(),
+                procedure_code=str(procedure_code),
+                actor=PORTAL_ACTOR,
+            )
+        except ValidationError as exc:
+            problems.update(exc.fields)
+        return problems, scans, payment
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        return self._read(payload)[0]
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        portal_id = payload["portal_id"].strip()
+        with self.db.reading() as uow:
+            known = uow.dossiers.code_of_portal_id(portal_id)
+        if known is None:
+            _problems, scans, payment = self._read(payload)
+            procedure = self.catalogue.get(payload["procedure_code"])
+            fee_paid = bool(payment and procedure is not None and payment["amount"] >= procedure.fee > 0)
+            dossier = self.reception.receive(
+                payload["procedure_code"],
+                payload["applicant"],
+                ONLINE,
+                payload.get("result_delivery", "online"),
+                [{"name": scan.document} for scan in scans],
+                PORTAL_ACTOR,
+                fee_paid=fee_paid,
+                scans=scans,
+                portal_id=portal_id,
+                payment={**payment, "received_at": self.now().isoformat()} if payment else None,
+            )
+            known = dossier.code
+        return {"portal_id": portal_id, "dossier_code": known, "status": 1}

@@ -1,0 +1,122 @@
+"""The online channel over real HTTP on 127.0.0.1: the portal sandbox sends a citizen's submission to the application
+(signed), which registers it with status 1 and waits for the reception check at the counter; its acceptance gives
+status 2 and an appointment counted from the acceptance, and the status goes back to the sandbox with the portal's id
+and the dates as yyyyMMddHHmmss."""
+
+import threading
+
+import pytest
+
+from adapters.portal.sandbox import PortalSandbox
+from engine.domain.portal_wire import wire_time
+from tests.browser.conftest import serving
+from tests.conftest import deploy_shipped
+from tests.test_architecture import MAIN_PATH_DATA
+from tests.web.test_counter import AGENCY, APPLICANT, PDF, X_RAY
+
+SECRET = "khoá chung với cổng"
+
+
+@pytest.fixture
+def sandbox(tmp_path, clock):
+    portal = PortalSandbox(str(tmp_path / "portal.db"), SECRET, now=lambda: clock.now().timestamp())
+    server = portal.server()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    portal.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield portal
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def app_config(sandbox):
+    return {
+        "agency_code": AGENCY,
+        "portal_gateway": "adapters.portal.http_gateway:HttpPortalGateway",
+        "portal_url": sandbox.url,
+        "portal_secret": SECRET,
+        "adapter_timeout": 5,
+    }
+
+
+@pytest.fixture
+def online(app, services, sandbox):
+    deploy_shipped(services)
+    with serving(app) as url:
+        sandbox.app_url = url
+        yield sandbox
+
+
+def files(services):
+    documents = [d.name for d in services.dossiers.catalogue.get(X_RAY).documents if d.required]
+    return [(name, f"tep-{n}.pdf", "application/pdf", PDF) for n, name in enumerate(documents, start=1)]
+
+
+def sent_documents(sandbox):
+    """The documents of the last submission the sandbox sent (as it sent them)."""
+    return sandbox.last_body["documents"]
+
+
+def test_a_submission_waits_at_the_counter_with_status_1(online, services):
+    status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-0001", "amount": 3000000})
+    assert status == 200 and answer["state"] == "processed", answer
+    code = answer["result"]["dossier_code"]
+    assert answer["result"]["status"] == 1 and code.startswith(AGENCY)
+    dossier = services.dossiers.get(code)
+    assert dossier.status == 1 and dossier.channel == 2
+    assert [t.name for t in services.instances.tasks(code=code)] == ["tiep_nhan"]
+    with services.db.reading() as uow:
+        row = uow.dossiers.row(code)
+        stored = uow.files.of_dossier(row.id)
+    assert row.portal_id == answer["portal_id"] and row.fee_paid is True
+    assert row.payment["reference"] == "VNPAY-0001" and row.payment["amount"] == 3000000
+    assert sorted(f.sha256 for f in stored) == sorted(d["sha256"] for d in sent_documents(online))
+
+
+def test_a_replayed_submission_registers_nothing_more(online, services):
+    body = online.submission(X_RAY, APPLICANT, files(services), {})
+    first = online.send_to_agency("submission", body)
+    again = online.send_to_agency("submission", body)
+    assert first[0] == again[0] == 200 and again[1]["replayed"] is True
+    assert again[1]["result"] == first[1]["result"]
+    with services.db.reading() as uow:
+        assert uow.dossiers.code_of_portal_id(body["portal_id"]) == first[1]["result"]["dossier_code"]
+
+
+def test_a_file_whose_checksum_does_not_match_is_refused_by_field(online, services):
+    body = online.submission(X_RAY, {**APPLICANT, "phone": "abc"}, files(services), {"reference": "", "amount": -1})
+    body["documents"][1]["sha256"] = "0" * 64
+    del body["documents"][2]["content"]
+    status, answer = online.send_to_agency("submission", body)
+    assert status == 422
+    assert {
+        "documents[2].sha256",
+        "documents[3].content",
+        "applicant.phone",
+        "payment.reference",
+        "payment.amount",
+    } <= set(answer["error"]["fields"])
+    with services.db.reading() as uow:
+        assert uow.dossiers.code_of_portal_id(body["portal_id"]) is None
+
+
+def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online, services, clock):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})
+    code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
+    clock.advance(days=2)  # accepted on Wednesday
+    _start, expected = services.reception.preview_appointment(X_RAY, 1)
+    [task] = services.instances.tasks(code=code)
+    services.instances.complete(task.task_id, MAIN_PATH_DATA["tiep_nhan"], "motcua1")
+    dossier = services.dossiers.get(code)
+    assert dossier.status == 4  # accepted (2), then handed to the division in the same step (4)
+    assert dossier.appointment == expected and dossier.received_at == clock.now()
+    while services.outbox.dispatch():
+        pass
+    statuses = online.dossiers()[code]["statuses"]
+    assert [s["status"] for s in statuses] == [2, 4]
+    accepted = next(s for s in statuses if s["status"] == 2)
+    assert accepted["portal_id"] == portal_id and accepted["appointment"] == wire_time(expected)
+    assert accepted["changed_at"] == wire_time(clock.now())
+    letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
+    assert letters[0]["form"] == "mau_01" and letters[0]["appointment"] == expected.isoformat()
