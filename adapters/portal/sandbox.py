@@ -46,35 +46,44 @@ class Faults:
     """The fault switches and what they did."""
 
     def __init__(self, seed: int | None = None):
-        self.error_rate = self.drop_rate = self.delay = 0.0
+        self.error_rate = self.drop_rate = self.lost_answer_rate = self.delay = 0.0
         self.rng = random.Random(seed)
-        self.injected = {"error": 0, "drop": 0, "delay": 0}
+        self.injected = {"error": 0, "drop": 0, "lost_answer": 0, "delay": 0}
         self.lock = threading.Lock()
 
     def set(self, values: dict) -> None:
         with self.lock:
-            for name in ("error_rate", "drop_rate", "delay"):
+            for name in ("error_rate", "drop_rate", "lost_answer_rate", "delay"):
                 if name in values:
                     setattr(self, name, max(0.0, float(values[name])))
             if "seed" in values:
                 self.rng = random.Random(values["seed"])
 
     def draw(self) -> str:
-        """What happens to the next request: "", "error" or "drop" (a delay is slept by the caller)."""
+        """What happens to the next request: "", "error", "drop" (no answer, nothing kept) or "lost_answer" (kept,
+        but the connection closes before the answer: the sender will send it again). A delay is slept by the caller."""
         with self.lock:
             roll = self.rng.random()
-            if roll < self.drop_rate:
-                self.injected["drop"] += 1
-                return "drop"
-            if roll < self.drop_rate + self.error_rate:
-                self.injected["error"] += 1
-                return "error"
+            for fault, rate in (
+                ("drop", self.drop_rate),
+                ("error", self.error_rate),
+                ("lost_answer", self.lost_answer_rate),
+            ):
+                if roll < rate:
+                    self.injected[fault] += 1
+                    return fault
+                roll -= rate
             if self.delay:
                 self.injected["delay"] += 1
             return ""
 
     def state(self) -> dict:
-        return {"error_rate": self.error_rate, "drop_rate": self.drop_rate, "delay": self.delay, **self.injected}
+        switches = {
+            "error_rate": self.error_rate,
+            "drop_rate": self.drop_rate,
+            "lost_answer_rate": self.lost_answer_rate,
+        }
+        return {**switches, "delay": self.delay, **self.injected}
 
 
 class PortalSandbox:
@@ -275,19 +284,23 @@ def _handler(sandbox: PortalSandbox):
         def _html(self, code: int, text: str) -> None:
             self._send(code, text.encode(), "text/html; charset=utf-8")
 
-        def _faulty(self) -> bool:
-            """Apply the fault switches; True when the request was answered (or dropped) by a fault."""
+        def _drop(self) -> None:
+            self.close_connection = True
+            self.connection.shutdown(2)
+
+        def _faulty(self) -> str:
+            """Apply the fault switches: "answered" when a fault answered (or dropped) the request, "lost_answer" when
+            the request is to be kept without an answer, "" otherwise."""
             fault = sandbox.faults.draw()
             if sandbox.faults.delay:
                 time.sleep(sandbox.faults.delay)
             if fault == "drop":
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return True
+                self._drop()
+                return "answered"
             if fault == "error":
                 self._json(500, {"error": "injected fault"})
-                return True
-            return False
+                return "answered"
+            return fault
 
         def do_GET(self):
             url = urlparse(self.path)
@@ -324,7 +337,8 @@ def _handler(sandbox: PortalSandbox):
             kinds = {"/api/dossiers/status": "status", "/api/dossiers/history": "history"}
             if url.path not in kinds:
                 return self._json(404, {"error": "not found"})
-            if self._faulty():
+            fault = self._faulty()
+            if fault == "answered":
                 return None
             refused = check(
                 sandbox.secret,
@@ -342,6 +356,8 @@ def _handler(sandbox: PortalSandbox):
             if not isinstance(payload, dict):
                 return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
             code, answer = sandbox.receive(kinds[url.path], self.headers.get("Idempotency-Key", ""), payload)
+            if fault == "lost_answer":
+                return self._drop()
             return self._json(code, answer)
 
         def _citizen(self, body: bytes):
