@@ -47,6 +47,8 @@ class DossierView:
     instance_id: int | None
     tasks: tuple[TaskRow, ...] = field(default=())
     late: bool = False
+    portal_id: str | None = None  # an online dossier's id on the national portal
+    payment: dict | None = None  # what the portal reported paid: {reference, amount, received_at}
 
 
 class DossierService:
@@ -177,6 +179,8 @@ class DossierService:
             received_by=row.received_by,
             instance_id=row.instance_id,
             late=row.late,
+            portal_id=row.portal_id,
+            payment=row.payment,
         )
 
 

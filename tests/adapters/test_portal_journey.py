@@ -120,3 +120,34 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     assert accepted["changed_at"] == wire_time(clock.now())
     letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
     assert letters[0]["form"] == "mau_01" and letters[0]["appointment"] == expected.isoformat()
+
+
+def test_one_sent_back_at_the_check_goes_to_the_portal_and_stays_out_of_the_register(online, services, clock):
+    codes = {}
+    for decision in ("accept", "supplement", "refuse", "waiting"):
+        _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})
+        codes[decision] = answer["result"]["dossier_code"]
+        if decision != "waiting":
+            data = {**MAIN_PATH_DATA["tiep_nhan"], "reception_result": decision}
+            if decision == "supplement":
+                data["missing_items"] = ["Bản sao chứng chỉ nhân viên bức xạ còn hiệu lực"]
+            if decision == "refuse":
+                data["refusal_reasons"] = ["Thủ tục không thuộc thẩm quyền của Sở"]
+            [task] = services.instances.tasks(code=codes[decision])
+            services.instances.complete(task.task_id, data, "motcua1")
+    while services.outbox.dispatch():
+        pass
+    held = online.dossiers()
+    assert [s["status"] for s in held[codes["supplement"]]["statuses"]] == [5]
+    assert [s["status"] for s in held[codes["refuse"]]["statuses"]] == [3]
+    assert codes["waiting"] not in held
+    day = clock.now().date()
+    assert [row["code"] for row in services.registers.register(day, day)] == [codes["accept"]]
+
+
+def test_the_dossier_page_shows_no_appointment_before_acceptance_and_the_payment(online, services, sign_in):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-0042", "amount": 3000000})
+    code = answer["result"]["dossier_code"]
+    page = sign_in("one_stop").get(f"/ho-so/{code}").get_data(as_text=True)
+    assert "Chưa có: hồ sơ nộp trực tuyến chờ Bộ phận Một cửa kiểm tra, tiếp nhận" in page
+    assert "VNPAY-0042" in page and "3.000.000 đ" in page and answer["portal_id"] in page
