@@ -76,8 +76,9 @@ class OutboxStore:
         return OutboxRow(*v)
 
     def add(self, messages: list[dict]) -> None:
+        """Insert `new_message` rows (on PostgreSQL queued with the step's other writes, in order)."""
         raw = self.uow.raw
-        raw.many(INSERT_OUTBOX, [insert_values(raw, m) for m in messages])
+        raw.send_many(INSERT_OUTBOX, [insert_values(raw, m) for m in messages])
 
     def lease_due(self, now: datetime, until: datetime, batch: int) -> list[OutboxRow]:
         """Up to `batch` pending messages due at `now` and not held back by an earlier message of their instance and

@@ -118,6 +118,10 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     accepted = next(s for s in statuses if s["status"] == 2)
     assert accepted["portal_id"] == portal_id and accepted["appointment"] == wire_time(expected)
     assert accepted["changed_at"] == wire_time(clock.now())
+    [record] = online.dossiers()[code]["history"]  # the completed reception check, as a process-history record
+    assert record["officer"] == "motcua1" and record["portal_id"] == portal_id and record["status"] == 4
+    assert record["step_start"] == "20260302080000" and record["finished_at"] == wire_time(clock.now())
+    assert record["content"] and record["division"]
     letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
     assert letters[0]["form"] == "mau_01" and letters[0]["appointment"] == expected.isoformat()
 
