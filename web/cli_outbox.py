@@ -1,10 +1,12 @@
-"""`motcua outbox list|retry ID|discard ID`: the outbox from the command line (the page is /quan-tri/hop-thu-di).
+"""`motcua outbox list|retry ID|discard ID`: the outbox from the command line (the page is /quan-tri/hop-thu-di);
+`motcua portal reconcile`: what the portal holds compared with our dossiers, the differences sent again.
 
 Registered on the `main` group by web/cli.py; the services come from `web.cli_base`.
 """
 
 import click
 
+from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_stamp
 from web.cli_base import Group, services_of
 
@@ -51,3 +53,25 @@ def outbox_discard(ctx, message_id, reason, by):
     """Bỏ một tin nhắn bị dừng: không gửi nữa, các tin nhắn sau nó của hồ sơ được gửi tiếp."""
     services_of(ctx).outbox.discard(message_id, reason, by)
     click.echo(f"Đã bỏ tin nhắn {message_id}.")
+
+
+@click.group("portal", cls=Group)
+def portal():
+    """Cổng Dịch vụ công quốc gia."""
+
+
+@portal.command("reconcile")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]), help="Hồ sơ tiếp nhận từ ngày này.")
+@click.pass_context
+def portal_reconcile(ctx, since):
+    """So trạng thái cổng đang giữ với hồ sơ của Sở, gửi lại trạng thái của hồ sơ lệch; chạy lúc nào cũng được."""
+    services = services_of(ctx)
+    moment = since.replace(tzinfo=VN_TZ) if since else None
+    found = services.portal_sync.reconcile(moment)
+    sent = services.outbox.dispatch(max(50, len(found.resent) * 2)) if found.resent else 0
+    for code, theirs, ours in found.resent:
+        click.echo(f"{code}\tcổng: {theirs if theirs is not None else 'chưa có'}\tSở: {ours}")
+    click.echo(
+        f"Đã so {found.checked} hồ sơ: {found.in_sync} khớp, {len(found.resent)} lệch đã xếp gửi lại "
+        f"({sent} tin đã gửi), {found.waiting} còn tin chờ gửi trong hộp thư đi."
+    )

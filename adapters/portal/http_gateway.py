@@ -1,7 +1,8 @@
 """The portal gateway over HTTP: signed JSON to the national portal (or its sandbox, `motcua sandbox portal`).
 
 Endpoints (docs/adapters.md): POST /api/dossiers/status (one status change), POST /api/dossiers/history (at most 10
-process-history records). The idempotency key goes in the Idempotency-Key header; the portal drops a repeat.
+process-history records), GET /api/dossiers (the last status the portal holds per dossier). The idempotency key goes
+in the Idempotency-Key header; the portal drops a repeat.
 """
 
 from adapters.signed_http import SignedClient
@@ -21,3 +22,7 @@ class HttpPortalGateway:
         if len(records) > HISTORY_BATCH:
             raise AdapterRejected(f"{len(records)} history records in one batch; the portal takes {HISTORY_BATCH}")
         self.client.post("/api/dossiers/history", {"records": records}, idempotency_key)
+
+    def held_statuses(self) -> dict[str, int]:
+        held = self.client.get("/api/dossiers").get("dossiers") or {}
+        return {code: int(update["status"]) for code, update in held.items()}

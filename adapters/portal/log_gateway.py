@@ -21,3 +21,6 @@ class LogPortalGateway:
 
     def push_history(self, records: list[dict], idempotency_key: str) -> None:
         self._log("history", records, idempotency_key)
+
+    def held_statuses(self) -> dict[str, int]:
+        return {}  # a log keeps nothing: every dossier differs

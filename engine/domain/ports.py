@@ -31,6 +31,10 @@ class PortalGateway(Protocol):
         due), at most 10 in one call."""
         ...
 
+    def held_statuses(self) -> dict[str, int]:
+        """What the portal holds: dossier code -> the last status it received (for `motcua portal reconcile`)."""
+        ...
+
 
 class PostalService(Protocol):
     """The public postal service (BCCI, QĐ 45/2016): pickups of results and letters for postal applicants."""

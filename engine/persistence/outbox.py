@@ -80,6 +80,23 @@ class OutboxStore:
         raw = self.uow.raw
         raw.send_many(INSERT_OUTBOX, [insert_values(raw, m) for m in messages])
 
+    def add_once(self, messages: list[dict]) -> int:
+        """Insert the rows whose idempotency key is new; return how many were."""
+        raw = self.uow.raw
+        return sum(
+            raw.run(INSERT_OUTBOX + " ON CONFLICT (idempotency_key) DO NOTHING", insert_values(raw, m))
+            for m in messages
+        )
+
+    def busy_instances(self, stream: str) -> set[int]:
+        """Instances with a message of `stream` still pending or parked."""
+        rows = self.uow.raw.all(
+            "SELECT DISTINCT instance_id FROM outbox WHERE stream = ? AND state IN ('pending', 'failed') "
+            "AND instance_id IS NOT NULL",
+            (stream,),
+        )
+        return {r[0] for r in rows}
+
     def lease_due(self, now: datetime, until: datetime, batch: int) -> list[OutboxRow]:
         """Up to `batch` pending messages due at `now` and not held back by an earlier message of their instance and
         stream, pushed out of other dispatchers' reach until `until` (a crash makes them due again then)."""

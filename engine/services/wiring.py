@@ -32,6 +32,7 @@ from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.portal_inbound import PortalSubmissionHandler
+from engine.services.portal_sync import PortalSyncService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
@@ -56,6 +57,7 @@ class Services:
     timers: TimerService
     outbox: OutboxService
     inbox: InboxService  # partners' inbound messages (handlers registered by the adapters' wiring)
+    portal_sync: PortalSyncService  # motcua portal reconcile
     accounts: AccountService
     sessions: SessionService
     reception: ReceptionService
@@ -130,6 +132,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
         inbox=inbox,
+        portal_sync=PortalSyncService(db, clock, adapters),
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
