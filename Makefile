@@ -7,6 +7,8 @@ PY ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The port of the portal sandbox `make run` starts beside the app.
+PORTAL_PORT ?= 8101
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -65,6 +67,12 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
 	$(BIN)/motcua demo-dossiers
+	# The portal sandbox beside the app, sharing a secret made for this run; the app's portal gateway points at it.
+	export MOTCUA_PORTAL_SECRET=$${MOTCUA_PORTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	export MOTCUA_PORTAL_URL=http://$(HOST):$(PORTAL_PORT); \
+	export MOTCUA_PORTAL_GATEWAY=adapters.portal.http_gateway:HttpPortalGateway; \
+	$(BIN)/motcua sandbox portal --host $(HOST) --port $(PORTAL_PORT) --app-url http://$(HOST):$(PORT) & \
+	sandbox=$$!; trap 'kill $$sandbox' EXIT INT TERM; \
 	MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------------------------

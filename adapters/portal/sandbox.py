@@ -375,7 +375,7 @@ def _handler(sandbox: PortalSandbox):
             if fields.get("payment_reference"):
                 payment = {"reference": fields["payment_reference"], "amount": int(fields.get("payment_amount") or 0)}
             documents = [
-                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 4) if f"file_{n}" in files
+                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 9) if f"file_{n}" in files
             ]
             status, answer = sandbox.submit(fields.get("procedure_code", ""), applicant, documents, payment)
             return self._html(200 if status == 200 else 422, submission_answer(status, answer))

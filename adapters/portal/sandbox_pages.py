@@ -78,7 +78,7 @@ def overview(sandbox) -> str:
             parts.append(
                 f"<tr><td>{e(s['portal_id'])}</td><td>{e(s['procedure_code'] or '')}</td>"
                 f"<td>{e(str(s['applicant'].get('name', '')))}</td>"
-                f"<td>{e(json.dumps(s['answer'], ensure_ascii=False))}</td></tr>"
+                f"<td>{e(_answer_text(s['answer']))}</td></tr>"
             )
         parts.append("</table>")
     else:
@@ -91,11 +91,19 @@ def overview(sandbox) -> str:
     return _page("Cổng DVC thử nghiệm", "".join(parts))
 
 
+def _answer_text(answer: dict | None) -> str:
+    """The agency's answer to a submission, for people: the dossier code and status, or the reason it failed."""
+    result = (answer or {}).get("result") or {}
+    if result.get("dossier_code"):
+        return f"Mã hồ sơ tại cơ quan {result['dossier_code']} · trạng thái {result.get('status')}"
+    return f"Chưa nhận (HTTP {(answer or {}).get('http')}): {json.dumps(answer, ensure_ascii=False)}"
+
+
 def submission_form() -> str:
     docs = "".join(
         f'<label>Tên giấy tờ {n} <input name="document_{n}"></label>'
         f'<label>Tệp {n} <input type="file" name="file_{n}"></label>'
-        for n in range(1, 4)
+        for n in range(1, 9)
     )
     body = f"""<h2>Nộp hồ sơ trực tuyến</h2>
 <form method="post" enctype="multipart/form-data">
