@@ -1,4 +1,4 @@
-"""What the national portal sends us (through engine.services.inbox): online submissions.
+"""What the national portal sends us (through engine.services.inbox): online submissions and withdrawals.
 
 A submission carries the portal's id of the dossier, the procedure code, the applicant, the documents as files (each
 with its SHA-256, checked against the content) and the payment made on the portal. It is registered as an online
@@ -11,10 +11,11 @@ import binascii
 import hashlib
 
 from engine.domain.catalogue import Catalogue
-from engine.domain.errors import ValidationError
+from engine.domain.errors import NotFound, ValidationError
 from engine.domain.reception import check_reception
 from engine.persistence.db import Database
 from engine.services.dossier_files import Scan
+from engine.services.dossiers import DossierService
 from engine.services.reception import ReceptionService
 
 PORTAL_ACTOR = "cong-dvc"  # who registers what the portal sends (the history says so)
@@ -123,3 +124,27 @@ class PortalSubmissionHandler:
             )
             known = dossier.code
         return {"portal_id": portal_id, "dossier_code": known, "status": 1}
+
+
+class PortalWithdrawalHandler:
+    """Inbound kind `withdrawal` of partner `portal`: the applicant withdraws an online dossier (status 7) with a
+    reason. A dossier no longer open is refused with the reason (the portal shows it to the applicant)."""
+
+    def __init__(self, db: Database, dossiers: DossierService):
+        self.db, self.dossiers = db, dossiers
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        problems = {}
+        if not isinstance(payload.get("portal_id"), str) or not payload["portal_id"].strip():
+            problems["portal_id"] = "Bắt buộc: mã hồ sơ trên Cổng"
+        if not isinstance(payload.get("reason"), str) or not payload["reason"].strip():
+            problems["reason"] = "Bắt buộc: lý do rút hồ sơ"
+        return problems
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        with self.db.reading() as uow:
+            code = uow.dossiers.code_of_portal_id(payload["portal_id"].strip())
+        if code is None:
+            raise NotFound(f"Không có hồ sơ nào mang mã {payload['portal_id']} của Cổng")
+        dossier = self.dossiers.withdraw(code, payload["reason"], PORTAL_ACTOR)
+        return {"portal_id": payload["portal_id"], "dossier_code": code, "status": dossier.status}

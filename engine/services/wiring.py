@@ -31,7 +31,7 @@ from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
-from engine.services.portal_inbound import PortalSubmissionHandler
+from engine.services.portal_inbound import PortalSubmissionHandler, PortalWithdrawalHandler
 from engine.services.portal_sync import PortalSyncService
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
@@ -120,6 +120,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     projection = IndicatorProjection(db, clock, calendars)
     inbox = InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret})
     inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
+    inbox.register("portal", "withdrawal", PortalWithdrawalHandler(db, dossiers))
     return Services(
         settings=settings,
         clock=clock,

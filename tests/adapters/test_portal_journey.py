@@ -155,3 +155,23 @@ def test_the_dossier_page_shows_no_appointment_before_acceptance_and_the_payment
     page = sign_in("one_stop").get(f"/ho-so/{code}").get_data(as_text=True)
     assert "Chưa có: hồ sơ nộp trực tuyến chờ Bộ phận Một cửa kiểm tra, tiếp nhận" in page
     assert "VNPAY-0042" in page and "3.000.000 đ" in page and answer["portal_id"] in page
+
+
+def test_a_withdrawal_from_the_portal_closes_the_dossier_once(online, services):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})
+    code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
+    body = {"message_id": f"withdraw-{portal_id}", "portal_id": portal_id, "reason": "Công ty đổi thiết bị"}
+    status, ack = online.send_to_agency("withdrawal", body)
+    assert status == 200 and ack["state"] == "processed" and ack["result"]["status"] == 7
+    assert services.dossiers.get(code).status == 7
+    again = online.send_to_agency("withdrawal", body)[1]
+    assert again["replayed"] is True and again["state"] == "processed"
+    late = online.send_to_agency("withdrawal", {**body, "message_id": "withdraw-again"})[1]
+    assert late["state"] == "refused" and "Không rút được" in late["error"]
+    while services.outbox.dispatch():
+        pass
+    assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [7]
+    assert online.send_to_agency("withdrawal", {"message_id": "x"})[1]["error"]["fields"].keys() == {
+        "portal_id",
+        "reason",
+    }
