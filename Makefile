@@ -7,8 +7,9 @@ PY ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The port of the portal sandbox `make run` starts beside the app.
+# The ports of the partners' sandboxes (national portal, postal service) `make run` starts beside the app.
 PORTAL_PORT ?= 8101
+POSTAL_PORT ?= 8102
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -67,12 +68,16 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
 	$(BIN)/motcua demo-dossiers
-	# The portal sandbox beside the app, sharing a secret made for this run; the app's portal gateway points at it.
+	# The sandboxes beside the app, each sharing a secret made for this run; the app's adapters point at them.
 	export MOTCUA_PORTAL_SECRET=$${MOTCUA_PORTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
-	export MOTCUA_PORTAL_URL=http://$(HOST):$(PORTAL_PORT); \
+	export MOTCUA_POSTAL_SECRET=$${MOTCUA_POSTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	export MOTCUA_PORTAL_URL=http://$(HOST):$(PORTAL_PORT) MOTCUA_POSTAL_URL=http://$(HOST):$(POSTAL_PORT); \
 	export MOTCUA_PORTAL_GATEWAY=adapters.portal.http_gateway:HttpPortalGateway; \
+	export MOTCUA_POSTAL_SERVICE=adapters.postal.http_service:HttpPostalService; \
 	$(BIN)/motcua sandbox portal --host $(HOST) --port $(PORTAL_PORT) --app-url http://$(HOST):$(PORT) & \
-	sandbox=$$!; trap 'kill $$sandbox' EXIT INT TERM; \
+	portal=$$!; \
+	$(BIN)/motcua sandbox postal --host $(HOST) --port $(POSTAL_PORT) --app-url http://$(HOST):$(PORT) & \
+	postal=$$!; trap 'kill $$portal $$postal' EXIT INT TERM; \
 	MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""`motcua sandbox portal --port N`: the partners' sandboxes, run beside the application for the demo and the tests.
+"""`motcua sandbox portal|postal --port N`: the partners' sandboxes, beside the application for the demo and tests.
 
-The sandbox is an adapter's (adapters/portal/sandbox.py), loaded by its dotted path like every adapter: the web layer
-never imports adapters by name.
+A sandbox is an adapter's (adapters/portal/sandbox.py, adapters/postal/sandbox.py), loaded by its dotted path like
+every adapter: the web layer never imports adapters by name.
 """
 
 import os
@@ -14,6 +14,7 @@ from web import load_object
 from web.cli_base import Group
 
 PORTAL_SANDBOX = "adapters.portal.sandbox:serve"
+POSTAL_SANDBOX = "adapters.postal.sandbox:serve"
 
 
 @click.group("sandbox", cls=Group)
@@ -33,3 +34,17 @@ def sandbox_portal(port, host, db_path, app_url):
         raise click.UsageError("đặt MOTCUA_PORTAL_SECRET (khoá bí mật dùng chung với motcua) trước khi chạy cổng thử")
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     load_object(PORTAL_SANDBOX)(port, db_path, settings.portal_secret, app_url, host)
+
+
+@sandbox.command("postal")
+@click.option("--port", default=8102, show_default=True, type=click.IntRange(min=0, max=65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--db", "db_path", default="instance/postal-sandbox.db", show_default=True, help="Tệp SQLite riêng.")
+@click.option("--app-url", default="http://127.0.0.1:5000", show_default=True, help="Địa chỉ của motcua.")
+def sandbox_postal(port, host, db_path, app_url):
+    """Bưu chính công ích thử nghiệm: nhận đơn gửi kết quả, chuyển hồ sơ nhận tại nhà (khoá: MOTCUA_POSTAL_SECRET)."""
+    settings = Settings.from_env(os.environ)
+    if not settings.postal_secret:
+        raise click.UsageError("đặt MOTCUA_POSTAL_SECRET (khoá bí mật dùng chung với motcua) trước khi chạy")
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    load_object(POSTAL_SANDBOX)(port, db_path, settings.postal_secret, app_url, host)

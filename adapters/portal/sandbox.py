@@ -15,7 +15,6 @@ SQLite file, pages for people, and fault switches for tests. Run it with `motcua
 import base64
 import hashlib
 import json
-import random
 import sqlite3
 import threading
 import time
@@ -26,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 from adapters.portal.sandbox_pages import multipart, overview, submission_answer, submission_form
+from adapters.sandbox_faults import Faults
 from engine.domain.portal import STATUS_LABELS
 from engine.domain.portal_wire import HISTORY_BATCH, parse_wire_time
 from engine.domain.signing import HEADER_SIGNATURE, HEADER_TIMESTAMP, check, sign
@@ -40,50 +40,6 @@ CREATE TABLE IF NOT EXISTS submission (
 """
 _STATUS_FIELDS = ("dossier_code", "status", "changed_at")
 _DATE_FIELDS = ("changed_at", "appointment", "processing_end_at", "returned_at")
-
-
-class Faults:
-    """The fault switches and what they did."""
-
-    def __init__(self, seed: int | None = None):
-        self.error_rate = self.drop_rate = self.lost_answer_rate = self.delay = 0.0
-        self.rng = random.Random(seed)
-        self.injected = {"error": 0, "drop": 0, "lost_answer": 0, "delay": 0}
-        self.lock = threading.Lock()
-
-    def set(self, values: dict) -> None:
-        with self.lock:
-            for name in ("error_rate", "drop_rate", "lost_answer_rate", "delay"):
-                if name in values:
-                    setattr(self, name, max(0.0, float(values[name])))
-            if "seed" in values:
-                self.rng = random.Random(values["seed"])
-
-    def draw(self) -> str:
-        """What happens to the next request: "", "error", "drop" (no answer, nothing kept) or "lost_answer" (kept,
-        but the connection closes before the answer: the sender will send it again). A delay is slept by the caller."""
-        with self.lock:
-            roll = self.rng.random()
-            for fault, rate in (
-                ("drop", self.drop_rate),
-                ("error", self.error_rate),
-                ("lost_answer", self.lost_answer_rate),
-            ):
-                if roll < rate:
-                    self.injected[fault] += 1
-                    return fault
-                roll -= rate
-            if self.delay:
-                self.injected["delay"] += 1
-            return ""
-
-    def state(self) -> dict:
-        switches = {
-            "error_rate": self.error_rate,
-            "drop_rate": self.drop_rate,
-            "lost_answer_rate": self.lost_answer_rate,
-        }
-        return {**switches, "delay": self.delay, **self.injected}
 
 
 class PortalSandbox:

@@ -42,6 +42,8 @@ class DossierRow:
     supplement_requested_at: datetime | None
     portal_id: str | None = None
     payment: dict | None = None
+    postal_item: str | None = None
+    postal: dict | None = None
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(DossierRow))
@@ -188,6 +190,10 @@ class DossierStore:
 
     def code_of_portal_id(self, portal_id: str) -> str | None:
         found = self.uow.raw.one("SELECT code FROM dossier WHERE portal_id = ?", (portal_id,))
+        return found[0] if found else None
+
+    def code_of_postal_item(self, item: str) -> str | None:
+        found = self.uow.raw.one("SELECT code FROM dossier WHERE postal_item = ?", (item,))
         return found[0] if found else None
 
     def row(self, code: str) -> DossierRow | None:

@@ -295,6 +295,7 @@ class Dossier(Base):
         Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
         Index("ix_dossier_processing_end", "processing_end_at"),  # the indicators of dossiers ended in a period
         Index("ix_dossier_portal_id", "portal_id", unique=True),
+        Index("ix_dossier_postal_item", "postal_item", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -327,6 +328,10 @@ class Dossier(Base):
     # ({reference, amount, paid_at}); None for the other channels.
     portal_id: Mapped[str | None] = mapped_column(String(50))
     payment: Mapped[dict | None]
+    # A dossier the postal service handed over: its item code and the handover record ({signed_at, postal_worker,
+    # fees_collected}); None for the other channels.
+    postal_item: Mapped[str | None] = mapped_column(String(50))
+    postal: Mapped[dict | None]
 
 
 class DossierFile(Base):

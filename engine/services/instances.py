@@ -10,14 +10,13 @@ from datetime import datetime
 from engine.domain import chain
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from engine.domain.portal_wire import wire_time
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.history import EventRow
 from engine.persistence.instances import InstanceHead, LockedTask
-from engine.persistence.outbox import new_message
 from engine.persistence.tasks import TaskRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.services.partner_messages import after_completion
 from engine.services.step_record import Event
 from engine.services.stepping import StepDone, Stepper
 
@@ -148,11 +147,9 @@ class InstanceService:
 
         done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
         step = self.stepper.step(uow, head, complete, [*extra_events, done], actor, facts=locked.facts)
-        if step.facts is not None:  # the portal keeps a process-history record of every completed step of a dossier
-            record = portal_history_record(head.code, step.facts, row, actor, self.clock.now())
-            message = {"code": head.code, "records": [record]}
-            key = f"{head.code}:history:{task_id}"
-            uow.outbox.add([new_message(head.id, "portal_history", key, message, self.clock.now())])
+        if step.facts is not None:  # the partners hear of the completed step (engine.services.partner_messages)
+            before = locked.facts.status if locked.facts is not None else None
+            uow.outbox.add(after_completion(uow, head, row, step.facts, before, actor, self.clock.now()))
         return step
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
@@ -232,20 +229,3 @@ class InstanceService:
                 raise NotFound(f"Không có hồ sơ {code}")
             events = uow.history.events(head.id)
         return chain.verify(code, events, head.last_event_seq, head.last_event_hash)
-
-
-def portal_history_record(code: str, facts: DossierFacts, task: TaskRow, actor: str, now: datetime) -> dict:
-    """The portal's process-history record of a completed step (DOMAIN.md): officer, title, division, content,
-    status, step start and due, as yyyyMMddHHmmss."""
-    return {
-        "dossier_code": code,
-        "portal_id": facts.portal_id,
-        "officer": actor,
-        "title": task.title,
-        "division": task.lane or "",
-        "content": task.title,
-        "status": facts.status,
-        "step_start": wire_time(task.ready_at),
-        "step_due": wire_time(task.due_at),
-        "finished_at": wire_time(now),
-    }

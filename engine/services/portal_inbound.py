@@ -22,7 +22,9 @@ PORTAL_ACTOR = "cong-dvc"  # who registers what the portal sends (the history sa
 ONLINE = 2
 
 
-def _document_problems(n: int, item: object, problems: dict[str, str]) -> Scan | None:
+def document_scan(n: int, item: object, problems: dict[str, str]) -> Scan | None:
+    """The scan of document `n` of an inbound dossier ({name, filename, media_type, sha256, content as base64}), its
+    problems added to `problems` (None then)."""
     where = f"documents[{n}]"
     if not isinstance(item, dict):
         problems[where] = "Phải là một đối tượng {name, filename, media_type, sha256, content}"
@@ -76,7 +78,7 @@ class PortalSubmissionHandler:
             problems["documents"] = "Cần danh sách giấy tờ kèm tệp"
         else:
             for n, item in enumerate(documents, start=1):
-                scan = _document_problems(n, item, problems)
+                scan = document_scan(n, item, problems)
                 if scan is not None:
                     scans.append(scan)
         payment = _payment_problems(payload.get("payment"), problems)

@@ -56,6 +56,7 @@ class ReceptionService:
         scans: Sequence[Scan] = (),
         portal_id: str | None = None,
         payment: dict | None = None,
+        postal: dict | None = None,
     ) -> DossierView:
         """Register a complete dossier with its `scans`, and start its procedure's workflow; return it.
 
@@ -66,7 +67,8 @@ class ReceptionService:
 
         A dossier submitted on the national portal (`portal_id` given) is registered with status 1 (Mới đăng ký): it
         waits for the reception check, and its acceptance counts its appointment afresh (engine.services.
-        dossier_effects); `payment` is what the portal reported paid ({reference, amount}).
+        dossier_effects); `payment` is what the portal reported paid ({reference, amount}). `postal` is the handover
+        record of a dossier the postal service brought ({item_code, signed_at, postal_worker, fees_collected}).
         """
         now = self.clock.now()
         procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
@@ -120,6 +122,8 @@ class ReceptionService:
                 "supplement_requested_at": None,
                 "portal_id": portal_id,
                 "payment": payment,
+                "postal_item": postal.get("item_code") if postal else None,
+                "postal": postal,
             }
             dossier_id = uow.dossiers.insert(**row)
             documents_column = {"items": [dict(item) for item in reception.documents]}
