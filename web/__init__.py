@@ -66,8 +66,15 @@ def build_adapters(settings: Settings, sender=None, portal=None, postal=None) ->
     def partner(url: str, secret: str) -> dict:
         return {"url": url, "secret": secret, "partner": settings.agency_code, "timeout": settings.adapter_timeout}
 
+    mail = {
+        "smtp_host": settings.smtp_host,
+        "smtp_port": settings.smtp_port,
+        "mail_from": settings.mail_from,
+        "public_url": settings.public_url,
+        "timeout": settings.adapter_timeout,
+    }
     return Adapters(
-        notifier=sender if sender is not None else load_object(settings.notification_sender)(),
+        notifier=sender if sender is not None else load_object(settings.notification_sender)(**mail),
         portal=portal
         if portal is not None
         else load_object(settings.portal_gateway)(**partner(settings.portal_url, settings.portal_secret)),

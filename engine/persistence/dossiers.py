@@ -71,6 +71,7 @@ class DossierFacts:
     status_changed_at: datetime | None = None
     judged_due: datetime | None = None
     portal_id: str | None = None  # an online dossier's id on the national portal
+    applicant_email: str | None = None  # where letters to the applicant are e-mailed (None: not given)
 
 
 _FACTS = (
@@ -166,6 +167,7 @@ class DossierStore:
         raw = self.uow.raw
         applicant = raw.from_json(row[3]) or {}
         name = applicant.get("name") if isinstance(applicant, dict) else None
+        email = applicant.get("email") if isinstance(applicant, dict) else None
         facts = DossierFacts(
             id=row[0],
             code=row[1],
@@ -181,6 +183,7 @@ class DossierStore:
             supplement_requested_at=raw.from_dt(row[11]),
             status_changed_at=raw.from_dt(row[12]),
             portal_id=row[13],
+            applicant_email=str(email) if email else None,
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")

@@ -98,7 +98,10 @@ class _Applying:
     def letter(self, payload: dict) -> None:
         if self.accepted and payload.get("form") == "mau_01":  # the appointment counted from the acceptance
             payload = {**payload, "appointment": _iso(self.dossier.appointment)}
-        self.note(EFFECT_TAGS["letter"], payload, ("letter", payload))
+        wire = dict(payload)  # the outbox message: the letter with whom it goes to
+        if self.facts is not None:
+            wire.update(to=self.facts.applicant_email, applicant_name=self.facts.applicant_name)
+        self.note(EFFECT_TAGS["letter"], payload, ("letter", wire))
 
     def portal_status(self, payload: dict) -> None:
         wire = dict(payload)  # the outbox message: the status with the dossier's dates after it (DOMAIN.md)

@@ -148,6 +148,7 @@ class ReceptionService:
                 False,
                 None,
                 portal_id=portal_id,
+                applicant_email=str(reception.applicant.get("email") or "") or None,
             )
             data = {
                 "dossier_code": code,

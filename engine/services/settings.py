@@ -24,6 +24,9 @@ class Settings:
     postal_service: str = "adapters.postal.log_service:LogPostalService"
     postal_url: str = ""
     postal_secret: str = ""
+    smtp_host: str = ""  # the mail server of the e-mail notifier (adapters.notify.smtp:SmtpNotifier)
+    smtp_port: int = 25
+    mail_from: str = ""  # e.g. "Bộ phận Một cửa <motcua@skhcn.example.gov.vn>"
     adapter_timeout: float = 10.0  # seconds an adapter waits for a partner's answer
     outbox_attempts: int = 8  # attempts before an outbox message is parked as failed
     office_hours: str = "07:30-11:30,13:00-17:00"
@@ -79,6 +82,9 @@ class Settings:
             postal_service=env.get("MOTCUA_POSTAL_SERVICE", base.postal_service),
             postal_url=env.get("MOTCUA_POSTAL_URL", base.postal_url).rstrip("/"),
             postal_secret=env.get("MOTCUA_POSTAL_SECRET", base.postal_secret),
+            smtp_host=env.get("MOTCUA_SMTP_HOST", base.smtp_host),
+            smtp_port=int(env.get("MOTCUA_SMTP_PORT", base.smtp_port)),
+            mail_from=env.get("MOTCUA_MAIL_FROM", base.mail_from),
             adapter_timeout=float(env.get("MOTCUA_ADAPTER_TIMEOUT", base.adapter_timeout)),
             outbox_attempts=int(env.get("MOTCUA_OUTBOX_ATTEMPTS", base.outbox_attempts)),
             office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
