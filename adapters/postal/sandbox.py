@@ -1,7 +1,8 @@
 """A sandbox of the public postal operator (BCCI): it takes pickup orders (POST /api/orders, signed, one per
-Idempotency-Key, with the same fault switches as the portal sandbox at /faults), lists orders and their events on its
-page (GET /), and hands dossiers its postal workers took over to the agency (`handover`, signed, to
-<app>/api/doi-tac/postal/dossier). Run it with `motcua sandbox postal --port N`; its data stay in its own SQLite file.
+Idempotency-Key, with the same fault switches as the portal sandbox at /faults), lists orders on its page (GET /),
+hands dossiers its postal workers took over to the agency (`handover`, signed, to <app>/api/doi-tac/postal/dossier)
+and tells it the tracking events of its orders (`track`, to .../postal/tracking). Run it with `motcua sandbox
+postal --port N`; its data stay in its own SQLite file.
 """
 
 import base64
@@ -105,11 +106,26 @@ class PostalSandbox:
         }
 
     def handover(self, body: dict) -> tuple[int, dict]:
-        """Send a handover to the agency; returns (HTTP status, answer)."""
+        """Send a handover to the agency (kept with its answer for the page); returns (HTTP status, answer)."""
+        status, result = self.send_to_agency("dossier", body)
+        answer = json.dumps(result, ensure_ascii=False)
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO handover (item_code, procedure_code, answer, sent_at) VALUES (?, ?, ?, ?)",
+                (body.get("item_code"), body.get("procedure_code"), answer, self.now()),
+            )
+        return status, result
+
+    def track(self, order_number: str, event: str, at: str, note: str = "") -> tuple[int, dict]:
+        """Tell the agency a tracking event of its order (delivered, failed_attempt, ...)."""
+        body = {"message_id": f"tracking-{uuid.uuid4().hex}", "order_number": order_number, "event": event}
+        return self.send_to_agency("tracking", {**body, "at": at, "note": note})
+
+    def send_to_agency(self, kind: str, body: dict) -> tuple[int, dict]:
         data = json.dumps(body, ensure_ascii=False).encode()
         stamp = str(int(self.now()))
         request = urllib.request.Request(
-            f"{self.app_url}/api/doi-tac/postal/dossier",
+            f"{self.app_url}/api/doi-tac/postal/{kind}",
             data=data,
             method="POST",
             headers={
@@ -120,21 +136,9 @@ class PostalSandbox:
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                status, result = answer.status, json.loads(answer.read() or b"{}")
+                return answer.status, json.loads(answer.read() or b"{}")
         except urllib.error.HTTPError as exc:
-            status, result = exc.code, json.loads(exc.read() or b"{}")
-        answer = json.dumps(result, ensure_ascii=False)
-        with self._db() as db:
-            db.execute(
-                "INSERT INTO handover (item_code, procedure_code, answer, sent_at) VALUES (?, ?, ?, ?)",
-                (
-                    body.get("item_code"),
-                    body.get("procedure_code"),
-                    json.dumps(result, ensure_ascii=False),
-                    time.time(),
-                ),
-            )
-        return status, result
+            return exc.code, json.loads(exc.read() or b"{}")
 
     def server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
         server = ThreadingHTTPServer((host, port), _handler(self))

@@ -1,5 +1,5 @@
 """What the public postal service (BCCI, QĐ 45/2016) sends us (through engine.services.inbox): dossiers its postal
-worker took at the applicant's address.
+worker took at the applicant's address, and the tracking events of the results we sent by post.
 
 A handover carries the item code, the moment the handover record was signed (yyyyMMddHHmmss), the postal worker, the
 applicant, the procedure code, the documents as files with their SHA-256 and the fees collected on the agency's
@@ -8,11 +8,14 @@ procedure not open to the postal channel is refused with the reason (422 naming 
 """
 
 from engine.domain.catalogue import Catalogue
-from engine.domain.errors import ValidationError
+from engine.domain.errors import InvalidTransition, ValidationError
+from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import POSTAL
 from engine.domain.portal_wire import parse_wire_time
 from engine.domain.reception import check_reception
 from engine.persistence.db import Database
+from engine.persistence.outbox import new_message
+from engine.services.instances import InstanceService
 from engine.services.portal_inbound import document_scan
 from engine.services.reception import ReceptionService
 
@@ -95,3 +98,55 @@ class PostalHandoverHandler:
             )
             known = dossier.code
         return {"item_code": item, "dossier_code": known}
+
+
+RETURN_TASK = "tra_ket_qua"  # the counter's step that records the result's return (the workflow then sets 10)
+EVENTS = ("accepted", "in_transit", "delivered", "failed_attempt")
+ATTEMPTS_BEFORE_RETURN = 2
+
+
+class PostalTrackingHandler:
+    """Inbound kind `tracking` of partner `postal`: the tracking events of a pickup order (order number = dossier
+    code). `delivered` completes the dossier's return step (status 10, returned to the applicant by post); the second
+    `failed_attempt` means the item comes back to the agency: recorded in the history, and the one-stop section is
+    notified, its return step still open for the result to be handed over at the counter. Other events are recorded
+    in the history only."""
+
+    def __init__(self, db: Database, instances: InstanceService):
+        self.db, self.instances = db, instances
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        problems = {}
+        if not isinstance(payload.get("order_number"), str) or not payload["order_number"].strip():
+            problems["order_number"] = "Bắt buộc: số đơn (mã hồ sơ)"
+        if payload.get("event") not in EVENTS:
+            problems["event"] = "Một trong: " + ", ".join(EVENTS)
+        try:
+            parse_wire_time(str(payload.get("at") or ""))
+        except ValueError:
+            problems["at"] = "Bắt buộc: thời điểm, dạng yyyyMMddHHmmss"
+        return problems
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        code, event = payload["order_number"].strip(), payload["event"]
+        at = parse_wire_time(payload["at"])
+        details = {"event": event, "at": at.isoformat(), "note": str(payload.get("note") or "")[:500]}
+        if event == "delivered":
+            task = next((t for t in self.instances.tasks(code=code) if t.name == RETURN_TASK), None)
+            if task is None:
+                raise InvalidTransition(f"Hồ sơ {code} không chờ trả kết quả; không ghi nhận được phát thành công")
+            data = {"returned_to": "Bưu chính công ích (phát tận tay)", "returned_at": at.isoformat()}
+            data["note"] = details["note"] or "Phát thành công"
+            self.instances.complete(task.task_id, data, POSTAL_ACTOR)
+            return {"dossier_code": code, "status": 10}
+        with self.db.unit_of_work() as uow:
+            head = self.instances.lock(uow, code)
+            attempts = len(uow.history.events(head.id, ("dossier:postal:failed_attempt",))) + (
+                event == "failed_attempt"
+            )
+            self.instances.note(uow, head, f"dossier:postal:{event}", POSTAL_ACTOR, details)
+            if event == "failed_attempt" and attempts == ATTEMPTS_BEFORE_RETURN:
+                notice = {**details, "event": "postal_returned", "lane": ONE_STOP_LANE, "code": code}
+                key = f"{code}:postal-returned"
+                uow.outbox.add([new_message(head.id, "notification", key, notice, self.instances.clock.now())])
+        return {"dossier_code": code, "event": event, "failed_attempts": attempts}

@@ -33,7 +33,7 @@ from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.portal_inbound import PortalSubmissionHandler, PortalWithdrawalHandler
 from engine.services.portal_sync import PortalSyncService
-from engine.services.postal_inbound import PostalHandoverHandler
+from engine.services.postal_inbound import PostalHandoverHandler, PostalTrackingHandler
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
@@ -123,6 +123,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
     inbox.register("portal", "withdrawal", PortalWithdrawalHandler(db, dossiers))
     inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
+    inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
     return Services(
         settings=settings,
         clock=clock,

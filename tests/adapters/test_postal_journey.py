@@ -117,3 +117,40 @@ def test_every_postal_service_takes_an_order_once_per_key(postal, make):
         assert len(postal.orders()) == 1 and postal.counters()["duplicates"] == 1
         with pytest.raises(AdapterRejected):
             HttpPostalService(postal.url, "wrong", AGENCY, 2).order_pickup(order, "H1:other")
+
+
+def resolved_by_post(connected, services, clock):
+    """A postal dossier driven to status 9 (result ready, to be delivered by post); its code."""
+    body = connected.handover_body(X_RAY, APPLICANT, files(services), 3000000, wire_time(clock.now()))
+    code = connected.handover(body)[1]["result"]["dossier_code"]
+    for _ in range(12):
+        if services.dossiers.get(code).status == 9:
+            break
+        [task, *_rest] = services.instances.tasks(code=code)
+        services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), "tester")
+    return code
+
+
+def test_the_delivery_confirmation_closes_the_dossier_as_returned(connected, services, clock):
+    code = resolved_by_post(connected, services, clock)
+    clock.advance(days=2)
+    status, ack = connected.track(code, "delivered", wire_time(clock.now()), "Người nhận ký: Nguyễn Hồng Nhung")
+    assert status == 200 and ack["state"] == "processed", ack
+    dossier = services.dossiers.get(code)
+    assert dossier.status == 10 and dossier.returned_at == clock.now()
+    again = connected.track(code, "delivered", wire_time(clock.now()))[1]
+    assert again["state"] == "refused" and "không chờ trả kết quả" in again["error"]
+
+
+def test_two_failed_attempts_bring_the_item_back_to_the_counter(connected, services, clock):
+    code = resolved_by_post(connected, services, clock)
+    for n in (1, 2):
+        status, ack = connected.track(code, "failed_attempt", wire_time(clock.now()), f"Lần {n}: vắng nhà")
+        assert ack["result"]["failed_attempts"] == n
+    tags = [e.tag for e in services.instances.history(code)]
+    assert tags.count("dossier:postal:failed_attempt") == 2
+    with services.db.reading() as uow:
+        notices = [m.payload for m in uow.outbox.of_instance(uow.instances.id_of(code)) if m.kind == "notification"]
+    assert [n["lane"] for n in notices if n.get("event") == "postal_returned"] == ["Bộ phận Một cửa"]
+    assert [t.name for t in services.instances.tasks(code=code)] == ["tra_ket_qua"]  # at the counter
+    assert connected.track(code, "teleported", "x")[0] == 422
