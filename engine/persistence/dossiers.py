@@ -72,11 +72,13 @@ class DossierFacts:
     judged_due: datetime | None = None
     portal_id: str | None = None  # an online dossier's id on the national portal
     applicant_email: str | None = None  # where letters to the applicant are e-mailed (None: not given)
+    fee: int = 0
+    fee_paid: bool = True
 
 
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at, portal_id"
+    "returned_at, late, supplement_requested_at, status_changed_at, portal_id, fee, fee_paid"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
@@ -151,6 +153,14 @@ class DossierStore:
         ]
         raw.send(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
 
+    def set_payment(self, dossier_id: int, payment: dict, fee_paid: bool) -> None:
+        """The payment the portal confirmed, and whether it covers the fee."""
+        raw = self.uow.raw
+        raw.run(
+            "UPDATE dossier SET payment = ?, fee_paid = ? WHERE id = ?",
+            (raw.json(payment), raw.flag(fee_paid), dossier_id),
+        )
+
     def set_documents(self, dossier_id: int, documents: dict) -> None:
         raw = self.uow.raw
         raw.run("UPDATE dossier SET documents = ? WHERE id = ?", (raw.json(documents), dossier_id))
@@ -184,6 +194,8 @@ class DossierStore:
             status_changed_at=raw.from_dt(row[12]),
             portal_id=row[13],
             applicant_email=str(email) if email else None,
+            fee=row[14] or 0,
+            fee_paid=bool(row[15]),
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")

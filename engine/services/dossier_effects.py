@@ -16,6 +16,8 @@ must follow a moved appointment. The rules (docs/PROCEDURES.md lists the helpers
 - portal status 2 on a dossier registered online (status 1, submitted on the portal) is its acceptance at the counter:
   it is received now, and its clock start and appointment are counted from now by its procedure's time limit (the
   workflow's timers follow; the Mẫu 01 of the same step prints the new appointment).
+- portal status 4 on an online dossier (from the portal) whose fee is unpaid is recorded as 6 (awaiting the fee):
+  the portal's payment confirmation (DossierService.confirm_payment) sets 4.
 - portal status 3, 7, 8, 9, 10 sets processing_end_at (the first time); 10 sets returned_at. Ending (3, 8, 9, 10)
   after the due date marks the dossier late, which catches what the timer cannot see.
 Every move of the appointment records `dossier:appointment:moved` {from, to, rule, ...} and notifies the one-stop
@@ -31,12 +33,15 @@ from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import (
+    AWAITING_FEE,
     JUDGED_END_STATUSES,
     NEW,
     OPEN_STATUSES,
+    PROCESSING,
     PROCESSING_END_STATUSES,
     RECEIVED,
     RETURNED,
+    status_label,
 )
 from engine.persistence.dossiers import DossierFacts
 from engine.services.effects import Effect
@@ -104,6 +109,17 @@ class _Applying:
         self.note(EFFECT_TAGS["letter"], payload, ("letter", wire))
 
     def portal_status(self, payload: dict) -> None:
+        facts = self.facts
+        if (
+            payload["status"] == PROCESSING
+            and facts is not None
+            and facts.portal_id
+            and facts.fee
+            and not facts.fee_paid
+        ):
+            # an online dossier whose fee is not paid waits for the portal's payment confirmation (then 4)
+            payload = {**payload, "status": AWAITING_FEE, "label": status_label(AWAITING_FEE)}
+            payload["note"] = payload.get("note") or "Chờ nộp phí, lệ phí trực tuyến"
         wire = dict(payload)  # the outbox message: the status with the dossier's dates after it (DOMAIN.md)
         self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", wire))
         facts, status = self.facts, payload["status"]

@@ -8,7 +8,7 @@ from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.numbers import MAX_OFFSET
-from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
+from engine.domain.portal import AWAITING_FEE, PROCESSING, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
@@ -66,6 +66,28 @@ class DossierService:
     def stop(self, code: str, reason: str, actor: str) -> DossierView:
         """The Department stops processing the dossier (portal status 8, Dừng xử lý). See `_close`."""
         return self._close(code, reason, actor, STOPPED, "dossier:stopped")
+
+    def confirm_payment(self, code: str, payment: dict, actor: str) -> DossierView:
+        """The portal confirms an online payment ({reference, amount, paid_at}): stored with the dossier (the fee is
+        paid when the amount covers it) and, in the same step, a dossier awaiting its fee (status 6) goes on to 4.
+        Raises NotFound."""
+        with self.db.unit_of_work() as uow:
+            row = uow.dossiers.row(code)
+            if row is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            head = self.instances.lock(uow, code) if row.instance_id is not None else None  # the step's lock first
+            row = uow.dossiers.row(code) or row  # as it is under the lock
+            paid = row.fee_paid or int(payment.get("amount") or 0) >= row.fee
+            uow.dossiers.set_payment(row.id, payment, paid)
+            if head is not None:
+                events = [Event("dossier:payment:confirmed", actor, dict(payment))]
+
+                def pay(_workflow):
+                    if row.status == AWAITING_FEE and paid:
+                        set_portal_status(PROCESSING, "Đã nộp phí, lệ phí trực tuyến")
+
+                self.instances.stepper.step(uow, head, pay, events, actor)
+        return self.get(code)
 
     def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
         """In one step with the instance locked: cancel the dossier's workflow (`instance:cancelled` {reason}),

@@ -1,4 +1,5 @@
-"""What the national portal sends us (through engine.services.inbox): online submissions and withdrawals.
+"""What the national portal sends us (through engine.services.inbox): online submissions, payment confirmations and
+withdrawals.
 
 A submission carries the portal's id of the dossier, the procedure code, the applicant, the documents as files (each
 with its SHA-256, checked against the content) and the payment made on the portal. It is registered as an online
@@ -150,3 +151,28 @@ class PortalWithdrawalHandler:
             raise NotFound(f"Không có hồ sơ nào mang mã {payload['portal_id']} của Cổng")
         dossier = self.dossiers.withdraw(code, payload["reason"], PORTAL_ACTOR)
         return {"portal_id": payload["portal_id"], "dossier_code": code, "status": dossier.status}
+
+
+class PortalPaymentHandler:
+    """Inbound kind `payment` of partner `portal`: the applicant paid the fee online ({portal_id, reference, amount,
+    paid_at}); the payment is stored and a dossier awaiting its fee (status 6) goes on (4)."""
+
+    def __init__(self, db: Database, dossiers: DossierService):
+        self.db, self.dossiers = db, dossiers
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not isinstance(payload.get("portal_id"), str) or not payload["portal_id"].strip():
+            problems["portal_id"] = "Bắt buộc: mã hồ sơ trên Cổng"
+        _payment_problems({"reference": payload.get("reference"), "amount": payload.get("amount")}, problems)
+        return {name.removeprefix("payment."): problem for name, problem in problems.items()}
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        with self.db.reading() as uow:
+            code = uow.dossiers.code_of_portal_id(payload["portal_id"].strip())
+        if code is None:
+            raise NotFound(f"Không có hồ sơ nào mang mã {payload['portal_id']} của Cổng")
+        payment = {"reference": payload["reference"].strip(), "amount": payload["amount"]}
+        payment["paid_at"] = str(payload.get("paid_at") or "")
+        dossier = self.dossiers.confirm_payment(code, payment, PORTAL_ACTOR)
+        return {"dossier_code": code, "status": dossier.status, "fee_paid": dossier.fee_paid}

@@ -149,6 +149,8 @@ class ReceptionService:
                 None,
                 portal_id=portal_id,
                 applicant_email=str(reception.applicant.get("email") or "") or None,
+                fee=procedure.fee,
+                fee_paid=fee_paid,
             )
             data = {
                 "dossier_code": code,

@@ -31,7 +31,7 @@ from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
-from engine.services.portal_inbound import PortalSubmissionHandler, PortalWithdrawalHandler
+from engine.services.portal_inbound import PortalPaymentHandler, PortalSubmissionHandler, PortalWithdrawalHandler
 from engine.services.portal_sync import PortalSyncService
 from engine.services.postal_inbound import PostalHandoverHandler, PostalTrackingHandler
 from engine.services.public import PublicService
@@ -122,6 +122,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     inbox = InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret})
     inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
     inbox.register("portal", "withdrawal", PortalWithdrawalHandler(db, dossiers))
+    inbox.register("portal", "payment", PortalPaymentHandler(db, dossiers))
     inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
     inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
     return Services(

@@ -102,7 +102,7 @@ def test_a_file_whose_checksum_does_not_match_is_refused_by_field(online, servic
 
 
 def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online, services, clock):
-    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-1", "amount": 3000000})
     code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
     clock.advance(days=2)  # accepted on Wednesday
     _start, expected = services.reception.preview_appointment(X_RAY, 1)
@@ -175,3 +175,23 @@ def test_a_withdrawal_from_the_portal_closes_the_dossier_once(online, services):
         "portal_id",
         "reason",
     }
+
+
+def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_payment(online, services, clock):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})  # 3.000.000 đ, not paid yet
+    code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
+    [task] = services.instances.tasks(code=code)
+    services.instances.complete(task.task_id, MAIN_PATH_DATA["tiep_nhan"], "motcua1")
+    assert services.dossiers.get(code).status == 6
+    clock.advance(hours=2)
+    body = {"message_id": f"pay-{portal_id}", "portal_id": portal_id, "reference": "VNPAY-77", "amount": 3000000}
+    status, ack = online.send_to_agency("payment", {**body, "paid_at": wire_time(clock.now())})
+    assert status == 200 and ack["result"] == {"dossier_code": code, "status": 4, "fee_paid": True}, ack
+    dossier = services.dossiers.get(code)
+    assert dossier.status == 4 and dossier.fee_paid and dossier.payment["reference"] == "VNPAY-77"
+    assert online.send_to_agency("payment", body)[1]["replayed"] is True
+    while services.outbox.dispatch():
+        pass
+    assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [2, 6, 4]
+    bad = online.send_to_agency("payment", {"message_id": "p2", "portal_id": portal_id, "amount": -5})
+    assert set(bad[1]["error"]["fields"]) == {"reference", "amount"}
