@@ -10,6 +10,7 @@ class Faults:
 
     def __init__(self, seed: int | None = None):
         self.error_rate = self.drop_rate = self.lost_answer_rate = self.delay = 0.0
+        self.duplicate_callbacks = self.reorder_callbacks = False
         self.rng = random.Random(seed)
         self.injected = {"error": 0, "drop": 0, "lost_answer": 0, "delay": 0}
         self.lock = threading.Lock()
@@ -19,6 +20,9 @@ class Faults:
             for name in ("error_rate", "drop_rate", "lost_answer_rate", "delay"):
                 if name in values:
                     setattr(self, name, max(0.0, float(values[name])))
+            for name in ("duplicate_callbacks", "reorder_callbacks"):  # what the sandbox sends the agency
+                if name in values:
+                    setattr(self, name, bool(values[name]))
             if "seed" in values:
                 self.rng = random.Random(values["seed"])
 
@@ -46,4 +50,5 @@ class Faults:
             "drop_rate": self.drop_rate,
             "lost_answer_rate": self.lost_answer_rate,
         }
-        return {**switches, "delay": self.delay, **self.injected}
+        callbacks = {"duplicate_callbacks": self.duplicate_callbacks, "reorder_callbacks": self.reorder_callbacks}
+        return {**switches, **callbacks, "delay": self.delay, **self.injected}

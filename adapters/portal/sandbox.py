@@ -8,8 +8,11 @@ SQLite file, pages for people, and fault switches for tests. Run it with `motcua
 - GET /: what the portal has received, per dossier (statuses with their dates, history records) and the submissions.
 - GET/POST /nop-ho-so: a citizen's page to submit a dossier online with its files; the sandbox sends the submission to
   the agency (POST <app>/api/doi-tac/portal/submission, signed) and shows the answer.
+- GET/POST /thanh-toan: a citizen's page to pay the fee of a submitted dossier (sends `payment` to the agency).
 - GET/POST /faults: the fault switches (JSON): error_rate (answer 500), drop_rate (close the connection without an
-  answer), delay (seconds before answering), seed; and the counters (delivered, duplicates, faults).
+  answer), lost_answer_rate (keep it, close without an answer), delay (seconds before answering), seed, and for what
+  the sandbox sends the agency duplicate_callbacks and reorder_callbacks; and the counters (delivered, duplicates,
+  faults).
 """
 
 import base64
@@ -22,9 +25,16 @@ import urllib.error
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
-from adapters.portal.sandbox_pages import multipart, overview, submission_answer, submission_form
+from adapters.portal.sandbox_pages import (
+    multipart,
+    overview,
+    payment_answer,
+    payment_form,
+    submission_answer,
+    submission_form,
+)
 from adapters.sandbox_faults import Faults
 from engine.domain.portal import STATUS_LABELS
 from engine.domain.portal_wire import HISTORY_BATCH, parse_wire_time
@@ -48,6 +58,7 @@ class PortalSandbox:
         self.db_path, self.secret, self.app_url, self.now = db_path, secret, app_url.rstrip("/"), now
         self.faults = Faults(seed)
         self.last_body: dict = {}
+        self.held: tuple[str, dict] | None = None  # a callback held back by reorder_callbacks
         self.duplicates = 0
         self.lock = threading.Lock()
         with self._db() as db:
@@ -158,6 +169,23 @@ class PortalSandbox:
         return status, {"portal_id": body["portal_id"], **answer}
 
     def send_to_agency(self, kind: str, body: dict, stamp: str | None = None) -> tuple[int, dict]:
+        """Send a message to the agency, as the fault switches say: twice (duplicate_callbacks), or held back and
+        sent after the next one (reorder_callbacks: the held one is answered 202 {"held": true})."""
+        faults = self.faults
+        if faults.reorder_callbacks and self.held is None:
+            self.held = (kind, body)
+            faults.injected["reordered"] = faults.injected.get("reordered", 0) + 1
+            return 202, {"held": True}
+        answer = self._post(kind, body, stamp)
+        if faults.duplicate_callbacks:
+            faults.injected["duplicated"] = faults.injected.get("duplicated", 0) + 1
+            answer = self._post(kind, body, stamp)
+        if self.held is not None:
+            held, self.held = self.held, None
+            self._post(*held)
+        return answer
+
+    def _post(self, kind: str, body: dict, stamp: str | None = None) -> tuple[int, dict]:
         data = json.dumps(body, ensure_ascii=False).encode()
         stamp = stamp or str(int(self.now()))
         request = urllib.request.Request(
@@ -264,6 +292,8 @@ def _handler(sandbox: PortalSandbox):
                 return self._html(200, overview(sandbox))
             if url.path == "/nop-ho-so":
                 return self._html(200, submission_form())
+            if url.path == "/thanh-toan":
+                return self._html(200, payment_form(parse_qs(url.query).get("portal_id", [""])[0]))
             if url.path == "/faults":
                 return self._json(200, sandbox.counters())
             if url.path == "/api/dossiers":
@@ -290,6 +320,8 @@ def _handler(sandbox: PortalSandbox):
                 return self._json(200, sandbox.counters())
             if url.path == "/nop-ho-so":
                 return self._citizen(body)
+            if url.path == "/thanh-toan":
+                return self._pay(body)
             kinds = {"/api/dossiers/status": "status", "/api/dossiers/history": "history"}
             if url.path not in kinds:
                 return self._json(404, {"error": "not found"})
@@ -315,6 +347,19 @@ def _handler(sandbox: PortalSandbox):
             if fault == "lost_answer":
                 return self._drop()
             return self._json(code, answer)
+
+        def _pay(self, body: bytes):
+            form = {k: v[0].strip() for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+            amount = int(form["amount"]) if form.get("amount", "").isdigit() else -1
+            message = {
+                "message_id": f"payment-{uuid.uuid4().hex}",
+                "portal_id": form.get("portal_id", ""),
+                "reference": form.get("reference", ""),
+                "amount": amount,
+                "paid_at": time.strftime("%Y%m%d%H%M%S", time.gmtime(sandbox.now() + 7 * 3600)),
+            }
+            status, answer = sandbox.send_to_agency("payment", message)
+            return self._html(200 if status == 200 else 422, payment_answer(status, answer))
 
         def _citizen(self, body: bytes):
             fields, files = multipart(self.headers.get("Content-Type", ""), body)

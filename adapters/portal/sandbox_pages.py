@@ -35,7 +35,10 @@ input,select{padding:4px;min-width:24em}.muted{color:#66788a}</style>"""
 
 
 def _page(title: str, body: str) -> str:
-    nav = '<p><a href="/">Hồ sơ cổng đã nhận</a> · <a href="/nop-ho-so">Nộp hồ sơ trực tuyến</a></p>'
+    nav = (
+        '<p><a href="/">Hồ sơ cổng đã nhận</a> · <a href="/nop-ho-so">Nộp hồ sơ trực tuyến</a> · '
+        '<a href="/thanh-toan">Nộp phí, lệ phí</a></p>'
+    )
     return (
         f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{_STYLE}'
         f"</head><body><h1>Cổng Dịch vụ công (thử nghiệm)</h1>{nav}{body}</body></html>"
@@ -129,7 +132,29 @@ def submission_answer(status: int, answer: dict) -> str:
         text = (
             f'<p role="status">Cơ quan đã nhận hồ sơ <strong>{e(answer["portal_id"])}</strong> '
             "(trạng thái 1 · Mới đăng ký). Hồ sơ chờ Bộ phận Một cửa kiểm tra và tiếp nhận.</p>"
+            f'<p><a href="/thanh-toan?portal_id={e(answer["portal_id"])}">Nộp phí, lệ phí cho hồ sơ này</a></p>'
         )
     else:
         text = f'<p role="alert">Cơ quan chưa nhận hồ sơ: {e(json.dumps(answer, ensure_ascii=False))}</p>'
     return _page("Kết quả nộp hồ sơ", text + '<p><a href="/nop-ho-so">Nộp hồ sơ khác</a></p>')
+
+
+def payment_form(portal_id: str) -> str:
+    e = html.escape
+    body = f"""<h2>Nộp phí, lệ phí trực tuyến</h2>
+<form method="post">
+<label>Mã hồ sơ trên cổng <input name="portal_id" value="{e(portal_id)}" required></label>
+<label>Mã giao dịch thanh toán <input name="reference" required></label>
+<label>Số tiền (đồng) <input name="amount" inputmode="numeric" required></label>
+<button type="submit">Thanh toán</button></form>"""
+    return _page("Nộp phí, lệ phí", body)
+
+
+def payment_answer(status: int, answer: dict) -> str:
+    e = html.escape
+    result = answer.get("result") or {}
+    if status == 200 and answer.get("state") == "processed":
+        text = f'<p role="status">Cơ quan đã ghi nhận thanh toán cho hồ sơ {e(str(result.get("dossier_code")))}.</p>'
+    else:
+        text = f'<p role="alert">Cơ quan chưa ghi nhận thanh toán: {e(json.dumps(answer, ensure_ascii=False))}</p>'
+    return _page("Kết quả thanh toán", text)

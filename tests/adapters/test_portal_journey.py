@@ -3,7 +3,10 @@
 status 2 and an appointment counted from the acceptance, and the status goes back to the sandbox with the portal's id
 and the dates as yyyyMMddHHmmss."""
 
+import json
 import threading
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -195,3 +198,40 @@ def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_p
     assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [2, 6, 4]
     bad = online.send_to_agency("payment", {"message_id": "p2", "portal_id": portal_id, "amount": -5})
     assert set(bad[1]["error"]["fields"]) == {"reference", "amount"}
+
+
+def sandbox_faults(sandbox, **values):
+    request = urllib.request.Request(sandbox.url + "/faults", data=json.dumps(values).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+def test_the_citizen_pays_on_the_sandbox_page_and_duplicated_callbacks_change_nothing(online, services):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})
+    code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
+    [task] = services.instances.tasks(code=code)
+    services.instances.complete(task.task_id, MAIN_PATH_DATA["tiep_nhan"], "motcua1")
+    sandbox_faults(online, duplicate_callbacks=True)
+    form = urllib.parse.urlencode({"portal_id": portal_id, "reference": "MOMO-9", "amount": "3000000"}).encode()
+    with urllib.request.urlopen(urllib.request.Request(online.url + "/thanh-toan", data=form), timeout=10) as page:
+        assert f"Cơ quan đã ghi nhận thanh toán cho hồ sơ {code}" in page.read().decode()
+    assert sandbox_faults(online, duplicate_callbacks=False)["duplicated"] == 1
+    payments = [e for e in services.instances.history(code) if e.tag == "dossier:payment:confirmed"]
+    assert len(payments) == 1 and services.dossiers.get(code).status == 4
+
+
+def test_callbacks_out_of_order_are_each_processed_once(online, services):
+    sandbox_faults(online, reorder_callbacks=True)
+    first = online.submit(X_RAY, APPLICANT, files(services), {})[1]  # held back
+    sandbox_faults(online, reorder_callbacks=False)
+    second = online.submit(X_RAY, APPLICANT, files(services), {})[1]  # sent, then the held one
+    assert first["held"] is True and second["state"] == "processed"
+    registered = {r.message_id: r.state for r in services.inbox.received("portal")}
+    assert registered == {
+        f"submission-{first['portal_id']}": "processed",
+        f"submission-{second['portal_id']}": "processed",
+    }
+    with services.db.reading() as uow:
+        assert uow.dossiers.code_of_portal_id(first["portal_id"]) and uow.dossiers.code_of_portal_id(
+            second["portal_id"]
+        )
