@@ -15,8 +15,8 @@ def worker_id() -> str:
 
 
 def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
-    """One pass: fire every due timer (batch by batch), process inbound messages a crash left unprocessed, then send
-    one batch of outbox messages."""
+    """One pass: fire every due timer (batch by batch), process inbound messages a crash left unprocessed, queue the
+    officers' deadline notices, then send one batch of outbox messages."""
     fired = 0
     while True:
         done = services.timers.run_pass(name, batch)
@@ -24,6 +24,7 @@ def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
         if done.leased < batch:
             break
     services.inbox.process_waiting(limit=batch)
+    services.deadline_notices.run()
     return fired, services.outbox.dispatch(batch)
 
 

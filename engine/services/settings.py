@@ -29,6 +29,7 @@ class Settings:
     mail_from: str = ""  # e.g. "Bộ phận Một cửa <motcua@skhcn.example.gov.vn>"
     adapter_timeout: float = 10.0  # seconds an adapter waits for a partner's answer
     outbox_attempts: int = 8  # attempts before an outbox message is parked as failed
+    deadline_notice_hours: float = 4  # officers are told of a step due within this many working hours
     office_hours: str = "07:30-11:30,13:00-17:00"
     # A dossier received at or after this time (HH:MM) starts counting the next working morning; "" for none.
     cutoff: str = "17:00"
@@ -87,6 +88,7 @@ class Settings:
             mail_from=env.get("MOTCUA_MAIL_FROM", base.mail_from),
             adapter_timeout=float(env.get("MOTCUA_ADAPTER_TIMEOUT", base.adapter_timeout)),
             outbox_attempts=int(env.get("MOTCUA_OUTBOX_ATTEMPTS", base.outbox_attempts)),
+            deadline_notice_hours=float(env.get("MOTCUA_DEADLINE_NOTICE_HOURS", base.deadline_notice_hours)),
             office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
             cutoff=env.get("MOTCUA_CUTOFF", base.cutoff),
             hours_per_day=float(env.get("MOTCUA_HOURS_PER_DAY", base.hours_per_day)),

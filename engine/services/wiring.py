@@ -18,6 +18,7 @@ from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
 from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
+from engine.services.deadline_notices import DeadlineNoticeService
 from engine.services.deploy import DeployService
 from engine.services.documents import DocumentService
 from engine.services.dossier_files import DossierFileService
@@ -59,6 +60,7 @@ class Services:
     outbox: OutboxService
     inbox: InboxService  # partners' inbound messages (handlers registered by the adapters' wiring)
     portal_sync: PortalSyncService  # motcua portal reconcile
+    deadline_notices: DeadlineNoticeService  # officers told of steps due soon and overdue (by the worker)
     accounts: AccountService
     sessions: SessionService
     reception: ReceptionService
@@ -138,6 +140,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
         inbox=inbox,
         portal_sync=PortalSyncService(db, clock, adapters),
+        deadline_notices=DeadlineNoticeService(db, clock, calendars, settings.deadline_notice_hours),
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
