@@ -88,6 +88,16 @@ class OutboxStore:
             for m in messages
         )
 
+    def existing_keys(self, keys: list[str]) -> set[str]:
+        """Which of `keys` some outbox row already carries."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.uow.raw.all(f"SELECT idempotency_key FROM outbox WHERE idempotency_key IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
     def busy_instances(self, stream: str) -> set[int]:
         """Instances with a message of `stream` still pending or parked."""
         rows = self.uow.raw.all(

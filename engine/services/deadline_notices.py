@@ -41,4 +41,5 @@ class DeadlineNoticeService:
                     "due_at": task.due_at.isoformat(),
                 }
                 messages.append(new_message(instance_id, "notification", f"{event}:{task.task_id}", notice, now))
-            return uow.outbox.add_once(messages)
+            known = uow.outbox.existing_keys([m["idempotency_key"] for m in messages])
+            return uow.outbox.add_once([m for m in messages if m["idempotency_key"] not in known])
