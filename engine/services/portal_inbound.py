@@ -1,5 +1,5 @@
-"""What the national portal sends us (through engine.services.inbox): online submissions, payment confirmations and
-withdrawals.
+"""What the national portal sends us (through engine.services.inbox): online submissions, payment confirmations,
+withdrawals and the applicant's additions after a Mẫu 02.
 
 A submission carries the portal's id of the dossier, the procedure code, the applicant, the documents as files (each
 with its SHA-256, checked against the content) and the payment made on the portal. It is registered as an online
@@ -12,11 +12,12 @@ import binascii
 import hashlib
 
 from engine.domain.catalogue import Catalogue
-from engine.domain.errors import NotFound, ValidationError
+from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.reception import check_reception
 from engine.persistence.db import Database
-from engine.services.dossier_files import Scan
+from engine.services.dossier_files import DossierFileService, Scan
 from engine.services.dossiers import DossierService
+from engine.services.instances import InstanceService
 from engine.services.reception import ReceptionService
 
 PORTAL_ACTOR = "cong-dvc"  # who registers what the portal sends (the history says so)
@@ -176,3 +177,56 @@ class PortalPaymentHandler:
         payment["paid_at"] = str(payload.get("paid_at") or "")
         dossier = self.dossiers.confirm_payment(code, payment, PORTAL_ACTOR)
         return {"dossier_code": code, "status": dossier.status, "fee_paid": dossier.fee_paid}
+
+
+SUPPLEMENT_TASK = "nhan_bo_sung"  # the one-stop step that waits for a supplementation (processes/chung_bo_sung.bpmn)
+
+
+class PortalSupplementHandler:
+    """Inbound kind `supplement` of partner `portal`: the applicant's additions after a Mẫu 02 ({portal_id,
+    documents, note}). In one unit of work the files are stored with the dossier and its waiting step "Nhận hồ sơ
+    bổ sung" is completed (the time limit restarts or resumes by the procedure's policy). A dossier not waiting for
+    a supplementation is refused with the reason."""
+
+    def __init__(self, db: Database, instances: InstanceService, files: DossierFileService):
+        self.db, self.instances, self.files = db, instances, files
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not isinstance(payload.get("portal_id"), str) or not payload["portal_id"].strip():
+            problems["portal_id"] = "Bắt buộc: mã hồ sơ trên Cổng"
+        documents = payload.get("documents")
+        if not isinstance(documents, list) or not documents:
+            problems["documents"] = "Cần danh sách giấy tờ bổ sung kèm tệp"
+        else:
+            for n, item in enumerate(documents, start=1):
+                document_scan(n, item, problems)
+        return problems
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        problems: dict[str, str] = {}
+        scans = [document_scan(n, item, problems) for n, item in enumerate(payload["documents"], start=1)]
+        with self.db.unit_of_work() as uow:
+            code = uow.dossiers.code_of_portal_id(payload["portal_id"].strip())
+            if code is None:
+                raise NotFound(f"Không có hồ sơ nào mang mã {payload['portal_id']} của Cổng")
+            task = next((t for t in uow.tasks.of_instance(code) if t.name == SUPPLEMENT_TASK), None)
+            if task is None:
+                raise InvalidTransition(f"Hồ sơ {code} không chờ bổ sung; không nhận được giấy tờ bổ sung")
+            locked = self.instances.open_task(uow, task.task_id)
+            row = uow.dossiers.row(code)
+            assert row is not None
+            documents = {**(row.documents or {}), "items": [dict(i) for i in (row.documents or {}).get("items", [])]}
+            events = []
+            for n, scan in enumerate(scans, start=1):
+                assert scan is not None
+                matched, errors = self.files.check(row.procedure_code, scan, PORTAL_ACTOR)
+                if errors or matched is None:
+                    fields = {f"documents[{n}].{name}": problem for name, problem in errors.items()}
+                    raise ValidationError("Giấy tờ bổ sung không hợp lệ: " + "; ".join(errors.values()), fields)
+                events.append(self.files.store_in(uow, row.id, code, matched, scan, PORTAL_ACTOR, documents)[1])
+            uow.dossiers.set_documents(row.id, documents)
+            note = str(payload.get("note") or "Bổ sung qua Cổng Dịch vụ công")[:2000]
+            data = {"received": True, "note": note}
+            self.instances.complete_in(uow, task.task_id, data, PORTAL_ACTOR, extra_events=events, locked=locked)
+        return {"dossier_code": code, "documents": len(scans)}

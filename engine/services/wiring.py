@@ -32,7 +32,12 @@ from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
-from engine.services.portal_inbound import PortalPaymentHandler, PortalSubmissionHandler, PortalWithdrawalHandler
+from engine.services.portal_inbound import (
+    PortalPaymentHandler,
+    PortalSubmissionHandler,
+    PortalSupplementHandler,
+    PortalWithdrawalHandler,
+)
 from engine.services.portal_sync import PortalSyncService
 from engine.services.postal_inbound import PostalHandoverHandler, PostalTrackingHandler
 from engine.services.public import PublicService
@@ -125,6 +130,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
     inbox.register("portal", "withdrawal", PortalWithdrawalHandler(db, dossiers))
     inbox.register("portal", "payment", PortalPaymentHandler(db, dossiers))
+    inbox.register("portal", "supplement", PortalSupplementHandler(db, instances, files))
     inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
     inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
     return Services(

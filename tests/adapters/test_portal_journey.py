@@ -235,3 +235,30 @@ def test_callbacks_out_of_order_are_each_processed_once(online, services):
         assert uow.dossiers.code_of_portal_id(first["portal_id"]) and uow.dossiers.code_of_portal_id(
             second["portal_id"]
         )
+
+
+def test_the_applicants_additions_after_a_mau_02_come_through_the_portal(online, services, clock):
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-2", "amount": 3000000})
+    code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
+    missing = [{"item": "Kết quả kiểm xạ khu vực đặt thiết bị", "reason": "đã hết hạn"}]
+    for name, data in (
+        ("tiep_nhan", MAIN_PATH_DATA["tiep_nhan"]),
+        ("phan_cong", MAIN_PATH_DATA.get("phan_cong", {})),
+        ("tham_dinh", {"appraisal_result": "supplement", "missing_items": missing}),
+    ):
+        [task] = [t for t in services.instances.tasks(code=code) if t.name == name]
+        services.instances.complete(task.task_id, data, "canbo")
+    assert services.dossiers.get(code).status == 5
+    clock.advance(days=3)
+    extra = online.submission(
+        X_RAY, APPLICANT, [("Kết quả kiểm xạ khu vực đặt thiết bị", "kiem-xa.pdf", "application/pdf", PDF)], {}
+    )
+    body = {"message_id": f"supplement-{portal_id}", "portal_id": portal_id, "documents": extra["documents"]}
+    status, ack = online.send_to_agency("supplement", body)
+    assert status == 200 and ack["state"] == "processed" and ack["result"]["documents"] == 1, ack
+    assert "nhan_bo_sung" not in [t.name for t in services.instances.tasks(code=code)]
+    assert services.dossiers.get(code).status == 4
+    tags = [e.tag for e in services.instances.history(code)]
+    assert "dossier:supplement:received" in tags and tags.count("dossier:file:attached") == len(files(services)) + 1
+    late = online.send_to_agency("supplement", {**body, "message_id": "supplement-again"})[1]
+    assert late["state"] == "refused" and "không chờ bổ sung" in late["error"]
