@@ -61,13 +61,23 @@ bundle: $(BUNDLE_STAMP)
 
 # --- run ------------------------------------------------------------------------------------------------------------
 
+# The demo's agency, printed in the header, place line and signatures of the forms (a deployment sets its own).
+# Each keeps a value already set in the environment.
+DEMO_AGENCY = \
+	MOTCUA_AGENCY_PARENT="$${MOTCUA_AGENCY_PARENT:-UBND TỈNH CAO BẰNG}" \
+	MOTCUA_AGENCY_TITLE="$${MOTCUA_AGENCY_TITLE:-Sở Khoa học và Công nghệ tỉnh Cao Bằng}" \
+	MOTCUA_AGENCY_PLACE="$${MOTCUA_AGENCY_PLACE:-Cao Bằng}" \
+	MOTCUA_RECEIVING_UNIT="$${MOTCUA_RECEIVING_UNIT:-Bộ phận Tiếp nhận và Trả kết quả, Trung tâm Phục vụ hành chính công tỉnh Cao Bằng}" \
+	MOTCUA_SIGNER_NAME="$${MOTCUA_SIGNER_NAME:-Phạm Quốc Hùng}" \
+	MOTCUA_CONTACT_PHONE="$${MOTCUA_CONTACT_PHONE:-0206 3852 468}"
+
 # db upgrade, deploy and demo-users are idempotent, so `make run` can be repeated on the same database.
 run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	mkdir -p instance
 	$(BIN)/motcua db upgrade
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
-	$(BIN)/motcua demo-dossiers
+	$(DEMO_AGENCY) $(BIN)/motcua demo-dossiers
 	# The sandboxes beside the app, each sharing a secret made for this run; the app's adapters point at them.
 	export MOTCUA_PORTAL_SECRET=$${MOTCUA_PORTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
 	export MOTCUA_POSTAL_SECRET=$${MOTCUA_POSTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
@@ -78,7 +88,8 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	portal=$$!; \
 	$(BIN)/motcua sandbox postal --host $(HOST) --port $(POSTAL_PORT) --app-url http://$(HOST):$(PORT) & \
 	postal=$$!; trap 'kill $$portal $$postal' EXIT INT TERM; \
-	MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/motcua serve --host $(HOST) --port $(PORT)
+	$(DEMO_AGENCY) MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
+	    $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 # --- checks ---------------------------------------------------------------------------------------------------------
 

@@ -82,8 +82,11 @@ def prepare(url: str, dossiers: int) -> dict:
 
         services.deploy.deploy(read_files([ROOT / "processes"]), "bench")
         services.accounts.create("bench-motcua", "Công chức Một cửa", "one_stop", "Bộ phận Một cửa", "bench-password")
-        services.accounts.create("bench-lanhdao", "Lãnh đạo phòng", "division_head", "Phòng QLCN", "bench-password")
         procedure = services.dossiers.catalogue.by_process(PROCESS)
+        # A division head sees the dossiers of the procedures their division resolves (the catalogue's `division`).
+        services.accounts.create(
+            "bench-lanhdao", "Lãnh đạo phòng", "division_head", procedure.division, "bench-password"
+        )
         documents = [{"name": d.name, "received": True} for d in procedure.documents]
         for _ in range(dossiers):
             services.reception.receive(procedure.code, APPLICANT, 1, "counter", documents, "bench-motcua")
@@ -302,7 +305,13 @@ def run_database(label: str, url: str, args) -> tuple[list[tuple], list[str]]:
     tokens = prepare(url, dossiers)
     rows: list[tuple] = []
     with servers(url, args.workers, args.threads) as port:
-        requests = Requests(tokens, open_tasks(port, tokens["division_head"]))
+        tasks = open_tasks(port, tokens["division_head"])
+        if tasks.qsize() < closed_completes:
+            raise SystemExit(
+                f"{label}: the division head sees {tasks.qsize()} open assignment tasks, "
+                f"fewer than the {closed_completes} the closed loops may complete"
+            )
+        requests = Requests(tokens, tasks)
         kinds = {"complete-task": requests.complete, "task-list": requests.task_list, "reception": requests.receive}
         for kind, request in kinds.items():
             for clients in (1, 8, 16):

@@ -92,7 +92,7 @@ def _dossier(rnd: random.Random, id_: int) -> tuple[dict, dict, list[dict], dict
         "status_changed_at": end or received, "supplement_count": 2 if rnd.random() < 0.04 else rnd.choice((0, 0, 1)),
         "extension_count": 1 if extended else 0, "processing_end_at": end,
         "returned_at": end if status == 10 else None, "received_by": rnd.choice(OFFICERS), "late": False,
-        "supplement_requested_at": None,
+        "supplement_requested_at": None, "legal_basis": "nd118-2025",
     }  # fmt: skip
     moved = (extended.isoformat(), (extended, "Chờ xác minh")) if extended else (None, None)
     source = DossierSource(id_, dossier["procedure_code"], status, received, received, dossier["appointment"],

@@ -30,7 +30,7 @@ from bench.timer_pass import waiting_series  # noqa: E402
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 # Sections of RESULTS.md that a new run keeps: the hand-written analysis and bench/http.py's own section.
-KEPT_HEADINGS = ("## Analysis", "## HTTP", "## Scripts")
+KEPT_HEADINGS = ("## Analysis", "## HTTP (bench/http.py)", "## Scripts (bench/scripts.py)")
 
 
 def arguments(argv=None) -> argparse.Namespace:
@@ -102,9 +102,9 @@ def kept_sections(path: Path | None) -> list[str]:
     text_ = path.read_text(encoding="utf-8")
     kept: list[str] = []
     for heading in KEPT_HEADINGS:
-        if f"\n{heading}" not in text_:
+        if f"\n{heading}\n" not in text_:  # whole lines: "## HTTP" is not "## HTTP (bench/http.py)"
             continue
-        section = text_.split(f"\n{heading}", 1)[1].split("\n## ", 1)[0]
+        section = text_.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
         kept += ["", heading, "", *section.strip("\n").splitlines()]
     return kept
 

@@ -150,7 +150,7 @@ def _(services, dossier, at):
 
 @then(parsers.parse("giấy tiếp nhận và hẹn trả kết quả (Mẫu 01) ghi hẹn trả {at}"))
 def _(services, dossier, at):
-    [receipt] = [letter for letter in letters(services, dossier["code"]) if letter["form"] == "mau_01"]
+    [receipt] = [letter for letter in letters(services, dossier["code"]) if letter["form"] == "receipt"]
     assert receipt["appointment"] == moment(at).isoformat(), receipt
 
 
@@ -159,7 +159,7 @@ def _(services, dossier, at, appointment):
     [receipt] = [
         e
         for e in services.instances.history(dossier["code"])
-        if e.tag == "dossier:letter:queued" and e.payload["form"] == "mau_01"
+        if e.tag == "dossier:letter:queued" and e.payload["form"] == "receipt"
     ]
     assert receipt.at == moment(at), written(receipt.at)
     assert receipt.payload["appointment"] == moment(appointment).isoformat(), receipt.payload
@@ -171,9 +171,22 @@ def _(services, dossier, status, label):
     assert (view.status, view.status_label) == (status, label)
 
 
+LETTERS_BY_NAME = {
+    "văn bản từ chối giải quyết": "appraisal_refusal",
+    "thông báo dừng giải quyết": "stop_notice",
+}
+
+
+def letter_meaning(services, code: str, name: str) -> str:
+    """ "Mẫu 04" (the number in the dossier's form set) or a letter's name -> the letter's meaning ("apology")."""
+    if name.startswith("Mẫu "):
+        return services.documents.form_of(code, f"mau_{name.removeprefix('Mẫu ')}").meaning
+    return LETTERS_BY_NAME[name]
+
+
 @then(parsers.parse("các phiếu đã gửi cho người nộp là {forms}"))
 def _(services, dossier, forms):
-    expected = [f"mau_{n.strip().removeprefix('Mẫu ')}" for n in forms.split(",")]
+    expected = [letter_meaning(services, dossier["code"], name.strip()) for name in forms.split(",")]
     assert [letter["form"] for letter in letters(services, dossier["code"])] == expected
 
 

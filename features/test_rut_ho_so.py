@@ -1,12 +1,16 @@
 """Steps of rut_ho_so.feature: the applicant withdraws the dossier (status 7), the Department stops it (status 8);
 a dossier no longer being processed cannot be withdrawn."""
 
+import io
+import re
+
+import pypdf
 from pytest_bdd import given, parsers, scenarios, then, when
 from sqlalchemy import select
 
 from engine.domain.errors import InvalidTransition, ValidationError
 from engine.persistence.models import Instance, OutboxMessage
-from features.support import OFFICERS, moment, written
+from features.support import APPLICANT, OFFICERS, moment, written
 from tests.test_architecture import MAIN_PATH_DATA
 
 scenarios("rut_ho_so.feature")
@@ -96,6 +100,39 @@ def _(services, dossier, status):
             )
         )
     assert portal[-1]["status"] == status
+
+
+@given(
+    parsers.parse("bộ phận một cửa đã tiếp nhận một hồ sơ thủ tục {procedure} tại quầy lúc {at}"),
+    target_fixture="dossier",
+)
+def _(services, clock, procedure, at):
+    clock.set(moment(at))
+    documents = [{"name": d.name} for d in services.dossiers.catalogue.get(procedure).documents if d.required]
+    view = services.reception.receive(procedure, APPLICANT, 1, "counter", documents, OFFICERS["Bộ phận Một cửa"])
+    return {"code": view.code}
+
+
+@then(parsers.parse('người nộp được gửi thông báo dừng giải quyết hồ sơ ({number}) với lý do "{reason}"'))
+def _(services, dossier, number, reason):
+    code = dossier["code"]
+    with services.db.read() as session:
+        letters = list(
+            session.scalars(
+                select(OutboxMessage.payload)
+                .join(Instance, OutboxMessage.instance_id == Instance.id)
+                .where(Instance.code == code, OutboxMessage.kind == "letter")
+                .order_by(OutboxMessage.id)
+            )
+        )
+    assert letters[-1] == {"code": code, "form": "stop_notice", "reason": reason}, letters
+    pdf, _ = services.documents.render(code, "stop_notice", "pdf")
+    text = re.sub(r"\s+", " ", "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and reason in text and code in text.replace(" ", ""), text
+    if number == "không số mẫu":
+        assert "Mẫu số" not in text
+    else:
+        assert text.startswith(number), text[:60]
 
 
 @then("hồ sơ vẫn đang được giải quyết")

@@ -62,7 +62,7 @@ def _(services, dossier, title, lane):
 
 @then(parsers.parse('phiếu xin lỗi (Mẫu 04) nêu lý do "{reason}" và hẹn lại {new}'))
 def _(services, dossier, reason, new):
-    [letter] = [e.payload for e in services.instances.history(dossier["code"]) if e.payload.get("form") == "mau_04"]
+    [letter] = [e.payload for e in services.instances.history(dossier["code"]) if e.payload.get("form") == "apology"]
     assert (letter["reason"], letter["new_appointment"]) == (reason, moment(new).isoformat())
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.bpmn.parsing import parse_files
 from engine.domain.catalogue_data import load_catalogue
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.persistence.models import Instance, ProcessVersion, Timer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +106,7 @@ def _start_data(process_id: str, services, channel: int) -> dict:
             "time_limit": procedure.time_limit_text,
             "appointment": services.calendars.current().add(now, amount, unit).isoformat(),
             "supplement_policy": procedure.supplement_policy,
+            "apology_notice_days": shipped_legal_bases().in_force(now).rules["apology_notice_working_days"].value,
             "channel": channel,
             "applicant": {"name": "Công ty TNHH Thử nghiệm", "type": 2},
         }

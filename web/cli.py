@@ -2,6 +2,7 @@
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -43,8 +44,9 @@ def db_upgrade(ctx):
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.pass_context
 def check(ctx, files):
-    """Kiểm tra các tệp BPMN mà không triển khai."""
-    for info in services_of(ctx).deploy.check(read_files(list(files))):
+    """Kiểm tra các tệp BPMN mà không triển khai: đọc được, mọi biểu thức, thời hạn các bước cộng lại bằng thời hạn
+    giải quyết, công việc nằm trong làn có vai trò, biểu mẫu có thật, cổng rẽ nhánh có luồng mặc định."""
+    for info in services_of(ctx).designer.check_files(read_files(list(files))):
         click.echo(f"OK  {info.process_id}  «{info.name}»  {info.version_hash[:12]}")
 
 
@@ -57,6 +59,86 @@ def deploy(ctx, files, by):
     for info in services_of(ctx).deploy.deploy(read_files(list(files)), by):
         state = "mới" if info.created else "không đổi"
         click.echo(f"{info.process_id}  v{info.number}  {info.version_hash[:12]}  ({state})  «{info.name}»")
+
+
+@main.command("import-steps")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@click.option("--procedure", "code", required=True, help="Mã thủ tục trong danh mục, ví dụ 1.004454.000.00.00.H56.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Tệp BPMN sẽ ghi.")
+@click.option("--map", "mapping", multiple=True, help='Sửa ánh xạ đơn vị: "Tên đơn vị=Làn" (lặp lại được).')
+@click.pass_context
+def import_steps(ctx, table, code, output, mapping):
+    """Tạo BPMN từ bảng quy trình nội bộ đã phê duyệt (CSV hoặc XLSX: Bước, Nội dung công việc, Trách nhiệm thực
+    hiện, Thời gian thực hiện). Dòng không đọc được được liệt kê kèm số dòng; khi đó không ghi tệp."""
+    overrides = {}
+    for item in mapping:
+        actor, sep, lane = item.partition("=")
+        if not sep or not actor.strip() or not lane.strip():
+            raise click.BadParameter(f"'{item}': viết 'Tên đơn vị=Làn'", param_hint="--map")
+        overrides[actor.strip()] = lane.strip()
+    path = Path(table)
+    result = services_of(ctx).step_import.build(path.name, path.read_bytes(), code, overrides)
+    if result.table.problems:
+        for problem in result.table.problems:
+            where = f"dòng {problem.row}" if problem.row else "bảng"
+            click.echo(f"LỖI {path.name}, {where}: {problem.message}", err=True)
+        sys.exit(1)
+    Path(output).write_text(result.xml, "utf-8")
+    lanes = ", ".join(dict.fromkeys(step.lane for step in result.table.steps))
+    click.echo(f"Đã ghi {output}: {len(result.table.steps)} bước; làn: {lanes}")
+    for problem in result.problems:
+        click.echo(f"KIỂM TRA {result.file_name}: phần tử '{problem.element or '-'}': {problem.message}", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--process", "process_id", required=True, help="Mã quy trình BPMN, ví dụ x_quang_y_te.")
+@click.option("--from", "number_from", required=True, type=int, help="Phiên bản hồ sơ đang chạy.")
+@click.option("--to", "number_to", required=True, type=int, help="Phiên bản chuyển sang.")
+@click.option("--dry-run", is_flag=True, help="Chỉ cho biết hồ sơ nào chuyển được, không chuyển.")
+@click.option("--by", default="cli", help="Người chuyển (ghi vào lịch sử hồ sơ).")
+@click.pass_context
+def migrate(ctx, process_id, number_from, number_to, dry_run, by):
+    """Chuyển các hồ sơ đang giải quyết của một phiên bản sang phiên bản khác; hồ sơ không chuyển an toàn được thì ở
+    lại, kèm lý do. Mỗi hồ sơ là một giao dịch, ghi vào lịch sử với cả hai phiên bản."""
+    designer = services_of(ctx).designer
+    _target, checks = designer.migration_checks(process_id, number_to)
+    codes = [c.code for c in checks if c.number == number_from]
+    results = designer.migrate(process_id, codes, number_to, by, dry_run=dry_run) if codes else []
+    for result in results:
+        verdict = ("chuyển được" if dry_run else "đã chuyển") if result.safe else "ở lại"
+        click.echo(f"{result.code}  v{result.number} -> v{number_to}  {verdict}  {'; '.join(result.reasons)}".rstrip())
+    moved = sum(r.safe for r in results)
+    click.echo(f"{moved}/{len(results)} hồ sơ {'chuyển được' if dry_run else 'đã chuyển'} sang phiên bản {number_to}")
+
+
+@main.group(cls=Group)
+def scenario():
+    """Kịch bản thử quy trình với đồng hồ ảo (tệp YAML cạnh tệp BPMN)."""
+
+
+@scenario.command("run")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def scenario_run(files):
+    """Chạy các kịch bản trên một cơ sở dữ liệu tạm; mã thoát khác 0 khi có bước sai."""
+    import os
+
+    from engine.services.scenarios import run_scenario
+    from engine.services.settings import Settings
+
+    settings = Settings.from_env(os.environ)
+    failed = 0
+    for file in files:
+        result = run_scenario(Path(file), settings)
+        click.echo(f"{'ĐẠT' if result.ok else 'SAI'}  {file}  «{result.name}»")
+        for step in result.steps:
+            mark = "  ✓" if step.ok else "  ✗"
+            click.echo(f"{mark} bước {step.number} ({step.kind}): {step.message}", err=not step.ok)
+        failed += not result.ok
+    if failed:
+        click.echo(f"{failed} kịch bản sai", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""`motcua dossier form`, `motcua register export`, `motcua report late`: forms, the register (Mẫu 06) and the monthly
+"""`motcua dossier form`, `motcua register export`, `motcua report late`: forms, the register and the monthly
 late report as files.
 
 Registered by web/cli.py (`form` on the `dossier` group, the other two groups on `main`). `web.cli` is imported inside
@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 
 from engine.domain.dates import vn_date, vn_stamp
+from engine.services.documents import DOSSIER_FORM_NAMES
 from engine.services.late_report import late_report_csv
 from web.cli_base import services_of
 
-FORMS = ("mau_01", "mau_02", "mau_03", "mau_04", "mau_05")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -49,10 +49,13 @@ def _one_target(**targets: str | None) -> tuple[str, str]:
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Ghi ra tệp HTML.")
 @click.pass_context
 def dossier_form(ctx, code, form, pdf_file, html_file):
-    """Lập biểu mẫu FORM (mau_01 ... mau_05) của hồ sơ CODE; không có --pdf/--html thì in HTML ra màn hình."""
-    if form not in FORMS:
+    """Lập biểu mẫu FORM của hồ sơ CODE, theo công dụng (receipt, supplement_request, reception_refusal, apology,
+    stop_notice, control_slip, appraisal_refusal) hoặc số mẫu trong bộ mẫu của hồ sơ (mau_01 ...); không có
+    --pdf/--html thì in HTML ra màn hình."""
+    if form not in DOSSIER_FORM_NAMES:
         raise click.BadParameter(
-            f"không có biểu mẫu '{form}' cho một hồ sơ; chọn một trong {', '.join(FORMS)}", param_hint="FORM"
+            f"không có biểu mẫu '{form}' cho một hồ sơ; chọn một trong {', '.join(DOSSIER_FORM_NAMES)}",
+            param_hint="FORM",
         )
     if pdf_file and html_file:
         raise click.UsageError("chỉ cho một trong --pdf hoặc --html")
@@ -67,7 +70,7 @@ def dossier_form(ctx, code, form, pdf_file, html_file):
 
 @click.group("register")
 def register():
-    """Sổ theo dõi hồ sơ (Mẫu 06)."""
+    """Sổ theo dõi hồ sơ."""
 
 
 @register.command("export")

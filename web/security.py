@@ -16,13 +16,19 @@ LETTER_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
+# The modeler page: bpmn-js-properties-panel builds its containers from HTML text with `style` attributes, which the
+# page policy blocks (the panel then loses its height). Style attributes only, on this designers' page only: scripts
+# and style sheets stay as strict as everywhere.
+MODELER_POLICY = PAGE_POLICY + "; style-src-attr 'unsafe-inline'"
+MODELER_ENDPOINTS = frozenset({"designer.show"})
 LETTER_ENDPOINTS = frozenset({"tasks.preview", "dossiers.form", "api.dossier_form"})
 
 
 def _add_headers(response: Response) -> Response:
     letter = request.endpoint in LETTER_ENDPOINTS
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", LETTER_POLICY if letter else PAGE_POLICY)
+    policy = MODELER_POLICY if request.endpoint in MODELER_ENDPOINTS else PAGE_POLICY
+    headers.setdefault("Content-Security-Policy", LETTER_POLICY if letter else policy)
     headers.setdefault("X-Frame-Options", "SAMEORIGIN" if letter else "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")

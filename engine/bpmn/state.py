@@ -1,5 +1,6 @@
 """Serialise only a workflow's state: its spec comes from the per-version cache, never from the stored JSON."""
 
+import functools
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
@@ -89,6 +90,12 @@ def _registry():
     StateWorkflowConverter(Workflow, registry, typename="BpmnWorkflow")
     BpmnSubWorkflowConverter(SubWorkflow, registry, typename="BpmnSubWorkflow")
     return registry
+
+
+@functools.cache
+def spec_registry():
+    """The converters of task specs to dictionaries, for comparing two versions' specs (`engine.bpmn.migration`)."""
+    return _registry()
 
 
 class StateSerializer:

@@ -20,10 +20,10 @@ SupplementPolicy = Literal["restart", "pause"]
 
 CHANNELS: tuple[Channel, ...] = ("counter", "online", "postal")
 SUPPLEMENT_POLICIES: tuple[SupplementPolicy, ...] = ("restart", "pause")
-# National TTHC database codes such as 1.003560.000.00.00.H56 (the last part names the province).
-CODE_PATTERN = re.compile(r"\d+\.\d{6}\.\d{3}\.\d{2}\.\d{2}\.H\d{2}")
+# National TTHC database codes (the last part names the province): the long form 1.003560.000.00.00.H56, and the
+# short form in use since the 2025 catalogues, 1.013337.H38.
+CODE_PATTERN = re.compile(r"\d+\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2})?\.H\d{2}")
 _PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-_FORM_SET = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class CatalogueFieldError(ValueError):
@@ -62,8 +62,9 @@ class Procedure:
     `time_limit` is the statutory time limit as (amount, unit) with the units of `engine.domain.calendar`
     ("wd" working days, "wh" working hours, "d" calendar days); `fee` is in VND; `channels` lists where a dossier
     may be submitted; `supplement_policy` says whether a supplementation restarts the time limit from zero ("restart",
-    ND 61/2018 Điều 19 k4) or pauses it ("pause"); `form_set` names the forms' legal basis (e.g. "tt01-2018");
-    `process` is the id of the BPMN process that resolves it. Raises CatalogueFieldError naming the bad field.
+    ND 61/2018 Điều 19 k4) or pauses it ("pause"); `legal_basis` lists the sector law of this procedure (the
+    one-stop rules and forms follow the legal basis in force at reception instead, processes/legal); `process` is
+    the id of the BPMN process that resolves it. Raises CatalogueFieldError naming the bad field.
     """
 
     code: str
@@ -77,13 +78,13 @@ class Procedure:
     documents: tuple[Document, ...]
     supplement_policy: SupplementPolicy
     legal_basis: tuple[str, ...]
-    form_set: str
     process: str
 
     def __post_init__(self):
         if not isinstance(self.code, str) or not CODE_PATTERN.fullmatch(self.code):
             raise CatalogueFieldError(
-                "code", f"expected a national procedure code like 1.003560.000.00.00.H56, got {self.code!r}"
+                "code",
+                f"expected a national procedure code like 1.003560.000.00.00.H56 or 1.013337.H38, got {self.code!r}",
             )
         for field in ("name", "field", "division"):
             _text(field, getattr(self, field))
@@ -105,11 +106,6 @@ class Procedure:
             raise CatalogueFieldError("legal_basis", "expected a non-empty list of legal texts")
         for number, text in enumerate(self.legal_basis, start=1):
             _text(f"legal_basis[{number}]", text)
-        if not isinstance(self.form_set, str) or not _FORM_SET.fullmatch(self.form_set):
-            raise CatalogueFieldError(
-                "form_set",
-                f"expected a form set name such as 'tt01-2018' (lower case, digits, -), got {self.form_set!r}",
-            )
         if not isinstance(self.process, str) or not _PROCESS_ID.fullmatch(self.process):
             raise CatalogueFieldError(
                 "process", f"expected a BPMN process id such as 'x_quang_y_te', got {self.process!r}"

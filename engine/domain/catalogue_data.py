@@ -16,8 +16,7 @@ File format (every key is required)::
         documents:
           - {name: "Đơn đề nghị ...", originals: 1, copies: 0, required: true}
         supplement_policy: restart         # or pause
-        legal_basis: ["Luật Năng lượng nguyên tử số 18/2008/QH12"]
-        form_set: tt01-2018
+        legal_basis: ["Luật Năng lượng nguyên tử số 18/2008/QH12"]   # the sector law (one-stop rules: processes/legal)
         process: x_quang_y_te             # BPMN process id
 """
 
@@ -45,10 +44,13 @@ _KEYS = (
     "documents",
     "supplement_policy",
     "legal_basis",
-    "form_set",
     "process",
 )
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
+_NO_FORM_SET = (
+    "no longer a key of a procedure: the forms follow the legal basis in force when a dossier is received "
+    "(processes/legal/*.yaml); remove the line"
+)
 
 
 def load_catalogue(path: str | Path = SHIPPED_CATALOGUE_FILE) -> Catalogue:
@@ -80,6 +82,8 @@ def load_catalogue(path: str | Path = SHIPPED_CATALOGUE_FILE) -> Catalogue:
 def _procedure(path: Path, number: int, entry: object) -> Procedure:
     if not isinstance(entry, dict):
         _fail(path, number, None, "entry", f"expected a mapping with keys {', '.join(_KEYS)}, got {entry!r}")
+    if "form_set" in entry:
+        _fail(path, number, entry, "form_set", _NO_FORM_SET)
     if unknown := sorted(set(map(str, entry)) - set(_KEYS)):
         _fail(path, number, entry, unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_KEYS)}")
     if missing := [key for key in _KEYS if key not in entry]:
@@ -99,7 +103,6 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             ),
             supplement_policy=entry["supplement_policy"],
             legal_basis=tuple(_stripped(text) for text in _list("legal_basis", entry["legal_basis"])),
-            form_set=entry["form_set"],
             process=entry["process"],
         )
     except CatalogueFieldError as error:

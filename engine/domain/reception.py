@@ -29,12 +29,14 @@ from engine.domain.catalogue import Procedure
 from engine.domain.errors import ValidationError
 from engine.domain.portal import APPLICANT_TYPES, CHANNELS, DELIVERY_LABELS, POSTAL
 
-APPLICANT_KEYS = ("type", "name", "id_number", "address", "phone", "email")
+# `submitter` is the person who hands the dossier in when it is not the applicant (a company's representative); the
+# receipt names them as "người nộp hồ sơ" and they sign it. Optional.
+APPLICANT_KEYS = ("type", "name", "id_number", "address", "phone", "email", "submitter")
 DOCUMENT_KEYS = ("name", "received", "digitised")
 _PHONE = re.compile(r"\+?[0-9 ]+")
 _ID_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{4,29}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_LIMITS = {"name": 200, "address": 500, "email": 200}
+_LIMITS = {"name": 200, "address": 500, "email": 200, "submitter": 200}
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,15 @@ def check_applicant(applicant: object, errors: dict[str, str]) -> dict:
             errors["applicant.email"] = f"thư điện tử {email!r} không hợp lệ: viết dạng ten@mien.vn, hoặc để trống"
         else:
             person["email"] = email.strip()
+    submitter = applicant.get("submitter")
+    if submitter not in (None, ""):
+        text = " ".join(submitter.split()) if isinstance(submitter, str) else ""
+        if not text or len(text) > _LIMITS["submitter"]:
+            errors["applicant.submitter"] = (
+                f"họ tên người nộp hồ sơ (người đại diện) là chữ, tối đa {_LIMITS['submitter']} ký tự, hoặc để trống"
+            )
+        else:
+            person["submitter"] = text
     return person
 
 

@@ -1,4 +1,4 @@
-"""Forms and letters of the one-stop section (Mẫu 01-06), rendered from template files: see `engine.forms.render`."""
+"""Forms and letters of the one-stop section, by form set, rendered from template files: see `engine.forms.render`."""
 
 from engine.forms.render import (
     DEFAULT_LEGAL_BASIS,

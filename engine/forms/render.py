@@ -2,11 +2,13 @@
 
 Pure functions: a context of plain values in, text or bytes out; no database, no clock, no settings.
 
-Templates are files, keyed by legal basis and form: `<templates_dir>/<legal basis>/<form>.html`, for example
-`processes/templates/tt01-2018/mau_04.html`. Names starting with "_" (`_base.html`) are shared layouts, not forms.
-A new legal basis (`tt03-2025/`) is a new folder: no code changes. Every top-level name a form's templates use is a
-required key of its context (the value may be None where noted below): `required_fields()` reads them from the
-files, and `FORM_FIELDS` documents them for tt01-2018 (a test keeps the two equal).
+Templates are files, keyed by form set and template: `<templates_dir>/<form set>/<template>.html`, for example
+`processes/templates/tt03-2025/mau_04.html`. Names starting with "_" (`_base.html`) are shared layouts, not forms.
+Which template of which set serves a meaning ("apology") is data: the legal basis files (processes/legal/*.yaml,
+`engine.domain.legal_basis`). A new form set is a new folder and a new legal basis file: no code changes. Every
+top-level name a form's templates use is a required key of its context (the value may be None where noted below):
+`required_fields()` reads them from the files, and `FORM_FIELDS` documents them by meaning, the same in every set (a
+test keeps the two equal for every shipped set).
 
 Values: datetimes must be timezone-aware and are shown in Asia/Ho_Chi_Minh; a `date` is accepted where only the day
 is shown. Template filters: `vn_date` 08/10/2026, `vn_time` 08 giờ 05 phút, `vn_datetime` 08 giờ 05 phút, ngày
@@ -14,43 +16,49 @@ is shown. Template filters: `vn_date` 08/10/2026, `vn_time` 08 giờ 05 phút, `
 30/2020 wants them: days 1-9 and months 1-2 only). Each turns None into "". Global: `qr_svg(text)`, an inline SVG QR
 code.
 
-Contexts of tt01-2018 (Thông tư 01/2018/TT-VPCP, Mẫu 01-06):
+Contexts, by meaning (docs/FORMS.md says where each value comes from):
 
 Every form (header, `_base.html`)
     agency      {"parent": "UBND TỈNH CAO BẰNG", "name": "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "title": "Sở Khoa học và
-                Công nghệ tỉnh Cao Bằng"}: the issuing agency (on Mẫu 04 the resolving agency) under its parent;
-                `title` is the name as written in running text (used by Mẫu 04).
+                Công nghệ tỉnh Cao Bằng"}: the issuing agency (on letters of the resolving agency, that agency) under
+                its parent; `title` is the name as written in running text.
     place       "Cao Bằng": the place in the "Cao Bằng, ngày 08 tháng 10 năm 2026" line.
     issued_at   date or datetime the form is issued.
 Shared shapes
     applicant   {"name", "address", "phone", "email"}; email may be "" or None.
     procedure   the procedure's name (the request, "nội dung yêu cầu giải quyết").
-    dossier_code  "H15.50.05.13-261008-0975"; None on Mẫu 02/03 issued at the counter before registration.
-    receiving_unit  "Bộ phận Tiếp nhận và Trả kết quả ..." (Mẫu 01-03).
-    officer     full name of the officer who signs (receiving officer on 01 and 03, the guiding officer on 02).
-mau_01  Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+    dossier_code  "H15.50.05.13-261008-0975"; None on a supplementation request or reception refusal issued at the
+                counter before registration.
+    receiving_unit  "Bộ phận Tiếp nhận và Trả kết quả ..." (receipt, supplementation request, reception refusal).
+    officer     full name of the officer who signs (the receiving officer, or the guiding officer).
+    signer      {"title": "GIÁM ĐỐC", "name"}: the head who signs a letter of the resolving agency.
+receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả)
     dossier_code (printed with its QR code), receiving_unit, applicant, procedure,
     documents   [{"name", "originals": int, "copies": int}], sets (int, number of sets),
     time_limit  "10 ngày làm việc" (statutory, as the catalogue words it), received_at, appointment (datetimes),
     delivery    "counter" | "post" | "online": where the result is collected,
     register    {"book": "05", "number": "0975"}: register book and line, officer.
-mau_02  Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
+supplement_request (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)
     dossier_code (or None), receiving_unit, applicant, procedure,
     missing     [{"item", "reason"}]: everything missing, asked for at once,
     contact     {"name", "phone"}: whom to ask, officer.
-mau_03  Phiếu từ chối tiếp nhận giải quyết hồ sơ
+reception_refusal (Phiếu từ chối tiếp nhận giải quyết hồ sơ)
     dossier_code (or None), receiving_unit, applicant, procedure, reasons (list of str), officer.
-mau_04  Phiếu xin lỗi và hẹn lại ngày trả kết quả (issued by the resolving agency, `agency`)
+apology (the apology letter, issued by the resolving agency)
     applicant, dossier_code, procedure, received_at, appointment (the original one), reason (str),
-    new_appointment (datetime), signer {"title": "GIÁM ĐỐC", "name"} (the head of the agency).
-mau_05  Phiếu kiểm soát quá trình giải quyết hồ sơ
+    new_appointment (datetime), signer.
+stop_notice (Thông báo dừng giải quyết hồ sơ)
+    applicant, dossier_code, procedure, received_at, reason (str), signer.
+control_slip (Phiếu kiểm soát quá trình giải quyết hồ sơ)
     dossier_code, applicant, procedure, received_at, appointment, resolving_unit (str),
     coordinating_units (list of str, may be empty),
     handovers   [{"from_unit", "to_unit", "at": datetime, "giver", "receiver",
                   "result": "early" | "on_time" | "late" (printed Trước hạn / Đúng hạn / Quá hạn), "note": optional}].
-mau_06  Sổ theo dõi hồ sơ (A4 landscape)
+register (Sổ theo dõi hồ sơ, A4 landscape)
     book ("05"), period ("Tháng 10 năm 2026"),
     rows        [REGISTER_ROW]: see `register_csv`, which takes the same rows.
+appraisal_refusal (the resolving division's refusal after appraisal, not a numbered form)
+    applicant, dossier_code, procedure, received_at, division (str), reasons (list of str), signer.
 """
 
 import csv
@@ -64,7 +72,7 @@ from typing import Any
 
 import jinja2
 import segno
-from jinja2 import meta
+from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from engine.domain.dates import vn_date, vn_datetime, vn_long_date, vn_stamp, vn_time
@@ -73,11 +81,11 @@ from engine.domain.errors import ValidationError
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "processes" / "templates"
 DEFAULT_LEGAL_BASIS = "tt01-2018"
 
+_HEADER = ["agency", "place", "issued_at"]
+# The context keys of each form, by meaning (FORM_MEANINGS), whatever set it is printed in.
 FORM_FIELDS: dict[str, list[str]] = {
-    "mau_01": [
-        "agency",
-        "place",
-        "issued_at",
+    "receipt": [
+        *_HEADER,
         "dossier_code",
         "receiving_unit",
         "applicant",
@@ -91,10 +99,8 @@ FORM_FIELDS: dict[str, list[str]] = {
         "register",
         "officer",
     ],
-    "mau_02": [
-        "agency",
-        "place",
-        "issued_at",
+    "supplement_request": [
+        *_HEADER,
         "dossier_code",
         "receiving_unit",
         "applicant",
@@ -103,21 +109,9 @@ FORM_FIELDS: dict[str, list[str]] = {
         "contact",
         "officer",
     ],
-    "mau_03": [
-        "agency",
-        "place",
-        "issued_at",
-        "dossier_code",
-        "receiving_unit",
-        "applicant",
-        "procedure",
-        "reasons",
-        "officer",
-    ],
-    "mau_04": [
-        "agency",
-        "place",
-        "issued_at",
+    "reception_refusal": [*_HEADER, "dossier_code", "receiving_unit", "applicant", "procedure", "reasons", "officer"],
+    "apology": [
+        *_HEADER,
         "applicant",
         "dossier_code",
         "procedure",
@@ -127,10 +121,9 @@ FORM_FIELDS: dict[str, list[str]] = {
         "new_appointment",
         "signer",
     ],
-    "mau_05": [
-        "agency",
-        "place",
-        "issued_at",
+    "stop_notice": [*_HEADER, "applicant", "dossier_code", "procedure", "received_at", "reason", "signer"],
+    "control_slip": [
+        *_HEADER,
         "dossier_code",
         "applicant",
         "procedure",
@@ -140,10 +133,20 @@ FORM_FIELDS: dict[str, list[str]] = {
         "coordinating_units",
         "handovers",
     ],
-    "mau_06": ["agency", "place", "issued_at", "book", "period", "rows"],
+    "register": [*_HEADER, "book", "period", "rows"],
+    "appraisal_refusal": [
+        *_HEADER,
+        "applicant",
+        "dossier_code",
+        "procedure",
+        "received_at",
+        "division",
+        "reasons",
+        "signer",
+    ],
 }
 
-# (key of a register row, column header of Mẫu 06). The CSV export and the template share this order.
+# (key of a register row, column header of the register). The CSV export and the template share this order.
 REGISTER_COLUMNS: list[tuple[str, str]] = [
     ("code", "Mã hồ sơ"),
     ("procedure", "Tên thủ tục hành chính"),
@@ -195,7 +198,8 @@ def available_legal_bases(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
 
 
 def available_forms(legal_basis: str = DEFAULT_LEGAL_BASIS, templates_dir: Path = TEMPLATES_DIR) -> list[str]:
-    """The forms of `legal_basis`, sorted (`["mau_01", ...]`). Raises ValidationError for an unknown legal basis."""
+    """The templates of form set `legal_basis`, sorted (`["mau_01", ...]`). Raises ValidationError for an unknown
+    form set."""
     folder = _folder(legal_basis, templates_dir)
     return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_"))
 
@@ -215,7 +219,7 @@ def render_html(
     legal_basis: str = DEFAULT_LEGAL_BASIS,
     templates_dir: Path = TEMPLATES_DIR,
 ) -> str:
-    """Render `form` ("mau_01") of `legal_basis` ("tt01-2018") with `context` to a complete HTML page.
+    """Render template `form` ("mau_01") of form set `legal_basis` ("tt03-2025") with `context` to a complete HTML page.
 
     Raises ValidationError (naming the form, and the missing keys in `fields`) when the form or legal basis is unknown
     (listing the available ones), a required key is missing, a nested value is missing or of the wrong kind (a naive
@@ -295,7 +299,9 @@ def _fields(env: jinja2.Environment, name: str) -> set[str]:
             ast = env.parse(source, current, filename)
         except jinja2.TemplateSyntaxError as exc:
             raise ValidationError(f"{current}: mẫu lỗi / broken template: {exc.message} (line {exc.lineno})")
-        fields |= meta.find_undeclared_variables(ast)
+        # Macros a child template imports (`{% from "_letters.html" import you %}`) look undeclared in its blocks.
+        imported = {n if isinstance(n, str) else n[1] for node in ast.find_all(nodes.FromImport) for n in node.names}
+        fields |= meta.find_undeclared_variables(ast) - imported
         pending.extend(ref for ref in meta.find_referenced_templates(ast) if ref is not None)
     return fields - set(env.globals)
 
@@ -329,8 +335,8 @@ def render_pdf(html: str) -> bytes:
 
 
 def register_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    """Mẫu 06 (Sổ theo dõi hồ sơ) as CSV text: a UTF-8 byte-order mark (write it encoded as UTF-8, so Excel reads the
-    Vietnamese right), a header row in Vietnamese ("STT" then `REGISTER_COLUMNS`), one row per dossier.
+    """The register (Sổ theo dõi hồ sơ) as CSV text: a UTF-8 byte-order mark (write it encoded as UTF-8, so Excel
+    reads the Vietnamese right), a header row in Vietnamese ("STT" then `REGISTER_COLUMNS`), one row per dossier.
 
     A row has the keys of `REGISTER_COLUMNS` plus "phone": `address` and `phone` share one column; the five dates are
     aware datetimes or None (not yet), written dd/mm/yyyy HH:MM in Vietnam time; `note` may be absent.

@@ -40,6 +40,7 @@ class DossierRow:
     received_by: str
     late: bool
     supplement_requested_at: datetime | None
+    legal_basis: str
     portal_id: str | None = None
     payment: dict | None = None
     postal_item: str | None = None
@@ -70,6 +71,7 @@ class DossierFacts:
     supplement_requested_at: datetime | None
     status_changed_at: datetime | None = None
     judged_due: datetime | None = None
+    legal_basis: str = ""  # the id of the legal basis it was received under
     portal_id: str | None = None  # an online dossier's id on the national portal
     applicant_email: str | None = None  # where letters to the applicant are e-mailed (None: not given)
     fee: int = 0
@@ -78,7 +80,7 @@ class DossierFacts:
 
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at, portal_id, fee, fee_paid"
+    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis, portal_id, fee, fee_paid"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
@@ -192,10 +194,11 @@ class DossierStore:
             late=bool(row[10]),
             supplement_requested_at=raw.from_dt(row[11]),
             status_changed_at=raw.from_dt(row[12]),
-            portal_id=row[13],
+            legal_basis=row[13],
+            portal_id=row[14],
             applicant_email=str(email) if email else None,
-            fee=row[14] or 0,
-            fee_paid=bool(row[15]),
+            fee=row[15] or 0,
+            fee_paid=bool(row[16]),
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")

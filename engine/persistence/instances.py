@@ -100,6 +100,23 @@ class InstanceStore:
         (text,) = self.raw.row(f"SELECT state{cast} FROM instance WHERE id = ?", (instance_id,))
         return self.raw.from_json(text)
 
+    def running_of_process(self, process_id: str) -> list[tuple[int, str, int, int]]:
+        """(instance id, code, version id, version number) of the running instances of every version of
+        `process_id`, oldest version first (the migration page)."""
+        return [
+            (row[0], row[1], row[2], row[3])
+            for row in self.raw.all(
+                "SELECT i.id, i.code, v.id, v.number FROM instance i JOIN process_version v "
+                "ON v.id = i.process_version_id WHERE v.process_id = ? AND i.status = 'running' "
+                "ORDER BY v.number, i.id",
+                (process_id,),
+            )
+        ]
+
+    def move_to_version(self, instance_id: int, version_id: int) -> None:
+        """The instance runs on version `version_id` from now on (its state was moved onto that version's spec)."""
+        self.raw.run("UPDATE instance SET process_version_id = ? WHERE id = ?", (version_id, instance_id))
+
     def code_taken(self, code: str) -> bool:
         return self.raw.one("SELECT 1 FROM instance WHERE code = ?", (code,)) is not None
 

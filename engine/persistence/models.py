@@ -63,6 +63,21 @@ class ProcessVersion(Base):
     sources: Mapped[dict]
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(String(2000), default="", server_default="")  # the designer's change note
+
+
+class ProcessDraft(Base):
+    """A designer's unsaved work on a process, kept on the server: one draft per process and designer."""
+
+    __tablename__ = "process_draft"
+    __table_args__ = (UniqueConstraint("process_id", "author"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(100))
+    base_number: Mapped[int] = mapped_column(Integer)  # the deployed version the draft started from (0: none)
+    xml: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime]
 
 
 class Instance(Base):
@@ -324,6 +339,8 @@ class Dossier(Base):
     # When the pending supplementation request was made (None when none is pending); "pause" moves the appointment
     # by the office time from then to the supplement's arrival.
     supplement_requested_at: Mapped[datetime | None]
+    # The legal basis in force on the day it was received (processes/legal/<id>.yaml), kept for life.
+    legal_basis: Mapped[str] = mapped_column(String(30))
     # An online dossier's id on the national portal (its status updates carry it) and the payment the portal reported
     # ({reference, amount, paid_at}); None for the other channels.
     portal_id: Mapped[str | None] = mapped_column(String(50))

@@ -46,6 +46,12 @@ class TimerStore:
             (raw.dt(until), *ids, worker_id),
         )
 
+    def next_due(self) -> datetime | None:
+        """The earliest due moment of the waiting timers (the scenario clock jumps from one to the next)."""
+        raw = self.uow.raw
+        row = raw.one("SELECT MIN(due_at) FROM timer WHERE state = 'waiting'", ())
+        return raw.moment(row[0]) if row and row[0] is not None else None
+
     def waiting(self, timer_id: int) -> tuple[int, str] | None:
         """(instance id, task id) of timer `timer_id` if the timer is still waiting."""
         row = self.uow.raw.one("SELECT instance_id, task_id FROM timer WHERE id = ? AND state = 'waiting'", (timer_id,))

@@ -16,6 +16,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from engine.persistence.accounts import AccountStore
 from engine.persistence.calendar import CalendarStore
 from engine.persistence.dossiers import DossierStore
+from engine.persistence.drafts import DraftStore
 from engine.persistence.files import FileStore
 from engine.persistence.history import HistoryStore
 from engine.persistence.inbox import InboxStore
@@ -101,6 +102,10 @@ class UnitOfWork:
     @cached_property
     def versions(self) -> VersionStore:
         return VersionStore(self)
+
+    @cached_property
+    def drafts(self) -> DraftStore:
+        return DraftStore(self)
 
     @cached_property
     def tasks(self) -> TaskStore:

@@ -23,9 +23,19 @@ class VersionRow:
     version_hash: str
     deployed_at: datetime
     deployed_by: str
+    note: str = ""
 
 
-_COLUMNS = [_T.c.id, _T.c.process_id, _T.c.number, _T.c.name, _T.c.version_hash, _T.c.deployed_at, _T.c.deployed_by]
+_COLUMNS = [
+    _T.c.id,
+    _T.c.process_id,
+    _T.c.number,
+    _T.c.name,
+    _T.c.version_hash,
+    _T.c.deployed_at,
+    _T.c.deployed_by,
+    _T.c.note,
+]
 
 
 class VersionStore:
@@ -81,7 +91,17 @@ class VersionStore:
         ).scalar()
         return (current or 0) + 1
 
-    def add(self, process_id: str, number: int, name: str, version_hash: str, sources: dict, now: datetime, actor: str):
+    def add(
+        self,
+        process_id: str,
+        number: int,
+        name: str,
+        version_hash: str,
+        sources: dict,
+        now: datetime,
+        actor: str,
+        note: str = "",
+    ):
         self.uow.connection.execute(
             insert(ProcessVersion).values(
                 process_id=process_id,
@@ -91,6 +111,7 @@ class VersionStore:
                 sources=sources,
                 deployed_at=now,
                 deployed_by=actor,
+                note=note,
             )
         )
 
@@ -102,3 +123,24 @@ class VersionStore:
         return self.uow.connection.execute(
             select(func.count()).select_from(_T).where(_T.c.process_id == process_id)
         ).scalar_one()
+
+    def of_process(self, process_id: str) -> list[VersionRow]:
+        """Every version of `process_id`, oldest first."""
+        rows = self.uow.connection.execute(select(*_COLUMNS).where(_T.c.process_id == process_id).order_by(_T.c.number))
+        return [VersionRow(*row) for row in rows]
+
+    def by_number(self, process_id: str, number: int) -> VersionRow | None:
+        row = self.uow.connection.execute(
+            select(*_COLUMNS).where(_T.c.process_id == process_id, _T.c.number == number)
+        ).first()
+        return VersionRow(*row) if row else None
+
+    def running_counts(self) -> dict[int, int]:
+        """Version id -> how many of its instances are still running (open dossiers stay on their version)."""
+        instance = Instance.__table__
+        rows = self.uow.connection.execute(
+            select(instance.c.process_version_id, func.count())
+            .where(instance.c.status == "running")
+            .group_by(instance.c.process_version_id)
+        )
+        return {version_id: count for version_id, count in rows}

@@ -1,5 +1,6 @@
 """Checking and deploying BPMN files as process versions keyed by the hash of their files."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,8 +8,9 @@ from engine.bpmn.allotments import check_allotments
 from engine.bpmn.parsing import ParsedProcess, parse_files
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
-from engine.domain.errors import ProcessDefinitionError, ValidationError
+from engine.domain.errors import Conflict, ProcessDefinitionError, ValidationError
 from engine.persistence.db import Database
+from engine.persistence.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,30 @@ class DeployService:
         """Validate without deploying. Raises ProcessDefinitionError naming file, element and problem."""
         return [VersionInfo(p.process_id, p.name, 0, p.version_hash, False) for p in self._parse(files).values()]
 
-    def deploy(self, files: dict[str, bytes], actor: str) -> list[VersionInfo]:
-        """Validate and store a new version of every process whose files changed; return all versions."""
+    def deploy(
+        self,
+        files: dict[str, bytes],
+        actor: str,
+        note: str = "",
+        expected: dict[str, int] | None = None,
+        also: Callable[[UnitOfWork], None] | None = None,
+    ) -> list[VersionInfo]:
+        """Validate and store a new version of every process whose files changed; return all versions.
+
+        `note` is the change note of the new versions. `expected` maps process ids to the number of the latest
+        version the change was based on: when another version was deployed since, nothing is stored (Conflict).
+        `also` runs in the same unit of work (the designer's draft is discarded with the deploy)."""
         parsed = self._parse(files)
         now = self.clock.now()
         out = []
         with self.db.unit_of_work() as uow:
+            for process_id, number in (expected or {}).items():
+                latest = uow.versions.latest(process_id)
+                if (latest.number if latest else 0) != number:
+                    raise Conflict(
+                        f"Phiên bản {latest.number if latest else 0} của '{process_id}' đã được triển khai sau phiên "
+                        f"bản {number} mà bản sửa dựa vào; mở lại phiên bản mới nhất rồi sửa lại."
+                    )
             for process in parsed.values():
                 existing = uow.versions.by_hash(process.process_id, process.version_hash)
                 if existing is not None:
@@ -82,9 +102,11 @@ class DeployService:
                     continue
                 number = uow.versions.next_number(process.process_id)
                 uow.versions.add(
-                    process.process_id, number, process.name, process.version_hash, process.sources, now, actor
+                    process.process_id, number, process.name, process.version_hash, process.sources, now, actor, note
                 )
                 out.append(VersionInfo(process.process_id, process.name, number, process.version_hash, True))
+            if also is not None:
+                also(uow)
         return out
 
     def versions(self) -> list[VersionInfo]:

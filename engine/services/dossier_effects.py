@@ -31,6 +31,7 @@ from engine.domain import deadlines
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import (
     AWAITING_FEE,
@@ -101,7 +102,7 @@ class _Applying:
 
     # -- the effects ---------------------------------------------------------------------------------------------
     def letter(self, payload: dict) -> None:
-        if self.accepted and payload.get("form") == "mau_01":  # the appointment counted from the acceptance
+        if self.accepted and payload.get("form") == "receipt":  # Mẫu 01: the appointment counted from the acceptance
             payload = {**payload, "appointment": _iso(self.dossier.appointment)}
         wire = dict(payload)  # the outbox message: the letter with whom it goes to
         if self.facts is not None:
@@ -159,12 +160,15 @@ class _Applying:
                 f"dossier {self.code} is no longer being processed (status {facts.status}); its return date stays",
                 {"new_appointment": "dossier closed"},
             )
-        problem = deadlines.extension_problem(facts.appointment, to, facts.extension_count)
+        basis = shipped_legal_bases().get(facts.legal_basis)
+        rule = basis.rules["max_extensions"]
+        problem = deadlines.extension_problem(facts.appointment, to, facts.extension_count, basis.max_extensions)
         if problem == "already_extended":
             raise ValidationError(
                 f"dossier {self.code} was already given a new return date ({_iso(facts.appointment)}); the return "
-                "date may be re-set only once (ND 61/2018 Điều 19 k9)",
-                {"new_appointment": "already extended once"},
+                f"date may be re-set {'only once' if rule.value == 1 else f'at most {rule.value} times'} "
+                f"({rule.source})",
+                {"new_appointment": f"already extended {facts.extension_count} time(s)"},
             )
         if problem == "not_later":
             raise ValidationError(

@@ -9,8 +9,8 @@ Where the values come from:
   user tasks completed (history `dossier:task:completed`). SpiffWorkflow names a task spec after its element id.
   A user task of a called process (a shared activity, processes/chung_*.bpmn) is not drawn there: its call
   activity is marked instead.
-- steps: `engine.services.task_history.steps`, judged with the current calendar as Mẫu 05 does.
-- letters: history `dossier:letter:queued` {form, ...}; Mẫu 04 also applies after an extension
+- steps: `engine.services.task_history.steps`, judged with the current calendar as the control slip does.
+- letters: history `dossier:letter:queued` {form, ...}; the apology also applies after an extension
   (`dossier:appointment:moved` rule "extension"), as `DocumentService` builds it then.
 """
 
@@ -21,13 +21,16 @@ from typing import Any
 from engine.bpmn.parsing import read_xml
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import NotFound
+from engine.domain.legal_basis import Form, LegalBases, LegalBasisError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.persistence.db import Database
 from engine.persistence.tasks import TaskFilter, TaskRow
 from engine.services.calendars import CalendarService
 from engine.services.task_history import COMPLETED, steps
 
 LETTER = "dossier:letter:queued"
-LETTER_FORMS = ("mau_01", "mau_02", "mau_03", "mau_04")
+# The letters a dossier may have been sent, in the order its page lists them; the control slip always applies.
+LETTER_MEANINGS = ("receipt", "supplement_request", "reception_refusal", "apology", "appraisal_refusal", "stop_notice")
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 MAX_QUEUE = 500
 
@@ -102,9 +105,11 @@ class DossierRecord:
     steps: list[StepLine] = field(default_factory=list)
     events: list[EventLine] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
-    forms: list[str] = field(default_factory=list)  # mau_01 ... mau_05 that can be rendered for it
+    forms: list[Form] = field(default_factory=list)  # the forms of its set that can be rendered for it
     outbox: list[Message] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # username -> full name, for everyone who acted on it
+    # "receipt" or "mau_01" (as letters name their form) -> "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 01)"
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def _vn(moment: datetime) -> datetime:
@@ -116,8 +121,9 @@ def _vn_or_none(moment: datetime | None) -> datetime | None:
 
 
 class DossierRecordService:
-    def __init__(self, db: Database, clock: Clock, calendars: CalendarService):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService, legal: LegalBases | None = None):
         self.db, self.clock, self.calendars = db, clock, calendars
+        self.legal = legal if legal is not None else shipped_legal_bases()
 
     def record(self, code: str) -> DossierRecord:
         """Steps, history, letters, applicable forms and outbox messages of dossier `code`. Raises NotFound."""
@@ -161,9 +167,19 @@ class DossierRecordService:
             for s in steps(events)
         ]
         letters = [Letter(e.payload.get("form", ""), _vn(e.at), e.seq) for e in events if e.tag == LETTER and e.payload]
-        issued = {letter.form for letter in letters}
+        issued = {self.legal.meaning(letter.form) for letter in letters}
         if any(e.tag == "dossier:appointment:moved" and (e.payload or {}).get("rule") == "extension" for e in events):
-            issued.add("mau_04")
+            issued.add("apology")
+        if any(e.tag == "dossier:stopped" for e in events):
+            issued.add("stop_notice")
+        try:
+            form_set = self.legal.get(dossier.legal_basis).form_set
+            forms = [form_set.form(m) for m in LETTER_MEANINGS if m in issued] + [form_set.form("control_slip")]
+        except LegalBasisError:
+            forms = []  # a basis whose file was removed: nothing to render it with
+        titles = {}
+        for form in form_set.forms.values() if forms else ():
+            titles[form.meaning] = titles[form.template] = f"{form.title} ({form.label})" if form.number else form.title
         return DossierRecord(
             code,
             step_lines,
@@ -172,9 +188,10 @@ class DossierRecordService:
                 for e in events
             ],
             letters,
-            [form for form in LETTER_FORMS if form in issued] + ["mau_05"],
+            forms,
             outbox,
             names,
+            titles,
         )
 
     def diagram(self, code: str) -> Diagram:

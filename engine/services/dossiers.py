@@ -7,12 +7,14 @@ from datetime import date, datetime, time, timedelta
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.legal_basis import LegalBases, LegalBasisError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import MAX_OFFSET
 from engine.domain.portal import AWAITING_FEE, PROCESSING, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
-from engine.services.effects import set_portal_status
+from engine.services.effects import send_letter, set_portal_status
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.step_record import Event
 
@@ -47,6 +49,9 @@ class DossierView:
     instance_id: int | None
     tasks: tuple[TaskRow, ...] = field(default=())
     late: bool = False
+    legal_basis: str = ""  # the id of the legal basis it was received under ("nd118-2025"), kept for life
+    legal_basis_name: str = ""  # its name, as shown on the dossier's page
+    procedure_legal_basis: tuple[str, ...] = ()  # the procedure's own legal texts (the sector law), from the catalogue
     portal_id: str | None = None  # an online dossier's id on the national portal
     payment: dict | None = None  # what the portal reported paid: {reference, amount, received_at}
 
@@ -54,9 +59,17 @@ class DossierView:
 class DossierService:
     """Reads dossiers; withdraws and stops them."""
 
-    def __init__(self, db: Database, clock: Clock, instances: InstanceService, catalogue: Catalogue | None):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        instances: InstanceService,
+        catalogue: Catalogue | None,
+        legal: LegalBases | None = None,
+    ):
         self.db, self.clock, self.instances = db, clock, instances
         self.catalogue = catalogue if catalogue is not None else Catalogue([])
+        self.legal = legal if legal is not None else shipped_legal_bases()
 
     # --- withdrawal and stop -------------------------------------------------------------------------------------
     def withdraw(self, code: str, reason: str, actor: str) -> DossierView:
@@ -91,7 +104,8 @@ class DossierService:
 
     def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
         """In one step with the instance locked: cancel the dossier's workflow (`instance:cancelled` {reason}),
-        record `tag` {reason}, set the status (history, outbox for the portal) and the processing end. Raises
+        record `tag` {reason}, set the status (history, outbox for the portal) and the processing end; a stop also
+        queues the stop notice to the applicant (letter "stop_notice" {reason}, history and outbox). Raises
         ValidationError without a reason, NotFound, InvalidTransition for a dossier that is not open."""
         reason = reason.strip() if isinstance(reason, str) else ""
         action = "rút" if status == WITHDRAWN else "dừng xử lý"
@@ -116,6 +130,8 @@ class DossierService:
                 if running:
                     self.instances.stepper.runtime.cancel(workflow)
                 set_portal_status(status, reason)
+                if status == STOPPED:  # the applicant is told, through the outbox like every letter
+                    send_letter("stop_notice", reason=reason)
 
             self.instances.stepper.step(uow, head, close, events, actor, cancel=running)
         return self.get(code)
@@ -201,9 +217,18 @@ class DossierService:
             received_by=row.received_by,
             instance_id=row.instance_id,
             late=row.late,
+            legal_basis=row.legal_basis,
+            legal_basis_name=self._basis_name(row.legal_basis),
+            procedure_legal_basis=procedure.legal_basis if procedure else (),
             portal_id=row.portal_id,
             payment=row.payment,
         )
+
+    def _basis_name(self, basis_id: str) -> str:
+        try:
+            return self.legal.get(basis_id).name
+        except LegalBasisError:
+            return basis_id  # a basis whose file was removed is still shown by its id
 
 
 def _bound(value: date | datetime, end: bool) -> datetime:

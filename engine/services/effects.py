@@ -1,6 +1,6 @@
 """Side effects that BPMN scripts ask for during a step (a letter to send, a portal status to report).
 
-Scripts cannot reach the outside world. They call helpers such as `send_letter("mau_04")`, which only record an
+Scripts cannot reach the outside world. They call helpers such as `send_letter("apology")`, which only record an
 effect for the step in progress; the step writes each effect as history and as an outbox row in its own transaction,
 so an effect exists if and only if the step committed.
 """
@@ -13,6 +13,8 @@ from datetime import datetime
 
 from engine.domain import deadlines
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis import FORM_MEANINGS
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.portal import STATUS_LABELS
 
 
@@ -44,10 +46,16 @@ def _emit(effect: Effect) -> None:
 
 
 def send_letter(form: str, **fields) -> bool:
-    """Script helper: queue the letter or form `form` (e.g. "mau_04") for the applicant, with extra `fields`."""
-    if not isinstance(form, str) or not form.strip():
-        raise ValidationError("send_letter needs a form name such as 'mau_04'")
-    _emit(Effect("letter", {"form": form, **fields}))
+    """Script helper: queue the letter or form `form` for the applicant, with extra `fields`. `form` is a meaning
+    (FORM_MEANINGS: "apology", ...); the letter is printed in the form set of the dossier's legal basis. A template
+    name that means the same in every set ("mau_04", as processes deployed before meanings name it) is taken as
+    that meaning."""
+    meaning = shipped_legal_bases().meaning(form)
+    if meaning is None:
+        raise ValidationError(
+            f"send_letter: không có biểu mẫu {form!r}; chọn một trong {', '.join(FORM_MEANINGS)}", {"form": "unknown"}
+        )
+    _emit(Effect("letter", {"form": meaning, **fields}))
     return True
 
 
@@ -61,8 +69,9 @@ def set_portal_status(code: int, note: str = "") -> int:
 
 def extend_appointment(new_appointment, reason) -> str:
     """Script helper: the return date is re-set to `new_appointment` (ISO 8601 with offset) by the apology letter
-    (Mẫu 04, ND 61/2018 Điều 19 k9) for `reason`. Once per dossier, and only to a later date: the step checks both
-    against the dossier and fails, changing nothing, when either is broken. Returns the new date (ISO)."""
+    for `reason`. As many times as the dossier's legal basis allows (its max_extensions rule), and only to a later
+    date: the step checks both against the dossier and fails, changing nothing, when either is broken. Returns the
+    new date (ISO)."""
     moment = _aware(new_appointment, "new_appointment")
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationError(

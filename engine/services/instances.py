@@ -6,7 +6,9 @@ its workflow in the same transaction as the dossier row and the scans), and `sta
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
+from engine.bpmn.migration import migration_blockers, move_workflow
 from engine.domain import chain
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
@@ -189,6 +191,27 @@ class InstanceService:
             raise ValidationError("Cần ghi lý do huỷ hồ sơ", {"reason": "bắt buộc"})
         with self.db.unit_of_work() as uow:
             self.cancel_in(uow, self.lock(uow, code), actor, reason)
+
+    def migrate_in(self, uow: UnitOfWork, head: InstanceHead, version_id: int, number_from: int, number_to: int,
+                   actor: str) -> list[str]:  # fmt: skip
+        """Move the locked instance `head` to version `version_id` when that is safe (`engine.bpmn.migration`):
+        recorded in its history with both versions; timers and the task projection follow in the same step. Returns
+        why not (nothing is changed then)."""
+        runtime = self.stepper.runtime
+        new = runtime.process(version_id, partial(uow.versions.sources, version_id))
+        old = self.stepper.process(uow, head.process_version_id)
+        blockers = migration_blockers(runtime.restore(old, uow.instances.state(head.id)), new)
+        if blockers:
+            return blockers
+
+        def move(workflow):
+            move_workflow(workflow, new)
+            runtime.advance(workflow)
+
+        event = Event("instance:migrated", actor, {"from_version": number_from, "to_version": number_to})
+        self.stepper.step(uow, head, move, [event], actor)
+        uow.instances.move_to_version(head.id, version_id)
+        return []
 
     def note(self, uow: UnitOfWork, head: InstanceHead, tag: str, actor: str, payload: dict, task_id=None) -> None:
         """Record an event that changes no workflow state (claim, release, a file attached), in `uow`, with `head`

@@ -3,7 +3,7 @@ letters, naming the steps, officers and units that were late. Pure: dossier valu
 
 Rules (DOMAIN.md, engine/domain/timeliness.py, engine/services/step.py):
 - a dossier is judged against its appointment as moved by supplementation, not by an extension: the apology letter
-  (Mẫu 04) gives a new return date but does not make a late dossier on time;
+  (the apology letter) gives a new return date but does not make a late dossier on time;
 - ended late in the month: its processing ended (refused 3, stopped 8, resolved 9, returned 10) within the month and
   after that date, or with more than one supplementation request; a withdrawal (7) is not judged;
 - still open past the date: not ended by the end of the month (or by now, for the current month) and the date passed.
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.domain.dates import vn_stamp
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.timeliness import OfficeTime
 from engine.services.task_history import EventLike, Step, last_of, steps
 
@@ -139,7 +140,13 @@ def _late_step(step: Step, events: Sequence[EventLike], until: datetime, names: 
 
 
 def _reason(events: Sequence[EventLike]) -> str:
-    letter = last_of(events, "dossier:letter:queued", form="mau_04")
+    legal = shipped_legal_bases()
+    letters = [
+        e
+        for e in events
+        if e.tag == "dossier:letter:queued" and legal.meaning((e.payload or {}).get("form")) == "apology"
+    ]
+    letter = max(letters, key=lambda e: e.seq) if letters else None
     if letter is not None and letter.payload.get("reason"):
         return str(letter.payload["reason"])
     moved = last_of(events, "dossier:appointment:moved", rule="extension")

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
 from engine.domain.errors import InvalidTransition, NotFound, TooManyAttempts, ValidationError
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.portal import RESOLVED, RETURNED, SUPPLEMENTING, status_label
 from engine.persistence.db import Database
 from engine.persistence.public import PublicDossier, PublicStore
@@ -59,6 +60,7 @@ def _digits(text: str) -> str:
 class PublicService:
     def __init__(self, db: Database, clock: Clock, catalogue: Catalogue, limit: int = 10, window_minutes: int = 10):
         self.db, self.clock, self.catalogue = db, clock, catalogue
+        self.legal = shipped_legal_bases()
         self.limit, self.window = limit, timedelta(minutes=window_minutes)
 
     def lookup(self, code: str, phone_digits: str, source: str) -> PublicStatus:
@@ -105,7 +107,9 @@ class PublicService:
         procedure = self.catalogue.get(found.procedure_code)
         missing: tuple[dict, ...] = ()
         if found.status == SUPPLEMENTING and found.instance_id is not None:
-            asked = [p for p in store.letters(found.instance_id) if p.get("form") == "mau_02"]
+            asked = [
+                p for p in store.letters(found.instance_id) if self.legal.meaning(p.get("form")) == "supplement_request"
+            ]
             items = (asked[-1].get("missing_items") or asked[-1].get("missing") or []) if asked else []
             missing = tuple(
                 {"item": str(i.get("item") or i.get("name") or ""), "reason": str(i.get("reason") or "")}

@@ -14,7 +14,9 @@ from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.dossier_code import check_agency_code
 from engine.domain.errors import ValidationError
-from engine.domain.portal import NEW, RECEIVED
+from engine.domain.legal_basis import LegalBases, LegalBasisError
+from engine.domain.legal_basis_data import shipped_legal_bases
+from engine.domain.portal import CHANNELS, NEW, RECEIVED
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
@@ -37,10 +39,12 @@ class ReceptionService:
         dossiers: DossierService,
         catalogue: Catalogue,
         agency_code: str,
+        legal: LegalBases | None = None,
     ):
         self.db, self.clock, self.calendars = db, clock, calendars
         self.instances, self.files, self.dossiers = instances, files, dossiers
         self.catalogue = catalogue
+        self.legal = legal if legal is not None else shipped_legal_bases()
         self.agency_code = check_agency_code(agency_code)
 
     def receive(
@@ -87,6 +91,16 @@ class ReceptionService:
         assert procedure is not None
         matched = self._check_scans(procedure, scans, actor)
         received_at = (handover_at or now).astimezone(VN_TZ)
+        try:
+            basis = self.legal.in_force(received_at)
+        except LegalBasisError as error:
+            raise ValidationError(f"Chưa tiếp nhận được hồ sơ: {error.problem}", {error.field: error.problem})
+        if CHANNELS[reception.channel] not in basis.channels:  # the ways in the legal basis allows
+            raise ValidationError(
+                f"Kênh nộp {reception.channel} không có trong căn cứ pháp lý {basis.short} "
+                f"({basis.rules['channels'].source})",
+                {"channel": f"không có trong {basis.short}"},
+            )
         clock_start, appointment = self._dates(procedure, received_at)
         with self.db.unit_of_work() as uow:
             if not uow.versions.count(procedure.process):
@@ -120,6 +134,7 @@ class ReceptionService:
                 "received_by": actor.strip(),
                 "late": False,
                 "supplement_requested_at": None,
+                "legal_basis": basis.id,
                 "portal_id": portal_id,
                 "payment": payment,
                 "postal_item": postal.get("item_code") if postal else None,
@@ -147,6 +162,7 @@ class ReceptionService:
                 None,
                 False,
                 None,
+                legal_basis=basis.id,
                 portal_id=portal_id,
                 applicant_email=str(reception.applicant.get("email") or "") or None,
                 fee=procedure.fee,
@@ -162,6 +178,9 @@ class ReceptionService:
                 "applicant": reception.applicant,
                 "supplement_policy": procedure.supplement_policy,
                 "time_limit": deadlines.allotment_text(*procedure.time_limit),
+                # the rules of the legal basis it was received under, for its timers (processes/legal/<id>.yaml)
+                "legal_basis": basis.id,
+                "apology_notice_days": basis.rules["apology_notice_working_days"].value,
             }
             self.instances.run_start(uow, head, version, data, actor, facts, extra_events=attached)
         return self.dossiers.get(code)

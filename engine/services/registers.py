@@ -1,4 +1,5 @@
-"""The register of dossiers (Mẫu 06) and the monthly late report, built from stored data.
+"""The register of dossiers (Sổ theo dõi hồ sơ, in the form set of the legal basis in force) and the monthly late
+report, built from stored data.
 
 Read-only use cases: each reads the dossier rows of a period and the history of their instances in one read
 transaction, then hands plain values to the pure renderers (`engine.forms.render`, `engine.services.late_report`).
@@ -11,6 +12,8 @@ from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.dates import vn_date
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis import LegalBases
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import REFUSED, STOPPED, SUPPLEMENTING, WITHDRAWN, status_label
 from engine.forms import render as forms
@@ -31,12 +34,19 @@ class RegisterService:
     """The register and the late report. Raises ValidationError (in Vietnamese) for a bad date range or month."""
 
     def __init__(
-        self, db: Database, clock: Clock, catalogue: Catalogue | None, calendars: CalendarService, settings: Settings
+        self,
+        db: Database,
+        clock: Clock,
+        catalogue: Catalogue | None,
+        calendars: CalendarService,
+        settings: Settings,
+        legal: LegalBases | None = None,
     ):
         self.db, self.clock, self.calendars, self.settings = db, clock, calendars, settings
         self.catalogue = catalogue if catalogue is not None else Catalogue([])
+        self.legal = legal if legal is not None else shipped_legal_bases()
 
-    # --- the register (Mẫu 06) -----------------------------------------------------------------------------------
+    # --- the register ----------------------------------------------------------------------------------------------
     def register(self, received_from: date, received_to: date) -> list[dict]:
         """One row per dossier received (accepted) from `received_from` to `received_to` (whole days, Vietnam time),
         in order of reception, with the keys `register_csv` takes."""
@@ -80,18 +90,21 @@ class RegisterService:
         }
 
     def register_csv(self, received_from: date, received_to: date) -> str:
-        """Mẫu 06 for the range as CSV text (with a byte-order mark: write it as UTF-8)."""
+        """The register for the range as CSV text (with a byte-order mark: write it as UTF-8)."""
         return forms.register_csv(self.register(received_from, received_to))
 
     def register_pdf(self, received_from: date, received_to: date) -> bytes:
-        """Mẫu 06 for the range as an A4 landscape PDF."""
+        """The register for the range as an A4 landscape PDF, in the form set of the legal basis in force on the
+        range's last day (the book is kept under the rules of its day)."""
+        form_set = self.legal.in_force(received_to).form_set
         context = {
             **letterhead(self.settings, self.clock.now()),
             "book": str(received_from.year),
             "period": _period(received_from, received_to),
             "rows": self.register(received_from, received_to),
         }
-        return forms.render_pdf(forms.render_html("mau_06", context))
+        template = form_set.form("register").template
+        return forms.render_pdf(forms.render_html(template, context, form_set.id))
 
     # --- the monthly late report ---------------------------------------------------------------------------------
     def late_report(self, year: int, month: int) -> list[LateDossier]:

@@ -235,7 +235,7 @@ class TaskFormService:
             moment = forms.parse_datetime(new_appointment) if new_appointment.strip() else None
         except ValueError:
             moment = None
-        return self.documents.preview_mau_04(task.code, reason.strip(), moment)
+        return self.documents.preview_apology(task.code, reason.strip(), moment)
 
 
 def _stamp(moment: datetime | date) -> str:

@@ -36,6 +36,11 @@ class TimerService:
         with self.db.unit_of_work() as uow:
             return uow.timers.lease_due(worker_id, now, now + self.lease, batch)
 
+    def next_due(self):
+        """The earliest due moment of the waiting timers, or None."""
+        with self.db.reading() as uow:
+            return uow.timers.next_due()
+
     def fire(self, timer_id: int) -> bool:
         """Fire one timer in its own unit of work. A timer already fired, cancelled or held elsewhere is a no-op."""
         with self.db.unit_of_work() as uow:

@@ -12,6 +12,7 @@ from engine.domain.calendar import parse_office_hours
 from engine.domain.catalogue import Catalogue
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import Clock, SystemClock
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.ports import Adapters
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
@@ -20,6 +21,7 @@ from engine.services.accounts import AccountService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deadline_notices import DeadlineNoticeService
 from engine.services.deploy import DeployService
+from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
 from engine.services.dossier_files import DossierFileService
 from engine.services.dossier_record import DossierRecordService
@@ -45,6 +47,7 @@ from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
 from engine.services.sessions import SessionService
 from engine.services.settings import Settings
+from engine.services.step_import import StepImportService
 from engine.services.stepping import LiveWorkflows, Stepper
 from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
@@ -60,6 +63,8 @@ class Services:
     runtime: BpmnRuntime
     live: LiveWorkflows  # the cache of live workflows (an optimisation only; see engine.services.stepping)
     deploy: DeployService
+    designer: DesignerService  # the modeler pages (/thiet-ke): versions, checks, drafts, diffs
+    step_import: StepImportService  # approved step tables (CSV, XLSX) -> BPMN (`motcua import-steps`)
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
@@ -119,11 +124,14 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
 
     stepper = Stepper(runtime, calendars, clock, live, time_limit_of)
     instances = InstanceService(db, stepper, clock)
-    dossiers = DossierService(db, clock, instances, catalogue)
+    legal = shipped_legal_bases()
+    dossiers = DossierService(db, clock, instances, catalogue, legal)
     files = DossierFileService(db, clock, catalogue, instances)
-    reception = ReceptionService(db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code)
-    documents = DocumentService(db, clock, catalogue, calendars, settings)
-    registers = RegisterService(db, clock, catalogue, calendars, settings)
+    reception = ReceptionService(
+        db, clock, calendars, instances, files, dossiers, catalogue, settings.agency_code, legal
+    )
+    documents = DocumentService(db, clock, catalogue, calendars, settings, legal)
+    registers = RegisterService(db, clock, catalogue, calendars, settings, legal)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
     inbox = InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret})
@@ -133,6 +141,10 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     inbox.register("portal", "supplement", PortalSupplementHandler(db, instances, files))
     inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
     inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
+    deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
+    designer = DesignerService(
+        db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -140,7 +152,11 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         calendars=calendars,
         runtime=runtime,
         live=live,
-        deploy=DeployService(db, clock, catalogue, settings.hours_per_day),
+        deploy=deploy,
+        designer=designer,
+        step_import=StepImportService(
+            catalogue, designer, settings.processes_dir / "import" / "don_vi.yaml", settings.hours_per_day
+        ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
         outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
@@ -158,7 +174,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         registers=registers,
         task_list=task_list,
         access=AccessService(db, catalogue),
-        records=DossierRecordService(db, clock, calendars),
+        records=DossierRecordService(db, clock, calendars, legal),
         task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
         indicators=IndicatorService(
             db,

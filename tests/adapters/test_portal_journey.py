@@ -126,7 +126,7 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     assert record["step_start"] == "20260302080000" and record["finished_at"] == wire_time(clock.now())
     assert record["content"] and record["division"]
     letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
-    assert letters[0]["form"] == "mau_01" and letters[0]["appointment"] == expected.isoformat()
+    assert letters[0]["form"] == "receipt" and letters[0]["appointment"] == expected.isoformat()
 
 
 def test_one_sent_back_at_the_check_goes_to_the_portal_and_stays_out_of_the_register(online, services, clock):

@@ -94,8 +94,8 @@ def receive_at_counter(page, procedure, appointment_text: str) -> str:
     assert appointment_text in page.locator(".received-banner").inner_text()
     screenshot(page, "06-da-tiep-nhan")
 
-    # "In giấy tiếp nhận (Mẫu 01)": the link gives the PDF (fetched with this officer's session).
-    link = page.get_by_role("link", name="In giấy tiếp nhận (Mẫu 01)")
+    # "In giấy tiếp nhận": the link gives the receipt's PDF (fetched with this officer's session).
+    link = page.get_by_role("link", name="In giấy tiếp nhận")
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -16,7 +16,7 @@ LANDING_PATHS = {
     "clerk": "/viec",
     "auditor": "/ho-so",
     "admin": "/quan-tri/tai-khoan",
-    "designer": "/",
+    "designer": "/thiet-ke",
 }
 
 

@@ -14,7 +14,7 @@ LANDING_PATHS = {
     "division_head": "/viec",
     "director": "/viec",
     "clerk": "/viec",
-    "designer": "/",
+    "designer": "/thiet-ke",
     "auditor": "/ho-so",
     "admin": "/quan-tri/tai-khoan",
 }

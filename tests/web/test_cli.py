@@ -294,3 +294,16 @@ def test_worker_once_fires_due_timers_and_sends_notifications(cli, db_url):
         assert info.status == "completed"
         assert info.data["fired_count"] == 1
         assert [e.tag for e in services.instances.history("T-1")].count("instance:timer:fired") == 1
+
+
+def test_check_also_runs_the_designers_checks(cli, db_url, tmp_path):
+    for path in PROCESSES.glob("*.bpmn"):
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    broken = tmp_path / "x_quang_y_te.bpmn"
+    text = broken.read_text("utf-8")
+    broken.write_text(text.replace('name="form" value="xem_xet"', 'name="form" value="khong_co"'), "utf-8")
+    result = cli("check", tmp_path)
+    assert result.exit_code == 1
+    assert (
+        "LỖI x_quang_y_te.bpmn: phần tử 'xem_xet': biểu mẫu 'khong_co' không có trong processes/forms" in result.stderr
+    )

@@ -59,8 +59,8 @@ def test_form_writes_the_receipt_as_html_and_pdf(cli, code, tmp_path):
     text = html.read_text("utf-8")
     assert code in text and "Phòng khám Đa khoa Hồng Nhung" in text and "UBND TỈNH CAO BẰNG" in text
 
-    pdf = tmp_path / "mau_05.pdf"
-    ok(cli("dossier", "form", code, "mau_05", "--pdf", pdf))
+    pdf = tmp_path / "control_slip.pdf"
+    ok(cli("dossier", "form", code, "control_slip", "--pdf", pdf))
     assert code in pypdf.PdfReader(pdf).pages[0].extract_text()
     assert code in ok(cli("dossier", "form", code, "mau_01"))  # no file: the HTML on standard output
 
@@ -68,7 +68,7 @@ def test_form_writes_the_receipt_as_html_and_pdf(cli, code, tmp_path):
 def test_form_errors_are_in_vietnamese(cli, code, tmp_path):
     assert "không có biểu mẫu 'mau_09'" in failed(cli("dossier", "form", code, "mau_09"))
     assert "không có hồ sơ" in failed(cli("dossier", "form", f"{AGENCY}-260101-9999", "mau_01"))
-    assert "chưa có Mẫu 04" in failed(cli("dossier", "form", code, "mau_04", "--html", tmp_path / "x.html"))
+    assert "chưa có Văn bản xin lỗi" in failed(cli("dossier", "form", code, "mau_04", "--html", tmp_path / "x.html"))
     both = cli("dossier", "form", code, "mau_01", "--html", tmp_path / "a", "--pdf", tmp_path / "b")
     assert "chỉ cho một trong --pdf hoặc --html" in failed(both)
 

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime
 
+import pypdf
 import pytest
 
 from engine.domain.clock import VN_TZ
@@ -160,8 +161,8 @@ def test_a_received_dossier_goes_to_its_page_with_mau_01_to_print(services, sign
     assert dossier.applicant["name"] == APPLICANT["name"] and dossier.channel == 1
 
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
-    assert "In giấy tiếp nhận (Mẫu 01)" in page
-    assert f"/ho-so/{dossier.code}/mau/mau_01?dinh-dang=pdf" in page
+    assert "In giấy tiếp nhận" in page
+    assert f"/ho-so/{dossier.code}/mau/receipt?dinh-dang=pdf" in page
     assert "17/03/2026 08:00" in page
 
     pdf = officer.get(f"/ho-so/{dossier.code}/mau/mau_01?dinh-dang=pdf")
@@ -279,3 +280,17 @@ def test_only_the_return_step_is_recorded_from_the_counter(services, sign_in):
     response = sign_in("one_stop").post(f"/mot-cua/tra-ket-qua/{check.task_id}", {"returned_to": "Ai đó"})
     assert response.status_code == 422
     assert open_task(services, online.code, "tiep_nhan") is not None
+
+
+def test_the_counter_keeps_who_hands_the_dossier_in_for_a_company(services, sign_in):
+    officer = sign_in("one_stop")
+    response = officer.post("/mot-cua/tiep-nhan", reception_form(services, applicant_submitter="  Trần Văn Bình "))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    [dossier] = services.dossiers.list()
+    assert dossier.applicant["submitter"] == "Trần Văn Bình"
+
+    page = officer.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
+    assert '<dd id="submitter">Trần Văn Bình</dd>' in page
+    pdf = officer.get(f"/ho-so/{dossier.code}/mau/receipt?dinh-dang=pdf").data
+    text = " ".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Người nộp hồ sơ: Trần Văn Bình" in text and "Liên 2: Giao người nộp hồ sơ" in text

@@ -65,11 +65,14 @@ def test_the_page_shows_status_dates_and_each_step_with_its_timeliness(services,
     history = text_of(page, "history")
     assert "Bắt đầu quy trình (phiên bản 1)" in history
     assert f"{specialist_name} Hoàn thành bước: Thẩm định hồ sơ, dự thảo giấy phép" in history
-    assert "Lập Mẫu 01" in history and "Trạng thái: 4 · Đang xử lý" in history
+    assert "Lập Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in history and "Trạng thái: 4 · Đang xử lý" in history
 
+    assert 'data-basis="nd118-2025"' in page and "Nghị định 118/2025/NĐ-CP" in page  # the basis it keeps
+    procedure_basis = services.dossiers.catalogue.get(view.procedure_code).legal_basis
+    assert f'<dd class="procedure-basis">{"; ".join(procedure_basis)}</dd>' in page  # and the sector law, apart
     forms = text_of(page, "forms")
-    assert "(Mẫu 01)" in forms and "(Mẫu 05)" in forms and "(Mẫu 02)" not in forms
-    assert f"/ho-so/{view.code}/mau/mau_05?dinh-dang=pdf" in page
+    assert "(Mẫu số 01)" in forms and "(Mẫu số 06)" in forms and "(Mẫu số 02)" not in forms  # the 2025 set
+    assert f"/ho-so/{view.code}/mau/control_slip?dinh-dang=pdf" in page
 
     outbox = text_of(page, "outbox")
     assert "Cập nhật Cổng Dịch vụ công" in outbox and "Chờ gửi" in outbox and "Giấy tiếp nhận" in outbox
@@ -109,7 +112,7 @@ def test_an_extension_shows_the_original_appointment_and_mau_04(services, sign_i
     assert "Ngày hẹn ban đầu" in page and "17/03/2026 08:00" in page and "20/03/2026 08:00" in page
     assert "Số lần hẹn lại" in page
     assert "Đổi ngày hẹn trả: 17/03/2026 08:00 → 20/03/2026 08:00" in text_of(page, "history")
-    assert "(Mẫu 04)" in text_of(page, "forms")
+    assert "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu số 04)" in text_of(page, "forms")
 
 
 # --- who may see it -------------------------------------------------------------------------------------------------

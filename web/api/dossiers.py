@@ -28,6 +28,10 @@ class ApplicantSchema(ApiSchema):
     address = fields.Str(required=True)
     phone = fields.Str(required=True)
     email = fields.Str(allow_none=True)
+    submitter = fields.Str(
+        allow_none=True,
+        metadata={"description": "who hands the dossier in when not the applicant (a company's representative)"},
+    )
 
 
 class DocumentInSchema(ApiSchema):
@@ -93,6 +97,10 @@ class DossierSummarySchema(ApiSchema):
     returned_at = Moment(allow_none=True)
     received_by = fields.Str(required=True)
     late = fields.Bool(required=True)
+    legal_basis = fields.Str(
+        required=True,
+        metadata={"description": "the legal basis in force when it was received, kept for life: nd61-2018, nd118-2025"},
+    )
 
     def _channel_label(self, dossier) -> str:
         return CHANNEL_LABELS.get(dossier.channel, "")

@@ -8,7 +8,7 @@ from flask import Response
 from marshmallow import fields, validate
 
 from engine.domain.permissions import allowed
-from engine.services.documents import DOSSIER_FORMS
+from engine.services.documents import DOSSIER_FORM_NAMES
 from web.api.base import ApiSchema, Moment
 from web.api.core import operation, services
 from web.auth import authorize_dossier, current_user
@@ -67,11 +67,13 @@ def dossier_history(code):
 @operation(
     "/dossiers/<code>/forms/<form>",
     tag="dossiers",
-    summary="A form of the dossier, mau_01 (receipt) ... mau_05, as PDF (default) or HTML",
+    summary="A form of the dossier by meaning (receipt, supplement_request, reception_refusal, apology, stop_notice, "
+    "control_slip, appraisal_refusal) or by its template in the dossier's form set (mau_01 ...), as PDF (default) or "
+    "HTML",
     action="dossier.view",
     query=FormQuery,
     media=tuple(FORMATS.values()),
-    path_values={"form": DOSSIER_FORMS},
+    path_values={"form": DOSSIER_FORM_NAMES},
 )
 def dossier_form(code, form, query):
     authorize_dossier(code)

@@ -40,7 +40,6 @@ class ProcedureSchema(ApiSchema):
     documents = fields.List(fields.Nested(RequiredDocumentSchema), required=True)
     supplement_policy = fields.Str(required=True, metadata={"description": "restart or pause"})
     legal_basis = fields.List(fields.Str(), required=True)
-    form_set = fields.Str(required=True)
     process = fields.Str(required=True, metadata={"description": "id of the BPMN process that resolves it"})
 
 

@@ -13,13 +13,14 @@ export const DONE_MARKER = 'motcua-done';
  *
  * @param {HTMLElement} container  element that receives the diagram; give it a height.
  * @param {string} xml             BPMN 2.0 XML.
- * @param {{current?: string[], done?: string[]}} [marks]
- *        ids of the elements where the dossier is now, and of those it has passed; ids that are not in the
- *        diagram (for example from another process version) are ignored and returned in `missing`.
+ * @param {{current?: string[], done?: string[], markers?: Object<string, string[]>}} [marks]
+ *        ids of the elements where the dossier is now, and of those it has passed; `markers` maps other CSS classes
+ *        to the ids they mark (the designers' diff: added, removed, changed). Ids that are not in the diagram (for
+ *        example from another process version) are ignored and returned in `missing`.
  * @returns {Promise<{viewer: NavigatedViewer, warnings: Array, missing: string[]}>}
  *          rejects with the import error when the XML cannot be read.
  */
-export async function showDiagram(container, xml, { current = [], done = [] } = {}) {
+export async function showDiagram(container, xml, { current = [], done = [], markers = {} } = {}) {
   const viewer = new NavigatedViewer({ container });
   const { warnings } = await viewer.importXML(xml);
 
@@ -38,6 +39,9 @@ export async function showDiagram(container, xml, { current = [], done = [] } = 
   mark(done, DONE_MARKER);
   // An element that is both done and current (a loop) shows as current.
   mark(current, CURRENT_MARKER);
+  for (const [marker, ids] of Object.entries(markers)) {
+    mark(ids, marker);
+  }
 
   // A hidden container (display: none, a closed tab) has no size to fit, and zooming to it would throw.
   if (container.clientWidth > 0 && container.clientHeight > 0) {

@@ -9,6 +9,8 @@ def register_views(app: Flask) -> None:
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
     from web.views.counter import bp as counter_bp
+    from web.views.designer import bp as designer_bp
+    from web.views.designer_import import bp as designer_import_bp
     from web.views.dossiers import bp as dossiers_bp
     from web.views.feedback import bp as feedback_bp
     from web.views.home import bp as home_bp
@@ -30,6 +32,8 @@ def register_views(app: Flask) -> None:
         reports_bp,
         public_bp,
         feedback_bp,
+        designer_bp,
+        designer_import_bp,
         api_bp,
         inbound_bp,
     )

@@ -22,7 +22,7 @@ LANDING = {
     "clerk": "tasks.index",
     "auditor": "dossiers.index",
     "admin": "admin.accounts",
-    "designer": "home.index",
+    "designer": "designer.index",
 }
 
 

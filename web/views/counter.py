@@ -29,7 +29,7 @@ from web.i18n import gettext as _
 bp = Blueprint("counter", __name__)
 
 RECEPTION_TASK, RETURN_TASK = "tiep_nhan", "tra_ket_qua"
-APPLICANT_FIELDS = ("name", "id_number", "address", "phone", "email")
+APPLICANT_FIELDS = ("name", "id_number", "address", "phone", "email", "submitter")
 QUEUE_SIZE = 100
 
 
@@ -198,8 +198,9 @@ def _read(procedure: Procedure, form) -> tuple[dict, dict[str, str]]:
     applicant: dict = {key: form.get(f"applicant_{key}", "") for key in APPLICANT_FIELDS}
     kind = form.get("applicant_type", "")
     applicant["type"] = whole_number(kind, 2) if whole_number(kind, 2) is not None else kind
-    if not applicant["email"].strip():
-        del applicant["email"]
+    for optional in ("email", "submitter"):
+        if not applicant[optional].strip():
+            del applicant[optional]
     documents = [
         {"name": d.name, "received": f"doc_{n}_received" in form, "digitised": f"doc_{n}_digitised" in form}
         for n, d in enumerate(procedure.documents, start=1)

@@ -23,10 +23,11 @@ from flask import (
 
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis import FORM_MEANINGS
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import whole_number
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, DELIVERY_LABELS, OPEN_STATUSES, STATUS_LABELS
 from engine.domain.timeliness import LABELS as TIMELINESS
-from engine.services.documents import DOSSIER_FORMS
 from web.auth import authorize_dossier, current_user, require
 from web.i18n import gettext as _
 
@@ -129,17 +130,13 @@ def diagram(code: str):
 @bp.get("/ho-so/<code>/mau/<form>")
 @require("dossier.view")
 def form(code: str, form: str):
-    """Mẫu 01-05 of the dossier, as PDF (?dinh-dang=pdf) or HTML (the default)."""
+    """A form of the dossier by meaning (receipt, ...) or by its template in the dossier's set (mau_01, the
+    addresses of earlier versions), as PDF (?dinh-dang=pdf) or HTML (the default)."""
     authorize_dossier(code)
     fmt = request.args.get("dinh-dang", "html")
     if fmt not in FORMATS:
         raise ValidationError(
             _("Định dạng '{fmt}' không hỗ trợ; chọn pdf hoặc html", fmt=fmt), {"dinh-dang": "pdf|html"}
-        )
-    if form not in DOSSIER_FORMS:
-        raise ValidationError(
-            _("Không có biểu mẫu '{form}'; chọn một trong {forms}", form=form, forms=", ".join(DOSSIER_FORMS)),
-            {"form": "không có"},
         )
     content, name = _services().documents.render(code, form, fmt)
     response = Response(content, mimetype=FORMATS[fmt].split(";")[0])
@@ -260,5 +257,6 @@ def describe(event) -> str:
 
 
 def form_label(form: str) -> str:
-    """ "mau_04" -> "Mẫu 04" (the forms' names in TT 01/2018)."""
-    return f"{_('Mẫu')} {form[4:]}" if form.startswith("mau_") else form
+    """What a letter's form is, by meaning ("apology", or "mau_04" as letters were named before), translated."""
+    meaning = shipped_legal_bases().meaning(form)
+    return _(FORM_MEANINGS[meaning]) if meaning else form

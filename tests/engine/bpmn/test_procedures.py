@@ -14,6 +14,7 @@ from engine.bpmn.parsing import parse_files
 from engine.domain.catalogue_data import load_catalogue
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.deadlines import parse_allotment
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.persistence.models import ProcessVersion
 from engine.services.deploy import read_files
 from tests.conftest import PROCESSES, RecordingSender
@@ -251,6 +252,7 @@ def start(services, procedure, code: str, channel: int = 2) -> dict:
         "applicant": {"name": "Bệnh viện Đa khoa Thử nghiệm", "type": 2},
         "supplement_policy": procedure.supplement_policy,
         "time_limit": procedure.time_limit_text,
+        "apology_notice_days": shipped_legal_bases().in_force(now).rules["apology_notice_working_days"].value,
     }
     services.instances.start(procedure.process, code, data, "motcua")
     return data
@@ -290,7 +292,7 @@ def test_a_dossier_of_each_procedure_completes_on_its_main_path_with_a_receipt(s
     assert done == main_path
     assert services.instances.get(code).status == "completed"
     letters = events(services, code, "dossier:letter:queued")
-    assert [letter["form"] for letter in letters] == ["mau_01"]
+    assert [letter["form"] for letter in letters] == ["receipt"]
     assert letters[0]["appointment"] == data["appointment"]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
     assert services.instances.verify(code).intact
@@ -312,7 +314,7 @@ def test_a_counter_dossier_gets_its_receipt_and_status_2_as_its_workflow_starts(
     assert [e.tag for e in history].count("instance:started") == 1
     assert {e.at for e in history} == {services.clock.now()}  # one step: the start
     letters = events(services, code, "dossier:letter:queued")
-    assert letters == [{"form": "mau_01", "appointment": data["appointment"]}]
+    assert letters == [{"form": "receipt", "appointment": data["appointment"]}]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4]
     main_path = _main_path(procedure)
     assert [t.name for t in services.instances.tasks(code=code)] == [main_path[1]]
@@ -320,7 +322,7 @@ def test_a_counter_dossier_gets_its_receipt_and_status_2_as_its_workflow_starts(
 
     assert run_main_path(services, code) == main_path[1:]
     assert services.instances.get(code).status == "completed"
-    assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["mau_01"]
+    assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["receipt"]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4, 9, 10]
     assert services.instances.verify(code).intact
 
@@ -366,7 +368,7 @@ def test_an_online_or_postal_dossier_is_checked_at_reception_before_its_receipt(
     assert events(services, code, "dossier:status:changed") == []
 
     complete(services, code, "tiep_nhan")
-    assert events(services, code, "dossier:letter:queued") == [{"form": "mau_01", "appointment": data["appointment"]}]
+    assert events(services, code, "dossier:letter:queued") == [{"form": "receipt", "appointment": data["appointment"]}]
     assert [e["status"] for e in events(services, code, "dossier:status:changed")] == [2, 4]
     assert [t.name for t in services.instances.tasks(code=code)] == [_main_path(procedure)[1]]
 
@@ -376,10 +378,10 @@ def test_an_online_or_postal_dossier_is_checked_at_reception_before_its_receipt(
     [
         (
             {"reception_result": "supplement", "missing_items": [{"item": "Đơn đề nghị", "reason": "chưa ký"}]},
-            "mau_02",
+            "supplement_request",
             5,
         ),
-        ({"reception_result": "refuse", "refusal_reasons": ["Không thuộc thẩm quyền của Sở"]}, "mau_03", 3),
+        ({"reception_result": "refuse", "refusal_reasons": ["Không thuộc thẩm quyền của Sở"]}, "reception_refusal", 3),
     ],
     ids=["supplement", "refuse"],
 )
@@ -409,7 +411,10 @@ def test_a_refusal_after_appraisal_ends_the_dossier_with_its_reason(services):
     assert info.status == "completed"
     assert (info.data["ket_qua"], info.data["ly_do_tu_choi"]) == ("tu_choi", reason)
     letters = events(services, "H56-TC", "dossier:letter:queued")
-    assert [(letter["form"], letter.get("reasons")) for letter in letters] == [("mau_01", None), ("mau_03", reason)]
+    assert [(letter["form"], letter.get("reasons")) for letter in letters] == [
+        ("receipt", None),
+        ("appraisal_refusal", reason),
+    ]
     assert [e["status"] for e in events(services, "H56-TC", "dossier:status:changed")] == [2, 4, 3]
 
 
@@ -432,7 +437,7 @@ def test_a_supplementation_during_appraisal_returns_the_dossier_to_appraisal(ser
 
     assert services.instances.get("H56-BS").status == "completed"
     letters = events(services, "H56-BS", "dossier:letter:queued")
-    assert [letter["form"] for letter in letters] == ["mau_01", "mau_02"]
+    assert [letter["form"] for letter in letters] == ["receipt", "supplement_request"]
     assert letters[1]["missing_items"] == missing
     assert [e["status"] for e in events(services, "H56-BS", "dossier:status:changed")] == [2, 4, 5, 4, 9, 10]
 
@@ -469,11 +474,50 @@ def test_an_x_ray_dossier_still_open_a_working_day_before_its_appointment_gets_o
     complete(services, "H56-XL", "duyet_phieu_xin_loi", {"approved": True}, actor="giamdoc")
 
     letters = events(services, "H56-XL", "dossier:letter:queued")
-    assert [letter["form"] for letter in letters] == ["mau_01", "mau_04"]
+    assert [letter["form"] for letter in letters] == ["receipt", "apology"]
     assert (letters[1]["reason"], letters[1]["new_appointment"]) == (reason, new_appointment)
     assert [t.name for t in services.instances.tasks(code="H56-XL")] == ["tham_dinh"]
 
     run_main_path(services, "H56-XL")
     assert services.instances.get("H56-XL").status == "completed"
-    assert [letter["form"] for letter in events(services, "H56-XL", "dossier:letter:queued")] == ["mau_01", "mau_04"]
+    assert [letter["form"] for letter in events(services, "H56-XL", "dossier:letter:queued")] == ["receipt", "apology"]
     assert services.instances.verify("H56-XL").intact
+
+
+def _restored_equals_live(services, code: str) -> None:
+    """The workflow the cache holds for `code` is the one the database alone restores: same state, same ready tasks
+    and timers, same data (the cache is an optimisation only; a restart must change nothing)."""
+    with services.db.reading() as uow:
+        head = uow.instances.head_by_code(code)
+        assert head is not None
+        restored = services.runtime.restore(
+            services.runtime.process(head.process_version_id, lambda: uow.versions.sources(head.process_version_id)),
+            uow.instances.state(head.id),
+        )
+    held = services.live.peek(head.id)
+    assert held is not None, f"{code}: the cache holds no workflow after a step"
+    revision, live = held
+    assert revision == head.revision, f"{code}: the cache holds revision {revision}, the database {head.revision}"
+    assert services.runtime.dump(restored) == services.runtime.dump(live)
+    assert restored.scan() == live.scan()
+    assert restored.data == live.data
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=_ids)
+def test_after_every_step_the_database_alone_restores_the_live_workflow(services, procedure, clock):
+    """Every step of the main path of every shipped procedure, and the timers of a day's wait between steps."""
+    code = f"H56-R-{procedure.process}"
+    start(services, procedure, code)
+    _restored_equals_live(services, code)
+    steps = 0
+    while services.instances.get(code).status == "running":
+        task = services.instances.tasks(code=code)[0]
+        complete(services, code, task.name)
+        steps += 1
+        if services.instances.get(code).status == "running":
+            _restored_equals_live(services, code)
+            clock.advance(days=1)
+            services.timers.run_pass("test", 100)
+            _restored_equals_live(services, code)
+        assert steps < 50, f"{code} did not finish"
+    assert steps >= 3

@@ -22,7 +22,6 @@ ENTRY = {
     "documents": [{"name": "Đơn đề nghị cấp giấy phép", "originals": 1, "copies": 0, "required": True}],
     "supplement_policy": "restart",
     "legal_basis": ["Luật Năng lượng nguyên tử số 18/2008/QH12"],
-    "form_set": "tt01-2018",
     "process": "x_quang_y_te",
 }
 
@@ -147,6 +146,8 @@ def test_a_valid_file_loads_every_field(tmp_path):
     [
         ("code", "1.003560.000.00.00", "code: expected a national procedure code like 1.003560.000.00.00.H56"),
         ("code", "1.3560.000.00.00.H56", "code: expected a national procedure code"),
+        ("code", "1.013337.000.H38", "code: expected a national procedure code like 1.003560.000.00.00.H56 or"),
+        ("code", "1.013337.38", "code: expected a national procedure code"),
         ("code", 1.5, "code: expected a national procedure code"),
         ("name", "  ", "name: expected non-empty text"),
         ("field", None, "field: expected non-empty text"),
@@ -191,7 +192,7 @@ def test_a_valid_file_loads_every_field(tmp_path):
         ("supplement_policy", "stop", "supplement_policy: expected 'restart' or 'pause', got 'stop'"),
         ("legal_basis", [], "legal_basis: expected a non-empty list of legal texts"),
         ("legal_basis", ["Luật", ""], "legal_basis[2]: expected non-empty text"),
-        ("form_set", "TT 01/2018", "form_set: expected a form set name such as 'tt01-2018'"),
+        ("form_set", "tt01-2018", "form_set: no longer a key of a procedure: the forms follow the legal basis"),
         ("process", "x quang", "process: expected a BPMN process id"),
     ],
 )
@@ -263,3 +264,9 @@ def _values() -> dict:
         "documents": tuple(Document(**d) for d in ENTRY["documents"]),
         "legal_basis": tuple(ENTRY["legal_basis"]),
     }
+
+
+@pytest.mark.parametrize("code", ["1.013337.H38", "2.002154.H56", "1.003560.000.00.00.H56"])
+def test_national_codes_are_accepted_in_the_short_form_in_use_and_the_long_one(tmp_path, code):
+    catalogue = load_catalogue(write(tmp_path, with_entry(code=code)))
+    assert catalogue.get(code) is not None and CODE_PATTERN.fullmatch(code)

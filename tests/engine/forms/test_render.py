@@ -15,6 +15,8 @@ from PIL import Image, ImageDraw
 
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis import FORM_MEANINGS
+from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.forms import render as forms
 from engine.forms.render import (
     FORM_FIELDS,
@@ -272,10 +274,17 @@ def test_each_form_renders_its_fields_with_the_national_header(form):
 
 
 def test_every_form_of_tt01_is_shipped_and_documented():
-    assert available_legal_bases() == ["tt01-2018"]
-    assert available_forms("tt01-2018") == FORMS
-    for form in FORMS:
-        assert sorted(FORM_FIELDS[form]) == required_fields(form), form
+    assert available_legal_bases() == ["tt01-2018", "tt03-2025"]
+    assert available_forms("tt01-2018") == [*FORMS, "thong_bao_dung", "tu_choi_sau_tham_dinh"]
+
+
+@pytest.mark.parametrize("basis", shipped_legal_bases().bases, ids=lambda basis: basis.id)
+def test_every_meaning_has_a_template_in_every_legal_basis_with_the_documented_fields(basis):
+    form_set = basis.form_set
+    assert set(form_set.forms) == set(FORM_MEANINGS) == set(FORM_FIELDS)
+    assert available_forms(form_set.id) == sorted(form.template for form in form_set.forms.values())
+    for meaning, form in form_set.forms.items():
+        assert sorted(FORM_FIELDS[meaning]) == required_fields(form.template, form_set.id), (basis.id, meaning)
 
 
 def test_missing_context_keys_are_named():
@@ -322,12 +331,12 @@ def test_unknown_form_lists_the_available_forms():
         render_html("mau_07", make_context("mau_01"))
 
     assert "mau_07" in str(caught.value)
-    assert "mau_01, mau_02, mau_03, mau_04, mau_05, mau_06" in str(caught.value)
+    assert "mau_01, mau_02, mau_03, mau_04, mau_05, mau_06, thong_bao_dung" in str(caught.value)
 
 
 def test_unknown_legal_basis_lists_the_available_ones():
-    with pytest.raises(ValidationError, match=r"'tt03-2025'.*available: tt01-2018"):
-        render_html("mau_01", make_context("mau_01"), legal_basis="tt03-2025")
+    with pytest.raises(ValidationError, match=r"'tt09-2030'.*available: tt01-2018, tt03-2025"):
+        render_html("mau_01", make_context("mau_01"), legal_basis="tt09-2030")
     with pytest.raises(ValidationError, match="tt01-2018"):
         available_forms("../tests")
 

@@ -59,12 +59,12 @@ def test_history_letters_forms_and_outbox(services, clock):
 
     assert record.events[0].tag == "instance:started" and record.events[0].actor == "motcua1"
     assert [e.seq for e in record.events] == sorted(e.seq for e in record.events)
-    assert [letter.form for letter in record.letters] == ["mau_01"]  # accepted at the reception check
-    assert record.forms == ["mau_01", "mau_05"]
+    assert [letter.form for letter in record.letters] == ["receipt"]  # accepted at the reception check
+    assert [f.meaning for f in record.forms] == ["receipt", "control_slip"]
     kinds = {
         (m.kind, m.payload.get("form") or m.payload.get("status") or m.payload.get("event")) for m in record.outbox
     }
-    assert {("letter", "mau_01"), ("portal_status", 2), ("portal_status", 4)} <= kinds
+    assert {("letter", "receipt"), ("portal_status", 2), ("portal_status", 4)} <= kinds
     assert all(m.state == "pending" and m.sent_at is None for m in record.outbox)
 
     services.outbox.dispatch()
@@ -74,7 +74,7 @@ def test_history_letters_forms_and_outbox(services, clock):
 def test_an_online_dossier_before_its_reception_check_has_no_letter_yet(services):
     view = receive(services)
     record = services.records.record(view.code)
-    assert record.letters == [] and record.forms == ["mau_05"]
+    assert record.letters == [] and [f.meaning for f in record.forms] == ["control_slip"]
     assert [s.name for s in record.steps] == ["tiep_nhan"]
 
 

@@ -87,6 +87,8 @@ def test_a_counter_reception_registers_the_dossier_and_starts_its_workflow(servi
         "applicant": APPLICANT,
         "supplement_policy": "pause",
         "time_limit": "5d",
+        "legal_basis": "nd118-2025",  # in force on 02/03/2026, with its rule for the apology timer
+        "apology_notice_days": 1,
     }
     [task] = view.tasks
     assert task.name == "transfer" and task.due_at == vn(2026, 3, 2, 13, 30)  # 0.5 working day

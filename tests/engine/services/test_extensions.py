@@ -103,7 +103,7 @@ def test_the_approved_apology_letter_moves_the_appointment_once_and_tells_the_on
     assert [n for n in outbox(services, code, "notification") if n["event"] == "appointment_moved"] == [
         {"code": code, "event": "appointment_moved", "lane": "Bộ phận Một cửa", **moved}
     ]
-    assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["mau_01", "mau_04"]
+    assert [letter["form"] for letter in events(services, code, "dossier:letter:queued")] == ["receipt", "apology"]
     assert services.instances.verify(code).intact
 
 
@@ -149,7 +149,7 @@ def test_a_second_extension_is_refused_and_changes_nothing(services, clock):
     dossier = services.dossiers.get(code)
     assert (dossier.appointment, dossier.extension_count) == (appointment, 1)
     assert services.instances.history(code) == before
-    assert [letter["form"] for letter in outbox(services, code, "letter")] == ["mau_01"]
+    assert [letter["form"] for letter in outbox(services, code, "letter")] == ["receipt"]
 
 
 def test_an_extension_without_a_time_zone_is_a_script_error(services, clock):

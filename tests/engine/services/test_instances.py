@@ -320,7 +320,7 @@ def test_letters_and_statuses_asked_for_by_scripts_are_recorded_and_queued(servi
     services.instances.complete(only_task(services, "S1").task_id, {"reason": "Chờ ý kiến liên ngành"}, "motcua")
     events = services.instances.history("S1")
     letter = next(e for e in events if e.tag == "dossier:letter:queued")
-    assert letter.payload == {"form": "mau_04", "reason": "Chờ ý kiến liên ngành"}
+    assert letter.payload == {"form": "apology", "reason": "Chờ ý kiến liên ngành"}  # the meaning of mau_04
     status = next(e for e in events if e.tag == "dossier:status:changed")
     assert status.payload["status"] == 4 and status.payload["label"] == "Đang xử lý"
     services.outbox.dispatch()

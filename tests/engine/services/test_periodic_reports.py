@@ -90,6 +90,7 @@ def insert(services, rows) -> None:
                 received_by="motcua1",
                 late=False,
                 supplement_requested_at=None,
+                legal_basis="nd118-2025",
             )
             session.add(dossier)
             session.flush()

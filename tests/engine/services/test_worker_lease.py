@@ -18,6 +18,7 @@ from web import create_app
 
 ROOT = Path(__file__).resolve().parents[3]
 DUE = "2026-03-02T09:00:00+07:00"
+TIMERS = 600  # enough that a fast machine is still firing them more than a lease after the first
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_another_worker_takes_a_killed_workers_timers_soon_after_its_lease_ends(
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     services.deploy.deploy(fixture_files("timer_only.bpmn"), "test")
-    for number in range(300):
+    for number in range(TIMERS):
         services.instances.start("timer_only", f"K{number:03d}", {"due_at": DUE}, "test")
 
     env = {
@@ -77,23 +78,27 @@ def test_another_worker_takes_a_killed_workers_timers_soon_after_its_lease_ends(
         "MOTCUA_WORKER_INTERVAL": "0.2",
         "PYTHONIOENCODING": "utf-8",
     }
-    command = [sys.executable, "-m", "web.cli", "worker", "--batch", "300"]
+    command = [sys.executable, "-m", "web.cli", "worker", "--batch", str(TIMERS)]
     logs = [(tmp_path / f"w{n}.out").open("wb") for n in range(2)]
-    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT)
-    second = None
+    # Both workers start together, so that the one left alive has been running beside the other all along (a worker
+    # that started late would find the batch nearly done on a fast machine). The one holding the batch is killed.
+    workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) for log in logs]
     try:
-        started = _wait_for(lambda: _fired_times(services) or None, "the first worker to fire a timer")
+        started = _wait_for(lambda: _fired_times(services) or None, "a worker to fire a timer")
         first_fired = min(started)
-        # The second worker waits beside it: while the first one lives and renews its lease, it takes nothing.
-        second = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT)
-        _wait_for(lambda: "started" in (tmp_path / "w1.out").read_text("utf-8"), "the second worker to start")
-        _wait_for(lambda: _elapsed_since(services, first_fired) > 1.5 * lease, "the first worker to outlive a lease")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        left = _leased(services)
-        assert left, "the first worker finished its batch before it was killed; use more timers"
+        renewed_after = first_fired + timedelta(seconds=lease)
+        holders = _wait_for(
+            lambda: {by for _id, until, by in _leased(services) if until > renewed_after},
+            "the worker holding the batch to renew its lease",
+        )
+        victim = next(w for w in workers if any(f":{w.pid}:" in by for by in holders))
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        left = [(i, until) for i, until, by in _leased(services) if f":{victim.pid}:" in by]
+        assert left, "the killed worker had finished its batch before it was killed; use more timers"
         lease_end = max(until for _id, until in left)
-        assert lease_end > first_fired + timedelta(seconds=lease), "the lease was not renewed during the batch"
+        assert lease_end > renewed_after, "the lease was not renewed during the batch"
+        assert all(w.poll() is None for w in workers if w is not victim), "the other worker did not run beside it"
 
         _wait_for(lambda: not _waiting(services) or None, "the second worker to fire every timer", 120)
         with services.db.read() as session:
@@ -104,8 +109,8 @@ def test_another_worker_takes_a_killed_workers_timers_soon_after_its_lease_ends(
         assert taken >= lease_end - timedelta(seconds=0.01)
         assert taken - lease_end < timedelta(seconds=5)
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
+        for process in workers:
+            if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
         for log in logs:
@@ -135,13 +140,13 @@ def _elapsed_since(services, moment: datetime) -> float:
     return (now - moment).total_seconds()
 
 
-def _leased(services) -> list[tuple[int, datetime]]:
+def _leased(services) -> list[tuple[int, datetime, str]]:
+    """Waiting timers under a lease: id, lease end, the worker holding it (host:pid:thread)."""
     with services.db.read() as session:
-        return list(
-            session.execute(
-                select(Timer.id, Timer.locked_until).where(Timer.state == "waiting", Timer.locked_by.is_not(None))
-            )
+        leased = select(Timer.id, Timer.locked_until, Timer.locked_by).where(
+            Timer.state == "waiting", Timer.locked_by.is_not(None)
         )
+        return [(i, until, by) for i, until, by in session.execute(leased)]
 
 
 def _waiting(services) -> int:

@@ -83,7 +83,8 @@ def test_nested_fields_are_named_by_path_and_list_items_from_1(deployed, one_sto
     assert fields == {
         "procedure_code": "bắt buộc: thiếu trường này",
         "applicant.name": "bắt buộc: thiếu trường này",
-        "applicant.nickname": "không có trường này; các trường là: type, name, id_number, address, phone, email",
+        "applicant.nickname": "không có trường này; các trường là: "
+        "type, name, id_number, address, phone, email, submitter",
         "documents[2].received": "phải là đúng (true) hoặc sai (false)",
     }
     assert deployed.dossiers.list() == []
@@ -157,6 +158,7 @@ def test_one_dossier_and_an_unknown_one(deployed, one_stop, by_token):
     code = receive(one_stop, deployed)["code"]
     dossier = one_stop.get(f"/api/v1/dossiers/{code}").get_json()
     assert dossier["code"] == code and dossier["tasks"][0]["dossier_code"] == code
+    assert dossier["legal_basis"] == "nd118-2025"  # received in 2026: the basis in force since 01/7/2025
     missing = by_token("auditor").get("/api/v1/dossiers/H00-000000-0000")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
 

@@ -1,7 +1,7 @@
 """outbox: the port each message goes to (its stream), kept in order per dossier and stream
 
 Revision ID: 0025
-Revises: 0015
+Revises: 0020
 Create Date: 2026-12-07 10:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0015"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
