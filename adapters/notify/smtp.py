@@ -1,6 +1,6 @@
 """E-mail notifications over SMTP: letters to applicants by their meaning (receipt: accepted, supplement_request:
-supplementation needed, reception_refusal / appraisal_refusal: refused, apology: new appointment, stop_notice) from the template
-files in adapters/notify/templates/<meaning>.txt (Vietnamese; the first line is the subject). The message's
+supplementation needed, reception_refusal / appraisal_refusal: refused, apology: new appointment, stop_notice) from
+the template files in adapters/notify/templates/<meaning>.txt (Vietnamese; the first line is the subject). The message's
 Message-ID is made from the outbox idempotency key, so a message sent again after a crash is recognisably the same
 one. Other notifications, and letters to applicants without an e-mail address, are logged only. Chosen with
 MOTCUA_NOTIFICATION_SENDER=adapters.notify.smtp:SmtpNotifier, MOTCUA_SMTP_HOST, MOTCUA_SMTP_PORT and
