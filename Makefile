@@ -7,6 +7,9 @@ PY ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The ports of the partners' sandboxes (national portal, postal service) `make run` starts beside the app.
+PORTAL_PORT ?= 8101
+POSTAL_PORT ?= 8102
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -75,6 +78,16 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	$(BIN)/motcua deploy processes/
 	$(BIN)/motcua demo-users
 	$(DEMO_AGENCY) $(BIN)/motcua demo-dossiers
+	# The sandboxes beside the app, each sharing a secret made for this run; the app's adapters point at them.
+	export MOTCUA_PORTAL_SECRET=$${MOTCUA_PORTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	export MOTCUA_POSTAL_SECRET=$${MOTCUA_POSTAL_SECRET:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	export MOTCUA_PORTAL_URL=http://$(HOST):$(PORTAL_PORT) MOTCUA_POSTAL_URL=http://$(HOST):$(POSTAL_PORT); \
+	export MOTCUA_PORTAL_GATEWAY=adapters.portal.http_gateway:HttpPortalGateway; \
+	export MOTCUA_POSTAL_SERVICE=adapters.postal.http_service:HttpPostalService; \
+	$(BIN)/motcua sandbox portal --host $(HOST) --port $(PORTAL_PORT) --app-url http://$(HOST):$(PORT) & \
+	portal=$$!; \
+	$(BIN)/motcua sandbox postal --host $(HOST) --port $(POSTAL_PORT) --app-url http://$(HOST):$(PORT) & \
+	postal=$$!; trap 'kill $$portal $$postal' EXIT INT TERM; \
 	$(DEMO_AGENCY) MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	    $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 

@@ -16,7 +16,9 @@ from web.cli_base import Group, services_of
 from web.cli_demo import demo_dossiers
 from web.cli_documents import dossier_form, register, report
 from web.cli_dossier import dossier
+from web.cli_outbox import outbox, portal
 from web.cli_reports import feedback, indicators, report_periodic
+from web.cli_sandbox import sandbox
 
 DAY_KIND_LABELS = {"off": "nghỉ", "work": "làm bù"}
 
@@ -433,6 +435,9 @@ report.add_command(report_periodic)
 main.add_command(indicators)
 main.add_command(feedback)
 main.add_command(token)
+main.add_command(outbox)
+main.add_command(portal)
+main.add_command(sandbox)
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,7 @@ from engine.domain.errors import (
     MotcuaError,
     NotFound,
     TooManyAttempts,
+    Unauthenticated,
     ValidationError,
 )
 
@@ -27,6 +28,7 @@ STATUS = {
     InvalidTransition: 409,
     Forbidden: 403,
     TooManyAttempts: 429,
+    Unauthenticated: 401,
 }
 
 

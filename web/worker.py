@@ -16,13 +16,16 @@ def worker_id() -> str:
 
 
 def run_once(services: Services, name: str, batch: int) -> tuple[int, int]:
-    """One pass: fire every due timer (batch by batch), then send one batch of outbox messages."""
+    """One pass: fire every due timer (batch by batch), process inbound messages a crash left unprocessed, queue the
+    officers' deadline notices, then send one batch of outbox messages."""
     fired = 0
     while True:
         done = services.timers.run_pass(name, batch)
         fired += done.fired
         if done.leased < batch:
             break
+    services.inbox.process_waiting(limit=batch)
+    services.deadline_notices.run()
     return fired, services.outbox.dispatch(batch)
 
 

@@ -8,7 +8,7 @@ log = logging.getLogger("motcua.notifications")
 class LogNotificationSender:
     """Logs each notification once per idempotency key (within this process)."""
 
-    def __init__(self):
+    def __init__(self, **_options):
         self._seen: set[str] = set()
 
     def send(self, kind: str, payload: dict, idempotency_key: str) -> None:

@@ -64,11 +64,21 @@ class AdapterUnavailable(MotcuaError):
 
     code = "adapter_unavailable"
 
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds the partner asked us to wait (HTTP 429/503 Retry-After)
+
 
 class AdapterRejected(MotcuaError):
     """An external service refused the request; retrying will not help."""
 
     code = "adapter_rejected"
+
+
+class Unauthenticated(MotcuaError):
+    """A partner's message whose signature is wrong or whose timestamp is too old: refused, nothing stored."""
+
+    code = "unauthenticated"
 
 
 class Forbidden(MotcuaError):

@@ -51,6 +51,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "task.reassign": frozenset({"division_head"}),  # an open task of their own division, to one of its officers
     "account.manage": frozenset({"admin"}),
     "calendar.manage": frozenset({"admin"}),
+    "outbox.manage": frozenset({"admin"}),  # the outbox page: parked messages retried or discarded
     "process.deploy": frozenset({"designer"}),
     # QĐ 766 indicators and the periodic reports: the leaders (division heads, the director) and auditors.
     "indicators.view": frozenset({"division_head", "director", "auditor", "admin"}),

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
@@ -43,6 +43,10 @@ class DossierRow:
     late: bool
     supplement_requested_at: datetime | None
     legal_basis: str
+    portal_id: str | None = None
+    payment: dict | None = None
+    postal_item: str | None = None
+    postal: dict | None = None
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(DossierRow))
@@ -70,18 +74,58 @@ class DossierFacts:
     status_changed_at: datetime | None = None
     judged_due: datetime | None = None
     legal_basis: str = ""  # the id of the legal basis it was received under
+    portal_id: str | None = None  # an online dossier's id on the national portal
+    applicant_email: str | None = None  # where letters to the applicant are e-mailed (None: not given)
+    fee: int = 0
+    fee_paid: bool = True
+
+
+_FACT_MOMENTS = {
+    "appointment",
+    "processing_end_at",
+    "returned_at",
+    "supplement_requested_at",
+    "status_changed_at",
+    "judged_due",
+}
+
+
+def facts_to_json(facts: DossierFacts | None) -> dict | None:
+    """`facts` as JSON values (moments in ISO 8601), as a step input records them."""
+    if facts is None:
+        return None
+    return {
+        f.name: (value.isoformat() if isinstance(value, datetime) else value)
+        for f in fields(DossierFacts)
+        for value in [getattr(facts, f.name)]
+    }
+
+
+def facts_from_json(document: dict) -> DossierFacts:
+    """The facts `facts_to_json` gave (fields it does not know are left out: an older record's)."""
+    known = {f.name for f in fields(DossierFacts)}
+    values: dict[str, Any] = {
+        name: (datetime.fromisoformat(value) if name in _FACT_MOMENTS and isinstance(value, str) else value)
+        for name, value in document.items()
+        if name in known
+    }
+    return DossierFacts(**values)
 
 
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis"
+    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis, portal_id, fee, fee_paid"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
     f"SELECT {_FACTS} FROM dossier WHERE instance_id = (SELECT instance_id FROM user_task WHERE task_id = ?)"
 )
 # The columns a step may change, and how each is stored.
-_DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"}
+_DATETIMES = {"appointment", "processing_end_at", "returned_at", "status_changed_at", "supplement_requested_at"} | {
+    "received_at",  # these three change once: when an online dossier (status 1) is accepted at the counter
+    "clock_start",
+    "original_appointment",
+}
 CHANGEABLE = _DATETIMES | {"status", "supplement_count", "extension_count", "late"}
 
 
@@ -147,6 +191,14 @@ class DossierStore:
         ]
         raw.send(f"UPDATE dossier SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?", (*values, dossier_id))
 
+    def set_payment(self, dossier_id: int, payment: dict, fee_paid: bool) -> None:
+        """The payment the portal confirmed, and whether it covers the fee."""
+        raw = self.uow.raw
+        raw.run(
+            "UPDATE dossier SET payment = ?, fee_paid = ? WHERE id = ?",
+            (raw.json(payment), raw.flag(fee_paid), dossier_id),
+        )
+
     def set_documents(self, dossier_id: int, documents: dict) -> None:
         raw = self.uow.raw
         raw.run("UPDATE dossier SET documents = ? WHERE id = ?", (raw.json(documents), dossier_id))
@@ -163,6 +215,7 @@ class DossierStore:
         raw = self.uow.raw
         applicant = raw.from_json(row[3]) or {}
         name = applicant.get("name") if isinstance(applicant, dict) else None
+        email = applicant.get("email") if isinstance(applicant, dict) else None
         facts = DossierFacts(
             id=row[0],
             code=row[1],
@@ -178,12 +231,24 @@ class DossierStore:
             supplement_requested_at=raw.from_dt(row[11]),
             status_changed_at=raw.from_dt(row[12]),
             legal_basis=row[13],
+            portal_id=row[14],
+            applicant_email=str(email) if email else None,
+            fee=row[15] or 0,
+            fee_paid=bool(row[16]),
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")
             if moved and moved.get("rule") == "extension" and moved.get("from"):
                 return replace(facts, judged_due=datetime.fromisoformat(moved["from"]))
         return facts
+
+    def code_of_portal_id(self, portal_id: str) -> str | None:
+        found = self.uow.raw.one("SELECT code FROM dossier WHERE portal_id = ?", (portal_id,))
+        return found[0] if found else None
+
+    def code_of_postal_item(self, item: str) -> str | None:
+        found = self.uow.raw.one("SELECT code FROM dossier WHERE postal_item = ?", (item,))
+        return found[0] if found else None
 
     def row(self, code: str) -> DossierRow | None:
         found = self.uow.connection.execute(select(*_COLUMNS).where(_TABLE.c.code == code)).first()

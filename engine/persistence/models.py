@@ -181,19 +181,44 @@ class OutboxMessage(Base):
     """A side effect to deliver after the step's commit, at least once, with an idempotency key."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "state", "next_attempt_at"),
+        Index("ix_outbox_stream_order", "instance_id", "stream", "state"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
     kind: Mapped[str] = mapped_column(String(50))
+    stream: Mapped[str] = mapped_column(String(12), server_default="notify")  # the port: portal | postal | notify
     payload: Mapped[dict]
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    state: Mapped[str] = mapped_column(String(12))  # pending | sent | failed
+    state: Mapped[str] = mapped_column(String(12))  # pending | sent | failed | discarded
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxMessage(Base):
+    """A partner's inbound message, stored (deduplicated by its id) before it is processed."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("partner", "message_id", name="uq_inbox_message"),
+        Index("ix_inbox_state", "state", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    partner: Mapped[str] = mapped_column(String(20))  # portal | postal
+    message_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict]
+    state: Mapped[str] = mapped_column(String(12))  # received | processed | refused
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    result: Mapped[dict | None]
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class CalendarOverride(Base):
@@ -289,6 +314,8 @@ class Dossier(Base):
         Index("ix_dossier_status", "status"),
         Index("ix_dossier_instance", "instance_id"),  # steps update their dossier by instance
         Index("ix_dossier_processing_end", "processing_end_at"),  # the indicators of dossiers ended in a period
+        Index("ix_dossier_portal_id", "portal_id", unique=True),
+        Index("ix_dossier_postal_item", "postal_item", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -321,6 +348,14 @@ class Dossier(Base):
     legal_basis: Mapped[str] = mapped_column(String(30))
     # What the dossier is found by (engine.domain.dossier_search): folded code, applicant name, ID number, phone.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # An online dossier's id on the national portal (its status updates carry it) and the payment the portal reported
+    # ({reference, amount, paid_at}); None for the other channels.
+    portal_id: Mapped[str | None] = mapped_column(String(50))
+    payment: Mapped[dict | None]
+    # A dossier the postal service handed over: its item code and the handover record ({signed_at, postal_worker,
+    # fees_collected}); None for the other channels.
+    postal_item: Mapped[str | None] = mapped_column(String(50))
+    postal: Mapped[dict | None]
 
 
 class DossierFile(Base):

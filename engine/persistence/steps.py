@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.instances import InstanceHead
+from engine.persistence.outbox import INSERT_OUTBOX, insert_values
 
 if TYPE_CHECKING:
     from engine.persistence.unit_of_work import UnitOfWork
@@ -36,10 +37,6 @@ _TASK_COLUMNS = (
 _TASK_MOMENTS = {"ready_at", "due_at", "appointment"}
 _INSERT_TASK = f"INSERT INTO user_task ({', '.join(_TASK_COLUMNS)}) VALUES ({', '.join('?' for _ in _TASK_COLUMNS)})"
 _INSERT_TIMER = "INSERT INTO timer (instance_id, task_id, name, due_at, state, fired_at) VALUES (?, ?, ?, ?, ?, ?)"
-_INSERT_OUTBOX = (
-    "INSERT INTO outbox (instance_id, kind, idempotency_key, payload, state, attempts, next_attempt_at, created_at) "
-    "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -151,13 +148,7 @@ class StepStore:
                 for t in record.timers_added
             ],
         )
-        raw.send_many(
-            _INSERT_OUTBOX,
-            [
-                (m["instance_id"], m["kind"], m["idempotency_key"], raw.json(m["payload"]), stamp, stamp)
-                for m in record.outbox
-            ],
-        )
+        raw.send_many(INSERT_OUTBOX, [insert_values(raw, m) for m in record.outbox])
         if record.dossier_changes and record.dossier_id is not None:
             self.uow.dossiers.change(record.dossier_id, record.dossier_changes)
             if "appointment" in record.dossier_changes:  # the task list shows the dossier's appointment

@@ -94,6 +94,16 @@ class TaskStore:
         row = raw.one(f"SELECT {TASK_SELECT} FROM user_task t WHERE t.task_id = ?", (task_id,))
         return task_row(row, raw) if row else None
 
+    def due_before(self, moment: datetime, limit: int) -> list[tuple[int, TaskRow]]:
+        """(instance id, task) of open tasks due before `moment`, the soonest first."""
+        raw = self.uow.raw
+        rows = raw.all(
+            f"SELECT t.instance_id, {TASK_SELECT} FROM user_task t WHERE t.due_at IS NOT NULL AND t.due_at < ? "
+            "ORDER BY t.due_at, t.task_id LIMIT ?",
+            (raw.dt(moment), limit),
+        )
+        return [(row[0], task_row(row[1:], raw)) for row in rows]
+
     def of_instance(self, code: str) -> list[TaskRow]:
         """The open tasks of instance `code`, soonest deadline first."""
         raw = self.uow.raw

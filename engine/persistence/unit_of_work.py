@@ -20,6 +20,7 @@ from engine.persistence.dossiers import DossierStore
 from engine.persistence.drafts import DraftStore
 from engine.persistence.files import FileStore
 from engine.persistence.history import HistoryStore
+from engine.persistence.inbox import InboxStore
 from engine.persistence.instances import InstanceStore
 from engine.persistence.outbox import OutboxStore
 from engine.persistence.sql import RawSql
@@ -126,6 +127,10 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> OutboxStore:
         return OutboxStore(self)
+
+    @cached_property
+    def inbox(self) -> InboxStore:
+        return InboxStore(self)
 
     @cached_property
     def dossiers(self) -> DossierStore:

@@ -13,6 +13,11 @@ must follow a moved appointment. The rules (docs/PROCEDURES.md lists the helpers
   not while a supplementation is pending (its time limit restarts or resumes when the supplement arrives). The due
   date is the appointment as moved by supplementation, not by an extension: an apology letter does not make a late
   dossier on time (engine/domain/timeliness.py).
+- portal status 2 on a dossier registered online (status 1, submitted on the portal) is its acceptance at the counter:
+  it is received now, and its clock start and appointment are counted from now by its procedure's time limit (the
+  workflow's timers follow; the Mẫu 01 of the same step prints the new appointment).
+- portal status 4 on an online dossier (from the portal) whose fee is unpaid is recorded as 6 (awaiting the fee):
+  the portal's payment confirmation (DossierService.confirm_payment) sets 4.
 - portal status 3, 7, 8, 9, 10 sets processing_end_at (the first time); 10 sets returned_at. Ending (3, 8, 9, 10)
   after the due date marks the dossier late, which catches what the timer cannot see.
 Every move of the appointment records `dossier:appointment:moved` {from, to, rule, ...} and notifies the one-stop
@@ -28,7 +33,17 @@ from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
-from engine.domain.portal import JUDGED_END_STATUSES, OPEN_STATUSES, PROCESSING_END_STATUSES, RETURNED
+from engine.domain.portal import (
+    AWAITING_FEE,
+    JUDGED_END_STATUSES,
+    NEW,
+    OPEN_STATUSES,
+    PROCESSING,
+    PROCESSING_END_STATUSES,
+    RECEIVED,
+    RETURNED,
+    status_label,
+)
 from engine.persistence.dossiers import DossierFacts
 from engine.services.effects import Effect
 
@@ -65,8 +80,12 @@ def is_open(facts: DossierFacts) -> bool:
 
 
 class _Applying:
-    def __init__(self, facts: DossierFacts | None, calendar: WorkingCalendar, now: datetime, code: str):
+    def __init__(
+        self, facts: DossierFacts | None, calendar: WorkingCalendar, now: datetime, code: str, time_limit=None
+    ):
         self.facts, self.calendar, self.now, self.code = facts, calendar, now, code
+        self.time_limit = time_limit
+        self.accepted = False
         self.outcome = EffectOutcome(facts=facts)
 
     def note(self, tag: str, payload: dict, outbox: tuple[str, dict] | None = None) -> None:
@@ -87,16 +106,47 @@ class _Applying:
 
     # -- the effects ---------------------------------------------------------------------------------------------
     def letter(self, payload: dict) -> None:
-        self.note(EFFECT_TAGS["letter"], payload, ("letter", payload))
+        if self.accepted and payload.get("form") == "receipt":  # Mẫu 01: the appointment counted from the acceptance
+            payload = {**payload, "appointment": _iso(self.dossier.appointment)}
+        wire = dict(payload)  # the outbox message: the letter with whom it goes to
+        if self.facts is not None:
+            wire.update(to=self.facts.applicant_email, applicant_name=self.facts.applicant_name)
+        self.note(EFFECT_TAGS["letter"], payload, ("letter", wire))
 
     def reminder(self, payload: dict) -> None:
         self.note(EFFECT_TAGS["reminder"], payload, ("notification", payload))
 
     def portal_status(self, payload: dict) -> None:
-        self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", payload))
+        facts = self.facts
+        if (
+            payload["status"] == PROCESSING
+            and facts is not None
+            and facts.portal_id
+            and facts.fee
+            and not facts.fee_paid
+        ):
+            # an online dossier whose fee is not paid waits for the portal's payment confirmation (then 4)
+            payload = {**payload, "status": AWAITING_FEE, "label": status_label(AWAITING_FEE)}
+            payload["note"] = payload.get("note") or "Chờ nộp phí, lệ phí trực tuyến"
+        wire = dict(payload)  # the outbox message: the status with the dossier's dates after it (DOMAIN.md)
+        self.note(EFFECT_TAGS["portal_status"], payload, ("portal_status", wire))
         facts, status = self.facts, payload["status"]
         if facts is None:
             return
+        self._portal_status(facts, status)
+        after = self.dossier
+        wire.update(
+            changed_at=_iso(self.now),
+            procedure_code=after.procedure_code,
+            appointment=_iso(after.appointment),
+            processing_end_at=_iso(after.processing_end_at),
+            returned_at=_iso(after.returned_at),
+            portal_id=after.portal_id,
+        )
+
+    def _portal_status(self, facts: DossierFacts, status: int) -> None:
+        if facts.status == NEW and status == RECEIVED and self.time_limit is not None:
+            self._accept()
         self.set(status=status, status_changed_at=self.now)
         if status == RETURNED and facts.returned_at is None:
             self.set(returned_at=self.now)
@@ -180,6 +230,12 @@ class _Applying:
         if self.now >= due:
             self.mark_late("appointment", {"appointment": _iso(due)})
 
+    def _accept(self) -> None:
+        start, appointment = deadlines.reception_dates(self.calendar, self.now, self.time_limit)
+        self.move(appointment, "accepted", {"received_at": _iso(self.now)})
+        self.outcome.changes.update(received_at=self.now, clock_start=start, original_appointment=appointment)
+        self.outcome.rearm_at, self.accepted = appointment, True
+
     # -- shared ----------------------------------------------------------------------------------------------------
     def move(self, to: datetime, rule: str, extra: dict) -> None:
         moved = {"from": _iso(self.dossier.appointment), "to": _iso(to), "rule": rule, **extra}
@@ -214,11 +270,16 @@ _HANDLERS = {
 
 
 def apply_effects(
-    facts: DossierFacts | None, effects: list[Effect], calendar: WorkingCalendar, now: datetime, code: str
+    facts: DossierFacts | None,
+    effects: list[Effect],
+    calendar: WorkingCalendar,
+    now: datetime,
+    code: str,
+    time_limit: tuple | None = None,
 ) -> EffectOutcome:
-    """Apply `effects` in order to the dossier `facts` (None for a bare instance). Raises ValidationError when an
-    effect breaks a rule (see the module docstring); nothing is written then."""
-    applying = _Applying(facts, calendar, now, code)
+    """Apply `effects` in order to the dossier `facts` (None for a bare instance); `time_limit` is its procedure's.
+    Raises ValidationError when an effect breaks a rule (see the module docstring); nothing is written then."""
+    applying = _Applying(facts, calendar, now, code, time_limit)
     for effect in effects:
         _HANDLERS[effect.kind](applying, effect.payload)
     applying.outcome.facts = applying.facts

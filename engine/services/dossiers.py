@@ -12,11 +12,11 @@ from engine.domain.errors import InvalidTransition, NotFound, ValidationError
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import MAX_OFFSET
-from engine.domain.portal import STATUS_LABELS, STOPPED, WITHDRAWN, status_label
+from engine.domain.portal import AWAITING_FEE, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
-from engine.services.effects import close_dossier
+from engine.services.effects import close_dossier, fee_confirmed
 from engine.services.instances import InstanceService, TaskRow
 from engine.services.step_record import Event
 
@@ -54,6 +54,8 @@ class DossierView:
     legal_basis: str = ""  # the id of the legal basis it was received under ("nd118-2025"), kept for life
     legal_basis_name: str = ""  # its name, as shown on the dossier's page
     procedure_legal_basis: tuple[str, ...] = ()  # the procedure's own legal texts (the sector law), from the catalogue
+    portal_id: str | None = None  # an online dossier's id on the national portal
+    payment: dict | None = None  # what the portal reported paid: {reference, amount, received_at}
 
 
 class DossierService:
@@ -79,6 +81,28 @@ class DossierService:
     def stop(self, code: str, reason: str, actor: str) -> DossierView:
         """The Department stops processing the dossier (portal status 8, Dừng xử lý). See `_close`."""
         return self._close(code, reason, actor, STOPPED, "dossier:stopped")
+
+    def confirm_payment(self, code: str, payment: dict, actor: str) -> DossierView:
+        """The portal confirms an online payment ({reference, amount, paid_at}): stored with the dossier (the fee is
+        paid when the amount covers it) and, in the same step, a dossier awaiting its fee (status 6) goes on to 4.
+        Raises NotFound."""
+        with self.db.unit_of_work() as uow:
+            row = uow.dossiers.row(code)
+            if row is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            head = self.instances.lock(uow, code) if row.instance_id is not None else None  # the step's lock first
+            row = uow.dossiers.row(code) or row  # as it is under the lock
+            paid = row.fee_paid or int(payment.get("amount") or 0) >= row.fee
+            uow.dossiers.set_payment(row.id, payment, paid)
+            if head is not None:
+                events = [Event("dossier:payment:confirmed", actor, dict(payment))]
+
+                awaiting = row.status == AWAITING_FEE
+                step_input = {"kind": "payment", "awaiting_fee": awaiting, "paid": paid, "actor": actor}
+                self.instances.stepper.step(
+                    uow, head, lambda _workflow: fee_confirmed(awaiting, paid), events, actor, step_input=step_input
+                )
+        return self.get(code)
 
     def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
         """In one step with the instance locked: cancel the dossier's workflow (`instance:cancelled` {reason}),
@@ -204,6 +228,8 @@ class DossierService:
             legal_basis=row.legal_basis,
             legal_basis_name=self._basis_name(row.legal_basis),
             procedure_legal_basis=procedure.legal_basis if procedure else (),
+            portal_id=row.portal_id,
+            payment=row.payment,
         )
 
     def _basis_name(self, basis_id: str) -> str:

@@ -15,7 +15,7 @@ from engine.domain import deadlines
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.portal import STATUS_LABELS, STOPPED
+from engine.domain.portal import PROCESSING, STATUS_LABELS, STOPPED
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,13 @@ def close_dossier(status: int, reason: str) -> None:
     set_portal_status(status, reason)
     if status == STOPPED:
         send_letter("stop_notice", reason=reason)
+
+
+def fee_confirmed(awaiting_fee: bool, paid: bool) -> None:
+    """What the portal's payment confirmation asks for: a dossier awaiting its fee (status 6) whose fee is now paid
+    goes on to processing (4). The same for the live step and for its replay."""
+    if awaiting_fee and paid:
+        set_portal_status(PROCESSING, "Đã nộp phí, lệ phí trực tuyến")
 
 
 def extend_appointment(new_appointment, reason) -> str:

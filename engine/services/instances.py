@@ -13,11 +13,12 @@ from engine.bpmn.parsing import version_hash
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from engine.persistence.db import Database
-from engine.persistence.dossiers import DossierFacts
+from engine.persistence.dossiers import DossierFacts, facts_to_json
 from engine.persistence.history import EventRow
 from engine.persistence.instances import InstanceHead, LockedTask
 from engine.persistence.tasks import TaskRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.services.partner_messages import after_completion
 from engine.services.step_record import Event
 from engine.services.stepping import StepDone, Stepper
 
@@ -113,6 +114,7 @@ class InstanceService:
             "version_hash": version.version_hash,
             "data": data,
             "actor": actor,
+            "facts": facts_to_json(dossier),  # the dossier as reception made it, for a re-execution
         }
         return self.stepper.start(uow, head, process, data, [started, *extra_events], actor, dossier, step_input)
 
@@ -155,9 +157,13 @@ class InstanceService:
 
         done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
         step_input = {"kind": "complete", "task_id": task_id, "data": data, "actor": actor}
-        return self.stepper.step(
+        step = self.stepper.step(
             uow, head, complete, [*extra_events, done], actor, facts=locked.facts, step_input=step_input
         )
+        if step.facts is not None:  # the partners hear of the completed step (engine.services.partner_messages)
+            before = locked.facts.status if locked.facts is not None else None
+            uow.outbox.add(after_completion(uow, head, row, step.facts, before, actor, self.clock.now()))
+        return step
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""

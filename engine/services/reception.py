@@ -16,7 +16,7 @@ from engine.domain.dossier_code import check_agency_code
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.portal import CHANNELS, RECEIVED
+from engine.domain.portal import CHANNELS, NEW, RECEIVED
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts
@@ -62,6 +62,9 @@ class ReceptionService:
         fee_paid: bool = False,
         scans: Sequence[Scan] = (),
         handover_confirmed: bool = False,
+        portal_id: str | None = None,
+        payment: dict | None = None,
+        postal: dict | None = None,
     ) -> DossierView:
         """Register a complete dossier with its `scans`, and start its procedure's workflow; return it.
 
@@ -71,6 +74,11 @@ class ReceptionService:
         procedure entered the catalogue is refused; one more than `handover_confirm_days` ago needs
         `handover_confirmed` (else `handover_confirmed` is named). A failure of the workflow
         start (a script error) leaves nothing written either.
+
+        A dossier submitted on the national portal (`portal_id` given) is registered with status 1 (Mới đăng ký): it
+        waits for the reception check, and its acceptance counts its appointment afresh (engine.services.
+        dossier_effects); `payment` is what the portal reported paid ({reference, amount}). `postal` is the handover
+        record of a dossier the postal service brought ({item_code, signed_at, postal_worker, fees_collected}).
         """
         now = self.clock.now()
         procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
@@ -125,7 +133,7 @@ class ReceptionService:
                 "clock_start": clock_start,
                 "appointment": appointment,
                 "original_appointment": appointment,
-                "status": RECEIVED,
+                "status": NEW if portal_id else RECEIVED,
                 "status_changed_at": now,
                 "supplement_count": 0,
                 "extension_count": 0,
@@ -135,6 +143,10 @@ class ReceptionService:
                 "late": False,
                 "supplement_requested_at": None,
                 "legal_basis": basis.id,
+                "portal_id": portal_id,
+                "payment": payment,
+                "postal_item": postal.get("item_code") if postal else None,
+                "postal": postal,
             }
             dossier_id = uow.dossiers.insert(**row)
             documents_column = {"items": [dict(item) for item in reception.documents]}
@@ -151,7 +163,7 @@ class ReceptionService:
                 procedure.code,
                 str(name)[:300] if name else None,
                 appointment,
-                RECEIVED,
+                NEW if portal_id else RECEIVED,
                 0,
                 0,
                 None,
@@ -160,6 +172,10 @@ class ReceptionService:
                 None,
                 status_changed_at=now,
                 legal_basis=basis.id,
+                portal_id=portal_id,
+                applicant_email=str(reception.applicant.get("email") or "") or None,
+                fee=procedure.fee,
+                fee_paid=fee_paid,
             )
             data = {
                 "dossier_code": code,

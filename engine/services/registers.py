@@ -48,13 +48,20 @@ class RegisterService:
 
     # --- the register ----------------------------------------------------------------------------------------------
     def register(self, received_from: date, received_to: date) -> list[dict]:
-        """One row per dossier received from `received_from` to `received_to` (whole days, Vietnam time), in order of
-        reception, with the keys `register_csv` takes."""
+        """One row per dossier received (accepted) from `received_from` to `received_to` (whole days, Vietnam time),
+        in order of reception, with the keys `register_csv` takes."""
         start, end = _day_range(received_from, received_to)
         with self.db.reading() as uow:
             rows = uow.dossiers.rows(received_from=start, received_before=end, newest_first=False)
             history = uow.history.of_instances(r.instance_id for r in rows if r.instance_id)
-        return [self._register_row(row, history.get(row.instance_id or 0, [])) for row in rows]
+        # A dossier is in the register once accepted (status 2): not an online or postal one still waiting for its
+        # reception check, nor one sent back at that check with Mẫu 02 or refused with Mẫu 03.
+        events_of = {row.instance_id: history.get(row.instance_id or 0, []) for row in rows}
+        return [
+            self._register_row(row, events_of[row.instance_id])
+            for row in rows
+            if first_at(events_of[row.instance_id], "dossier:status:changed", status=2) is not None
+        ]
 
     def _register_row(self, row: DossierRow, events: Sequence[EventRow]) -> dict:
         procedure = self.catalogue.get(row.procedure_code)

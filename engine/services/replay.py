@@ -8,6 +8,7 @@ inputs alone: a start with its data, a task completion with its data and actor, 
 cancellation or a closure with its reason."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -21,13 +22,13 @@ from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.digests import tasks_digest, timers_digest
 from engine.domain.portal import RECEIVED
 from engine.persistence.db import Database
-from engine.persistence.dossiers import DossierFacts
+from engine.persistence.dossiers import DossierFacts, facts_from_json
 from engine.persistence.history import EventRow
 from engine.persistence.instances import InstanceHead
 from engine.persistence.steps import Stored
 from engine.services.calendars import CalendarService, script_helpers
 from engine.services.dossier_effects import apply_effects
-from engine.services.effects import SCRIPT_EFFECT_HELPERS, close_dossier, collecting
+from engine.services.effects import SCRIPT_EFFECT_HELPERS, close_dossier, collecting, fee_confirmed
 from engine.services.step_record import After, Event, build_record
 
 _DIGESTS = {
@@ -76,8 +77,16 @@ class _Run:
 
 
 class ReplayService:
-    def __init__(self, db: Database, calendars: CalendarService, script_timeout: float, script_memory_mb: int):
+    def __init__(
+        self,
+        db: Database,
+        calendars: CalendarService,
+        script_timeout: float,
+        script_memory_mb: int,
+        time_limit_of: Callable[[str], tuple | None] = lambda _code: None,
+    ):
         self.db, self.calendars = db, calendars
+        self.time_limit_of = time_limit_of  # a procedure's statutory time limit, as the live steps have it
         self.clock = FakeClock(datetime(2000, 1, 1, tzinfo=VN_TZ))  # the virtual clock: set to each step's moment
         helpers = {**script_helpers(calendars, self.clock), **SCRIPT_EFFECT_HELPERS}
         engine = ScriptEngine(clock=self.clock, helpers=helpers, timeout=script_timeout, memory_mb=script_memory_mb)
@@ -174,6 +183,11 @@ class ReplayService:
                     move_workflow(run.workflow, self.runtime.process(key, lambda: (process_id, sources)))
                     self.runtime.advance(run.workflow)
                     stubs.append(Event("instance:migrated", actor))
+                elif kind == "payment":  # the portal confirmed a payment: the fee is paid, status 6 goes on
+                    if run.facts is not None and given.get("paid"):
+                        run.facts = replace(run.facts, fee_paid=True)
+                    fee_confirmed(bool(given.get("awaiting_fee")), bool(given.get("paid")))
+                    stubs.append(Event("dossier:payment:confirmed", actor))
                 elif kind == "cancel":
                     self.runtime.cancel(run.workflow)
                     status = "cancelled"
@@ -205,7 +219,8 @@ class ReplayService:
     def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str):
         """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
-        outcome = apply_effects(run.facts, effects, calendar, at, run.code)
+        time_limit = self.time_limit_of(run.facts.procedure_code) if run.facts is not None else None
+        outcome = apply_effects(run.facts, effects, calendar, at, run.code, time_limit)
         if outcome.rearm_at is not None and status == "running":
             self.runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
         completed = status == "running" and workflow.completed
@@ -224,6 +239,8 @@ class ReplayService:
         """The dossier's facts as reception made them, from the start's recorded data."""
         if run.dossier is None:
             return None
+        if isinstance(given.get("facts"), dict):  # recorded by the start itself (every start since issue 14)
+            return replace(facts_from_json(given["facts"]), id=run.dossier[0])
         data = given.get("data") or {}
         applicant = data.get("applicant")
         name = applicant.get("name") if isinstance(applicant, dict) else None

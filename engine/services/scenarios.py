@@ -36,6 +36,7 @@ from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.dates import vn_stamp
 from engine.domain.deadlines import parse_allotment
 from engine.domain.errors import MotcuaError, ValidationError
+from engine.domain.ports import Adapters
 from engine.services.settings import Settings
 
 APPLICANT = {
@@ -71,9 +72,21 @@ class ScenarioResult:
 
 
 class _Quiet:
-    """Notifications go nowhere: a scenario sends nothing to anyone."""
+    """Every port goes nowhere: a scenario sends nothing to anyone (people, the portal, the postal service)."""
 
     def send(self, kind: str, payload: dict, idempotency_key: str) -> None:
+        return None
+
+    def push_status(self, update: dict, idempotency_key: str) -> None:
+        return None
+
+    def push_history(self, records: list[dict], idempotency_key: str) -> None:
+        return None
+
+    def held_statuses(self) -> dict[str, int]:
+        return {}
+
+    def order_pickup(self, order: dict, idempotency_key: str) -> None:
         return None
 
 
@@ -117,7 +130,9 @@ def run_scenario(path: Path, settings: Settings | None = None, files: dict[str, 
         base = settings or Settings()
         clock = FakeClock(_moment(document["start"]))
         services = build_services(
-            Settings(**{**base.__dict__, "database_url": f"sqlite:///{scratch}/scenario.db"}), _Quiet(), clock=clock
+            Settings(**{**base.__dict__, "database_url": f"sqlite:///{scratch}/scenario.db"}),
+            Adapters(_Quiet(), _Quiet(), _Quiet()),
+            clock=clock,
         )
         try:
             services.migrate()

@@ -18,7 +18,20 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     calendar_overrides: Path | None = PROJECT_ROOT / "processes" / "calendar" / "vn_overrides.yaml"
     catalogue: Path | None = PROJECT_ROOT / "processes" / "catalogue.yaml"
+    # The adapters (`package.module:Class`), each built with the keyword options of its partner (web.create_app).
     notification_sender: str = "adapters.notifications.log_sender:LogNotificationSender"
+    portal_gateway: str = "adapters.portal.log_gateway:LogPortalGateway"
+    portal_url: str = ""  # the portal's (or its sandbox's) base URL, e.g. http://127.0.0.1:8101
+    portal_secret: str = ""  # the HMAC secret we share with the portal (both directions)
+    postal_service: str = "adapters.postal.log_service:LogPostalService"
+    postal_url: str = ""
+    postal_secret: str = ""
+    smtp_host: str = ""  # the mail server of the e-mail notifier (adapters.notify.smtp:SmtpNotifier)
+    smtp_port: int = 25
+    mail_from: str = ""  # e.g. "Bộ phận Một cửa <motcua@skhcn.example.gov.vn>"
+    adapter_timeout: float = 10.0  # seconds an adapter waits for a partner's answer
+    outbox_attempts: int = 8  # attempts before an outbox message is parked as failed
+    deadline_notice_hours: float = 4  # officers are told of a step due within this many working hours
     office_hours: str = "07:30-11:30,13:00-17:00"
     # A dossier received at or after this time (HH:MM) starts counting the next working morning; "" for none.
     cutoff: str = "17:00"
@@ -75,6 +88,18 @@ class Settings:
             secret_key=env.get("MOTCUA_SECRET_KEY", base.secret_key),
             agency_code=env.get("MOTCUA_AGENCY_CODE", base.agency_code),
             notification_sender=env.get("MOTCUA_NOTIFICATION_SENDER", base.notification_sender),
+            portal_gateway=env.get("MOTCUA_PORTAL_GATEWAY", base.portal_gateway),
+            portal_url=env.get("MOTCUA_PORTAL_URL", base.portal_url).rstrip("/"),
+            portal_secret=env.get("MOTCUA_PORTAL_SECRET", base.portal_secret),
+            postal_service=env.get("MOTCUA_POSTAL_SERVICE", base.postal_service),
+            postal_url=env.get("MOTCUA_POSTAL_URL", base.postal_url).rstrip("/"),
+            postal_secret=env.get("MOTCUA_POSTAL_SECRET", base.postal_secret),
+            smtp_host=env.get("MOTCUA_SMTP_HOST", base.smtp_host),
+            smtp_port=int(env.get("MOTCUA_SMTP_PORT", base.smtp_port)),
+            mail_from=env.get("MOTCUA_MAIL_FROM", base.mail_from),
+            adapter_timeout=float(env.get("MOTCUA_ADAPTER_TIMEOUT", base.adapter_timeout)),
+            outbox_attempts=int(env.get("MOTCUA_OUTBOX_ATTEMPTS", base.outbox_attempts)),
+            deadline_notice_hours=float(env.get("MOTCUA_DEADLINE_NOTICE_HOURS", base.deadline_notice_hours)),
             office_hours=env.get("MOTCUA_OFFICE_HOURS", base.office_hours),
             cutoff=env.get("MOTCUA_CUTOFF", base.cutoff),
             handover_confirm_days=float(env.get("MOTCUA_HANDOVER_CONFIRM_DAYS", base.handover_confirm_days)),

@@ -90,9 +90,16 @@ class StepDone:
 
 class Stepper:
     def __init__(
-        self, runtime: BpmnRuntime, calendars: CalendarService, clock: Clock, cache: LiveWorkflows, seal: Seal
+        self,
+        runtime: BpmnRuntime,
+        calendars: CalendarService,
+        clock: Clock,
+        cache: LiveWorkflows,
+        seal: Seal,
+        time_limit_of: Callable[[str], tuple | None] = lambda _code: None,
     ):
         self.runtime, self.calendars, self.clock, self.cache, self.seal = runtime, calendars, clock, cache, seal
+        self.time_limit_of = time_limit_of  # a procedure's statutory time limit, by its code
 
     def process(self, uow: UnitOfWork, version_id: int) -> ParsedProcess:
         """The parsed process of a version (its sources are read only on a miss of the runtime's spec cache)."""
@@ -152,7 +159,8 @@ class Stepper:
 
     def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input) -> StepDone:
         now, calendar = self.clock.now(), self.calendars.current()
-        outcome = apply_effects(facts, effects, calendar, now, head.code)
+        time_limit = self.time_limit_of(facts.procedure_code) if facts is not None else None
+        outcome = apply_effects(facts, effects, calendar, now, head.code, time_limit)
         if outcome.rearm_at is not None and status == "running":
             self.runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
         completed = status == "running" and workflow.completed

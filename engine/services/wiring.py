@@ -14,7 +14,7 @@ from engine.domain.catalogue_data import load_catalogue
 from engine.domain.chain import Seal
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.ports import NotificationSender
+from engine.domain.ports import Adapters
 from engine.persistence.db import Database
 from engine.persistence.migrate import current_revision, upgrade
 from engine.services.access import AccessService
@@ -23,6 +23,7 @@ from engine.services.assignments import AssignmentService
 from engine.services.audit import AuditService
 from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
+from engine.services.deadline_notices import DeadlineNoticeService
 from engine.services.deploy import DeployService
 from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
@@ -31,11 +32,20 @@ from engine.services.dossier_record import DossierRecordService
 from engine.services.dossiers import DossierService
 from engine.services.effects import SCRIPT_EFFECT_HELPERS
 from engine.services.feedback import FeedbackService
+from engine.services.inbox import InboxService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
+from engine.services.portal_inbound import (
+    PortalPaymentHandler,
+    PortalSubmissionHandler,
+    PortalSupplementHandler,
+    PortalWithdrawalHandler,
+)
+from engine.services.portal_sync import PortalSyncService
+from engine.services.postal_inbound import PostalHandoverHandler, PostalTrackingHandler
 from engine.services.public import PublicService
 from engine.services.reception import ReceptionService
 from engine.services.registers import RegisterService
@@ -64,6 +74,9 @@ class Services:
     instances: InstanceService
     timers: TimerService
     outbox: OutboxService
+    inbox: InboxService  # partners' inbound messages (handlers registered by the adapters' wiring)
+    portal_sync: PortalSyncService  # motcua portal reconcile
+    deadline_notices: DeadlineNoticeService  # officers told of steps due soon and overdue (by the worker)
     accounts: AccountService
     sessions: SessionService
     reception: ReceptionService
@@ -97,8 +110,8 @@ class Services:
         self.db.dispose()
 
 
-def build_services(settings: Settings, sender: NotificationSender, clock: Clock | None = None) -> Services:
-    """Every service, wired for `settings`, delivering notifications through `sender`."""
+def build_services(settings: Settings, adapters: Adapters, clock: Clock | None = None) -> Services:
+    """Every service, wired for `settings`, delivering the outbox through `adapters`."""
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     calendar_settings = CalendarSettings(
@@ -115,9 +128,14 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     runtime = BpmnRuntime(script_engine, StateSerializer(), parse_files)
     live = LiveWorkflows(settings.live_workflows)
     seal = Seal(settings.audit_seal_key())
-    stepper = Stepper(runtime, calendars, clock, live, seal)
-    instances = InstanceService(db, stepper, clock)
     catalogue = load_catalogue(settings.catalogue) if settings.catalogue else Catalogue([])
+
+    def time_limit_of(procedure_code: str) -> tuple | None:
+        procedure = catalogue.get(procedure_code)
+        return procedure.time_limit if procedure is not None else None
+
+    stepper = Stepper(runtime, calendars, clock, live, seal, time_limit_of)
+    instances = InstanceService(db, stepper, clock)
     legal = shipped_legal_bases()
     dossiers = DossierService(db, clock, instances, catalogue, legal)
     files = DossierFileService(db, clock, catalogue, instances)
@@ -137,6 +155,13 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
     registers = RegisterService(db, clock, catalogue, calendars, settings, legal)
     task_list = TaskListService(db, clock, calendars)
     projection = IndicatorProjection(db, clock, calendars)
+    inbox = InboxService(db, clock, {"portal": settings.portal_secret, "postal": settings.postal_secret})
+    inbox.register("portal", "submission", PortalSubmissionHandler(db, reception, catalogue))
+    inbox.register("portal", "withdrawal", PortalWithdrawalHandler(db, dossiers))
+    inbox.register("portal", "payment", PortalPaymentHandler(db, dossiers))
+    inbox.register("portal", "supplement", PortalSupplementHandler(db, instances, files))
+    inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
+    inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
     deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
     designer = DesignerService(
         db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
@@ -155,7 +180,10 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
-        outbox=OutboxService(db, clock, sender),
+        outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
+        inbox=inbox,
+        portal_sync=PortalSyncService(db, clock, adapters),
+        deadline_notices=DeadlineNoticeService(db, clock, calendars, settings.deadline_notice_hours),
         accounts=AccountService(db, clock, settings.sign_in_ceiling),
         sessions=SessionService(
             db, clock, timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
@@ -191,7 +219,7 @@ def build_services(settings: Settings, sender: NotificationSender, clock: Clock 
         ),
         audit=AuditService(db, clock, seal, settings.anchor_dir),
         audit_search=AuditSearchService(db, catalogue),
-        replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb),
+        replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb, time_limit_of),
         reports=PeriodicReportService(
             db, clock, catalogue, projection, registers, settings.report_cutoff_day, settings.report_due_day
         ),

@@ -102,6 +102,9 @@ GET  /quan-tri/lich                                               - - - - - - - 
 GET  /quan-tri/lich?nam=2027                                      - - - - - - - Y - -
 POST /quan-tri/lich action=add&day=31/02/2026                     - - - - - - - Y - -
 POST /quan-tri/lich action=remove&day=                            - - - - - - - Y - -
+GET  /quan-tri/hop-thu-di                                         - - - - - - - Y - -
+GET  /quan-tri/hop-thu-di?trang-thai=sent                         - - - - - - - Y - -
+POST /quan-tri/hop-thu-di action=discard&message=                 - - - - - - - Y - -
 GET  /mot-cua/danh-gia                                            Y - - - - - - - - -
 POST /mot-cua/danh-gia code=                                      Y - - - - - - - - -
 GET  /chi-so                                                      - - Y Y - - Y Y - Y

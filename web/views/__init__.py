@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_views(app: Flask) -> None:
     from web.api import bp as api_bp
+    from web.inbound import bp as inbound_bp
     from web.views.admin import bp as admin_bp
     from web.views.audit import bp as audit_bp
     from web.views.auth import bp as auth_bp
@@ -15,6 +16,7 @@ def register_views(app: Flask) -> None:
     from web.views.feedback import bp as feedback_bp
     from web.views.home import bp as home_bp
     from web.views.indicators import bp as indicators_bp
+    from web.views.outbox import bp as outbox_bp
     from web.views.public import bp as public_bp
     from web.views.reports import bp as reports_bp
     from web.views.tasks import bp as tasks_bp
@@ -27,6 +29,7 @@ def register_views(app: Flask) -> None:
         dossiers_bp,
         audit_bp,
         admin_bp,
+        outbox_bp,
         indicators_bp,
         reports_bp,
         public_bp,
@@ -34,6 +37,7 @@ def register_views(app: Flask) -> None:
         designer_bp,
         designer_import_bp,
         api_bp,
+        inbound_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -327,7 +327,11 @@ def test_letters_and_statuses_asked_for_by_scripts_are_recorded_and_queued(servi
     status = next(e for e in events if e.tag == "dossier:status:changed")
     assert status.payload["status"] == 4 and status.payload["label"] == "Đang xử lý"
     services.outbox.dispatch()
-    assert sorted(kind for kind, _p, _k in sender.sent) == ["letter", "notification", "notification", "portal_status"]
+    assert sorted(kind for kind, _p, _k in sender.sent) == ["letter", "notification", "notification"]
+    with services.db.reading() as uow:  # the status went to the portal gateway (the log gateway by default)
+        assert [(m.kind, m.state) for m in uow.outbox.in_state("sent") if m.stream == "portal"] == [
+            ("portal_status", "sent")
+        ]
 
 
 def test_effects_of_a_failed_step_are_not_kept(services):

@@ -1,0 +1,160 @@
+"""The pages of the portal sandbox (adapters/portal/sandbox.py): what the portal received, the citizen's submission
+form and its answer; and reading the form's multipart body."""
+
+import html
+import json
+from email.parser import BytesParser
+from email.policy import default as default_policy
+
+
+def multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, tuple[str, str, bytes]]]:
+    """Fields and files (name -> (filename, media type, content)) of a multipart/form-data body."""
+    message = BytesParser(policy=default_policy).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
+    )
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, str, bytes]] = {}
+    if not message.is_multipart():
+        return fields, files
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        content = part.get_payload(decode=True) or b""
+        if filename:
+            if content:
+                files[str(name)] = (filename, part.get_content_type(), content)
+        elif name:
+            fields[str(name)] = content.decode("utf-8", errors="replace").strip()
+    return fields, files
+
+
+_STYLE = """<style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1100px;color:#1f2933}
+h1{color:#b3261e}table{border-collapse:collapse;width:100%;margin:8px 0 20px}td,th{border:1px solid #d6dde8;
+padding:4px 8px;text-align:left;vertical-align:top}th{background:#f1f3f6}label{display:block;margin:6px 0}
+input,select{padding:4px;min-width:24em}.muted{color:#66788a}</style>"""
+
+
+def _page(title: str, body: str) -> str:
+    nav = (
+        '<p><a href="/">Hồ sơ cổng đã nhận</a> · <a href="/nop-ho-so">Nộp hồ sơ trực tuyến</a> · '
+        '<a href="/thanh-toan">Nộp phí, lệ phí</a></p>'
+    )
+    return (
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{_STYLE}'
+        f"</head><body><h1>Cổng Dịch vụ công (thử nghiệm)</h1>{nav}{body}</body></html>"
+    )
+
+
+def overview(sandbox) -> str:
+    e = html.escape
+    parts = ["<h2>Hồ sơ và trạng thái cổng đã nhận</h2>"]
+    dossiers = sandbox.dossiers()
+    if not dossiers:
+        parts.append("<p>Cổng chưa nhận trạng thái nào.</p>")
+    for code, entry in dossiers.items():
+        parts.append(
+            f'<h3 id="{e(code)}">{e(code)}</h3><table><tr><th>Trạng thái</th><th>Thời điểm</th>'
+            "<th>Hẹn trả</th><th>Kết thúc xử lý</th><th>Ghi chú</th></tr>"
+        )
+        for s in entry["statuses"]:
+            parts.append(
+                f'<tr class="status"><td>{e(str(s["status"]))} · {e(s.get("status_label") or "")}</td>'
+                f"<td>{e(s.get('changed_at') or '')}</td><td>{e(s.get('appointment') or '')}</td>"
+                f"<td>{e(s.get('processing_end_at') or '')}</td><td>{e(s.get('note') or '')}</td></tr>"
+            )
+        parts.append("</table>")
+        if entry["history"]:
+            parts.append("<table><tr><th>Cán bộ</th><th>Nội dung</th><th>Bắt đầu</th><th>Hạn bước</th></tr>")
+            for h in entry["history"]:
+                parts.append(
+                    f"<tr><td>{e(h.get('officer', ''))}</td><td>{e(h.get('content', ''))}</td>"
+                    f"<td>{e(h.get('step_start', ''))}</td><td>{e(h.get('step_due') or '')}</td></tr>"
+                )
+            parts.append("</table>")
+    subs = sandbox.submissions()
+    parts.append("<h2>Hồ sơ công dân đã nộp qua cổng</h2>")
+    if subs:
+        parts.append(
+            "<table><tr><th>Mã trên cổng</th><th>Thủ tục</th><th>Người nộp</th><th>Trả lời của cơ quan</th></tr>"
+        )
+        for s in subs:
+            parts.append(
+                f"<tr><td>{e(s['portal_id'])}</td><td>{e(s['procedure_code'] or '')}</td>"
+                f"<td>{e(str(s['applicant'].get('name', '')))}</td>"
+                f"<td>{e(_answer_text(s['answer']))}</td></tr>"
+            )
+        parts.append("</table>")
+    else:
+        parts.append("<p>Chưa có hồ sơ nào.</p>")
+    counters = sandbox.counters()
+    parts.append(
+        f'<p class="muted">Đã nhận {counters["delivered"]} tin, {counters["duplicates"]} tin trùng; '
+        f"lỗi giả lập: {counters['error']} lỗi 500, {counters['drop']} lần ngắt kết nối.</p>"
+    )
+    return _page("Cổng DVC thử nghiệm", "".join(parts))
+
+
+def _answer_text(answer: dict | None) -> str:
+    """The agency's answer to a submission, for people: the dossier code and status, or the reason it failed."""
+    result = (answer or {}).get("result") or {}
+    if result.get("dossier_code"):
+        return f"Mã hồ sơ tại cơ quan {result['dossier_code']} · trạng thái {result.get('status')}"
+    return f"Chưa nhận (HTTP {(answer or {}).get('http')}): {json.dumps(answer, ensure_ascii=False)}"
+
+
+def submission_form() -> str:
+    docs = "".join(
+        f'<label>Tên giấy tờ {n} <input name="document_{n}"></label>'
+        f'<label>Tệp {n} <input type="file" name="file_{n}"></label>'
+        for n in range(1, 9)
+    )
+    body = f"""<h2>Nộp hồ sơ trực tuyến</h2>
+<form method="post" enctype="multipart/form-data">
+<label>Mã thủ tục <input name="procedure_code" required></label>
+<label>Loại người nộp <select name="applicant_type"><option value="1">Công dân</option>
+<option value="2">Doanh nghiệp</option><option value="3">Cơ quan nhà nước</option>
+<option value="4">Tổ chức khác</option></select></label>
+<label>Họ và tên / tên tổ chức <input name="name" required></label>
+<label>Số CCCD / mã số doanh nghiệp <input name="id_number" required></label>
+<label>Địa chỉ <input name="address" required></label>
+<label>Điện thoại <input name="phone" required></label>
+<label>Thư điện tử <input name="email" type="email"></label>
+{docs}
+<label>Mã giao dịch thanh toán (nếu đã nộp phí) <input name="payment_reference"></label>
+<label>Số tiền đã nộp (đồng) <input name="payment_amount" inputmode="numeric"></label>
+<button type="submit">Nộp hồ sơ</button></form>"""
+    return _page("Nộp hồ sơ trực tuyến", body)
+
+
+def submission_answer(status: int, answer: dict) -> str:
+    e = html.escape
+    if status == 200 and answer.get("state") == "processed":
+        text = (
+            f'<p role="status">Cơ quan đã nhận hồ sơ <strong>{e(answer["portal_id"])}</strong> '
+            "(trạng thái 1 · Mới đăng ký). Hồ sơ chờ Bộ phận Một cửa kiểm tra và tiếp nhận.</p>"
+            f'<p><a href="/thanh-toan?portal_id={e(answer["portal_id"])}">Nộp phí, lệ phí cho hồ sơ này</a></p>'
+        )
+    else:
+        text = f'<p role="alert">Cơ quan chưa nhận hồ sơ: {e(json.dumps(answer, ensure_ascii=False))}</p>'
+    return _page("Kết quả nộp hồ sơ", text + '<p><a href="/nop-ho-so">Nộp hồ sơ khác</a></p>')
+
+
+def payment_form(portal_id: str) -> str:
+    e = html.escape
+    body = f"""<h2>Nộp phí, lệ phí trực tuyến</h2>
+<form method="post">
+<label>Mã hồ sơ trên cổng <input name="portal_id" value="{e(portal_id)}" required></label>
+<label>Mã giao dịch thanh toán <input name="reference" required></label>
+<label>Số tiền (đồng) <input name="amount" inputmode="numeric" required></label>
+<button type="submit">Thanh toán</button></form>"""
+    return _page("Nộp phí, lệ phí", body)
+
+
+def payment_answer(status: int, answer: dict) -> str:
+    e = html.escape
+    result = answer.get("result") or {}
+    if status == 200 and answer.get("state") == "processed":
+        text = f'<p role="status">Cơ quan đã ghi nhận thanh toán cho hồ sơ {e(str(result.get("dossier_code")))}.</p>'
+    else:
+        text = f'<p role="alert">Cơ quan chưa ghi nhận thanh toán: {e(json.dumps(answer, ensure_ascii=False))}</p>'
+    return _page("Kết quả thanh toán", text)

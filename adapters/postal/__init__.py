@@ -1,0 +1,1 @@
+"""The public postal service (BCCI): adapters and the sandbox."""

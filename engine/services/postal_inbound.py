@@ -1,0 +1,152 @@
+"""What the public postal service (BCCI, QĐ 45/2016) sends us (through engine.services.inbox): dossiers its postal
+worker took at the applicant's address, and the tracking events of the results we sent by post.
+
+A handover carries the item code, the moment the handover record was signed (yyyyMMddHHmmss), the postal worker, the
+applicant, the procedure code, the documents as files with their SHA-256 and the fees collected on the agency's
+behalf. The dossier is registered on channel 3 with its clock starting at the signature (QĐ 45/2016 Điều 7 k4); a
+procedure not open to the postal channel is refused with the reason (422 naming `channel`), so nothing is stored.
+"""
+
+from engine.domain.catalogue import Catalogue
+from engine.domain.errors import InvalidTransition, ValidationError
+from engine.domain.permissions import ONE_STOP_LANE
+from engine.domain.portal import POSTAL
+from engine.domain.portal_wire import parse_wire_time
+from engine.domain.reception import check_reception
+from engine.persistence.db import Database
+from engine.persistence.outbox import new_message
+from engine.services.instances import InstanceService
+from engine.services.portal_inbound import document_scan
+from engine.services.reception import ReceptionService
+
+POSTAL_ACTOR = "buu-dien"
+
+
+class PostalHandoverHandler:
+    """Inbound kind `dossier` of partner `postal`."""
+
+    def __init__(self, db: Database, reception: ReceptionService, catalogue: Catalogue):
+        self.db, self.reception, self.catalogue = db, reception, catalogue
+
+    def _read(self, payload: dict):
+        problems: dict[str, str] = {}
+        for name, label in (("item_code", "mã bưu gửi"), ("postal_worker", "nhân viên bưu chính")):
+            if not isinstance(payload.get(name), str) or not 1 <= len(payload[name].strip()) <= 50:
+                problems[name] = f"Bắt buộc: {label} (1-50 ký tự)"
+        signed_at = None
+        try:
+            signed_at = parse_wire_time(str(payload.get("signed_at") or ""))
+        except ValueError:
+            problems["signed_at"] = "Bắt buộc: thời điểm ký biên bản giao nhận, dạng yyyyMMddHHmmss"
+        fees = payload.get("fees_collected", 0)
+        if not isinstance(fees, int) or isinstance(fees, bool) or fees < 0:
+            problems["fees_collected"] = "Số tiền (đồng) thu hộ, số nguyên không âm"
+        documents = payload.get("documents")
+        scans = []
+        if not isinstance(documents, list) or not documents:
+            problems["documents"] = "Cần danh sách giấy tờ kèm tệp"
+        else:
+            for n, item in enumerate(documents, start=1):
+                scan = document_scan(n, item, problems)
+                if scan is not None:
+                    scans.append(scan)
+        procedure_code = payload.get("procedure_code")
+        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
+        named = [{"name": item.get("name")} for item in documents or [] if isinstance(item, dict)]
+        try:
+            check_reception(
+                procedure,
+                payload.get("applicant"),
+                POSTAL,
+                payload.get("result_delivery", "post"),
+                named,
+                signed_at,
+                self.reception.clock.now(),
+                procedure_code=str(procedure_code),
+                actor=POSTAL_ACTOR,
+            )
+        except ValidationError as exc:
+            problems.update(exc.fields)
+        return problems, scans, signed_at, fees
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        return self._read(payload)[0]
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        item = payload["item_code"].strip()
+        with self.db.reading() as uow:
+            known = uow.dossiers.code_of_postal_item(item)
+        if known is None:
+            _problems, scans, signed_at, fees = self._read(payload)
+            procedure = self.catalogue.get(payload["procedure_code"])
+            dossier = self.reception.receive(
+                payload["procedure_code"],
+                payload["applicant"],
+                POSTAL,
+                payload.get("result_delivery", "post"),
+                [{"name": scan.document} for scan in scans],
+                POSTAL_ACTOR,
+                handover_at=signed_at,
+                fee_paid=bool(procedure is not None and procedure.fee and fees >= procedure.fee),
+                scans=scans,
+                postal={
+                    "item_code": item,
+                    "signed_at": signed_at.isoformat() if signed_at else None,
+                    "postal_worker": payload["postal_worker"].strip(),
+                    "fees_collected": fees,
+                },
+            )
+            known = dossier.code
+        return {"item_code": item, "dossier_code": known}
+
+
+RETURN_TASK = "tra_ket_qua"  # the counter's step that records the result's return (the workflow then sets 10)
+EVENTS = ("accepted", "in_transit", "delivered", "failed_attempt")
+ATTEMPTS_BEFORE_RETURN = 2
+
+
+class PostalTrackingHandler:
+    """Inbound kind `tracking` of partner `postal`: the tracking events of a pickup order (order number = dossier
+    code). `delivered` completes the dossier's return step (status 10, returned to the applicant by post); the second
+    `failed_attempt` means the item comes back to the agency: recorded in the history, and the one-stop section is
+    notified, its return step still open for the result to be handed over at the counter. Other events are recorded
+    in the history only."""
+
+    def __init__(self, db: Database, instances: InstanceService):
+        self.db, self.instances = db, instances
+
+    def validate(self, payload: dict) -> dict[str, str]:
+        problems = {}
+        if not isinstance(payload.get("order_number"), str) or not payload["order_number"].strip():
+            problems["order_number"] = "Bắt buộc: số đơn (mã hồ sơ)"
+        if payload.get("event") not in EVENTS:
+            problems["event"] = "Một trong: " + ", ".join(EVENTS)
+        try:
+            parse_wire_time(str(payload.get("at") or ""))
+        except ValueError:
+            problems["at"] = "Bắt buộc: thời điểm, dạng yyyyMMddHHmmss"
+        return problems
+
+    def process(self, payload: dict, message_id: str) -> dict:
+        code, event = payload["order_number"].strip(), payload["event"]
+        at = parse_wire_time(payload["at"])
+        details = {"event": event, "at": at.isoformat(), "note": str(payload.get("note") or "")[:500]}
+        if event == "delivered":
+            task = next((t for t in self.instances.tasks(code=code) if t.name == RETURN_TASK), None)
+            if task is None:
+                raise InvalidTransition(f"Hồ sơ {code} không chờ trả kết quả; không ghi nhận được phát thành công")
+            data = {"returned_to": "Bưu chính công ích (phát tận tay)", "returned_at": at.isoformat()}
+            data["note"] = details["note"] or "Phát thành công"
+            self.instances.complete(task.task_id, data, POSTAL_ACTOR)
+            return {"dossier_code": code, "status": 10}
+        with self.db.unit_of_work() as uow:
+            head = self.instances.lock(uow, code)
+            attempts = len(uow.history.events(head.id, ("dossier:postal:failed_attempt",))) + (
+                event == "failed_attempt"
+            )
+            self.instances.note(uow, head, f"dossier:postal:{event}", POSTAL_ACTOR, details)
+            if event == "failed_attempt" and attempts == ATTEMPTS_BEFORE_RETURN:
+                notice = {**details, "event": "postal_returned", "lane": ONE_STOP_LANE, "code": code}
+                key = f"{code}:postal-returned"
+                uow.outbox.add([new_message(head.id, "notification", key, notice, self.instances.clock.now())])
+        return {"dossier_code": code, "event": event, "failed_attempts": attempts}
