@@ -193,6 +193,12 @@ def _dossier(evidence: Evidence, step, started: dict) -> list[Finding]:
             "clock_start": _moment_text(data.get("clock_start")),
             "original_appointment": _moment_text(data.get("appointment")),
         }
+        for event in evidence.events:  # an online dossier's acceptance counts its time from then (issue 12)
+            payload = event.payload if isinstance(event.payload, dict) else {}
+            if event.tag == "dossier:appointment:moved" and payload.get("rule") == "accepted":
+                expected["received_at"] = _moment_text(payload.get("received_at"))
+                expected["clock_start"] = _moment_text(payload.get("clock_start")) or expected["clock_start"]
+                expected["original_appointment"] = _moment_text(payload.get("to"))
         for name, value in expected.items():
             if value is not None and name in row and row[name] != value:
                 found.append(

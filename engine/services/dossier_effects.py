@@ -232,7 +232,7 @@ class _Applying:
 
     def _accept(self) -> None:
         start, appointment = deadlines.reception_dates(self.calendar, self.now, self.time_limit)
-        self.move(appointment, "accepted", {"received_at": _iso(self.now)})
+        self.move(appointment, "accepted", {"received_at": _iso(self.now), "clock_start": _iso(start)})
         self.outcome.changes.update(received_at=self.now, clock_start=start, original_appointment=appointment)
         self.outcome.rearm_at, self.accepted = appointment, True
 

@@ -127,6 +127,7 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     assert record["content"] and record["division"]
     letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
     assert letters[0]["form"] == "receipt" and letters[0]["appointment"] == expected.isoformat()
+    assert_replayed(services, code)
 
 
 def test_one_sent_back_at_the_check_goes_to_the_portal_and_stays_out_of_the_register(online, services, clock):
@@ -198,6 +199,14 @@ def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_p
     assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [2, 6, 4]
     bad = online.send_to_agency("payment", {"message_id": "p2", "portal_id": portal_id, "amount": -5})
     assert set(bad[1]["error"]["fields"]) == {"reference", "amount"}
+    assert_replayed(services, code)
+
+
+def assert_replayed(services, code: str) -> None:
+    """The dossier's history, sealed and re-executed, gives what was recorded (issue 14 over issue 12's steps)."""
+    assert services.audit.verify(code).intact
+    replayed = services.replay.replay(code)
+    assert replayed.verified, replayed
 
 
 def sandbox_faults(sandbox, **values):
@@ -262,3 +271,4 @@ def test_the_applicants_additions_after_a_mau_02_come_through_the_portal(online,
     assert "dossier:supplement:received" in tags and tags.count("dossier:file:attached") == len(files(services)) + 1
     late = online.send_to_agency("supplement", {**body, "message_id": "supplement-again"})[1]
     assert late["state"] == "refused" and "không chờ bổ sung" in late["error"]
+    assert_replayed(services, code)
