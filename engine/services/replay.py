@@ -27,9 +27,9 @@ from engine.persistence.history import EventRow
 from engine.persistence.instances import InstanceHead
 from engine.persistence.steps import Stored
 from engine.services.calendars import CalendarService, script_helpers
-from engine.services.dossier_effects import apply_effects
 from engine.services.effects import SCRIPT_EFFECT_HELPERS, close_dossier, collecting, fee_confirmed
-from engine.services.step_record import After, Event, build_record
+from engine.services.step_record import Event, build_record
+from engine.services.stepping import settle
 
 _DIGESTS = {
     "state": "trạng thái quy trình",
@@ -220,17 +220,7 @@ class ReplayService:
         """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
         time_limit = self.time_limit_of(run.facts.procedure_code) if run.facts is not None else None
-        outcome = apply_effects(run.facts, effects, calendar, at, run.code, time_limit)
-        if outcome.rearm_at is not None and status == "running":
-            self.runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
-        completed = status == "running" and workflow.completed
-        after = After(
-            workflow.scan(),
-            "completed" if completed else status,
-            workflow.process.process_id,
-            self.runtime.dump_text(workflow),
-            workflow.data if completed else {},
-        )
+        outcome, after = settle(self.runtime, calendar, workflow, run.facts, effects, at, run.code, time_limit, status)
         record, run.stored = build_record(run.head, run.stored, after, stubs, outcome, calendar, at, actor, None, given)
         run.outcome_facts = outcome.facts
         return record

@@ -13,9 +13,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
 from engine.bpmn.runtime import BpmnRuntime, ParsedProcess, Workflow
+from engine.domain.calendar import WorkingCalendar
 from engine.domain.chain import Seal
 from engine.domain.clock import VN_TZ, Clock
 from engine.persistence.dossiers import DossierFacts
@@ -23,8 +25,8 @@ from engine.persistence.instances import InstanceHead
 from engine.persistence.steps import StepRecord, Stored
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.services.calendars import CalendarService
-from engine.services.dossier_effects import apply_effects
-from engine.services.effects import collecting
+from engine.services.dossier_effects import EffectOutcome, apply_effects
+from engine.services.effects import Effect, collecting
 from engine.services.step_record import After, Event, build_record, note_record
 
 UNREAD = object()  # `Stepper.step` reads the dossier's facts itself
@@ -160,20 +162,38 @@ class Stepper:
     def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input) -> StepDone:
         now, calendar = self.clock.now(), self.calendars.current()
         time_limit = self.time_limit_of(facts.procedure_code) if facts is not None else None
-        outcome = apply_effects(facts, effects, calendar, now, head.code, time_limit)
-        if outcome.rearm_at is not None and status == "running":
-            self.runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
-        completed = status == "running" and workflow.completed
-        after = After(
-            workflow.scan(),
-            "completed" if completed else status,
-            workflow.process.process_id,
-            self.runtime.dump_text(workflow),
-            workflow.data if completed else {},
-        )
+        outcome, after = settle(self.runtime, calendar, workflow, facts, effects, now, head.code, time_limit, status)
         record, stored_after = build_record(
             head, stored, after, events, outcome, calendar, now, actor, self.seal, step_input
         )
         uow.steps.write(record)
         uow.after_commit(lambda: self.cache.put(head.id, head.revision + 1, workflow, stored_after))
         return StepDone(workflow, record, outcome.facts)
+
+
+def settle(
+    runtime: BpmnRuntime,
+    calendar: WorkingCalendar,
+    workflow: Workflow,
+    facts: DossierFacts | None,
+    effects: list[Effect],
+    now: datetime,
+    code: str,
+    time_limit: tuple | None,
+    status: str,
+) -> tuple[EffectOutcome, After]:
+    """What a step leaves, once its command has run: the effects applied to the dossier (the workflow re-armed when
+    they moved the appointment) and the workflow's state. A live step and its re-execution (engine.services.replay)
+    both record this."""
+    outcome = apply_effects(facts, effects, calendar, now, code, time_limit)
+    if outcome.rearm_at is not None and status == "running":
+        runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
+    completed = status == "running" and workflow.completed
+    after = After(
+        workflow.scan(),
+        "completed" if completed else status,
+        workflow.process.process_id,
+        runtime.dump_text(workflow),
+        workflow.data if completed else {},
+    )
+    return outcome, after
