@@ -20,7 +20,6 @@ from engine.bpmn.state import StateSerializer
 from engine.domain.audit_file import event_from_json
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.digests import tasks_digest, timers_digest
-from engine.domain.portal import RECEIVED
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts, facts_from_json
 from engine.persistence.history import EventRow
@@ -165,7 +164,7 @@ class ReplayService:
                     key = ("replay", version_id, version_hash(sources))
                     process = self.runtime.process(key, lambda: (process_id, sources))
                     run.workflow = self.runtime.start(process, dict(given.get("data") or {}))
-                    run.facts = self._received(run, given, at)
+                    run.facts = self._received(run, given)
                 elif run.workflow is None:
                     raise Unreplayable(f"{where}: bước trước khi quy trình bắt đầu")
                 elif kind == "complete":
@@ -225,31 +224,11 @@ class ReplayService:
         run.outcome_facts = outcome.facts
         return record
 
-    def _received(self, run: _Run, given: dict, at: datetime) -> DossierFacts | None:
-        """The dossier's facts as reception made them, from the start's recorded data."""
-        if run.dossier is None:
-            return None
-        if isinstance(given.get("facts"), dict):  # recorded by the start itself (every start since issue 14)
-            return replace(facts_from_json(given["facts"]), id=run.dossier[0])
-        data = given.get("data") or {}
-        applicant = data.get("applicant")
-        name = applicant.get("name") if isinstance(applicant, dict) else None
-        return DossierFacts(
-            run.dossier[0],
-            run.code,
-            run.dossier[1],
-            str(name)[:300] if name else None,
-            datetime.fromisoformat(data["appointment"]),
-            RECEIVED,
-            0,
-            0,
-            None,
-            None,
-            False,
-            None,
-            status_changed_at=at,
-            legal_basis=str(data.get("legal_basis") or ""),  # reception puts the dossier's basis in the start data
-        )
+    def _received(self, run: _Run, given: dict) -> DossierFacts | None:
+        """The dossier's facts as reception made them: recorded by the start itself (`facts_to_json`)."""
+        if run.dossier is None or not isinstance(given.get("facts"), dict):
+            return None  # a bare instance, or a start that recorded no dossier
+        return replace(facts_from_json(given["facts"]), id=run.dossier[0])
 
     @staticmethod
     def _judged_due(events: list[EventRow]) -> datetime | None:
