@@ -1,13 +1,14 @@
 """The portal gateway over HTTP: signed JSON to the national portal (or its sandbox, `motcua sandbox portal`).
 
 Endpoints (docs/adapters.md): POST /api/dossiers/status (one status change), POST /api/dossiers/history (at most 10
-process-history records), GET /api/dossiers (the last status the portal holds per dossier). The idempotency key goes
-in the Idempotency-Key header; the portal drops a repeat.
+process-history records), POST /api/dossiers/result (the electronic result: its file and SHA-256), GET /api/dossiers
+(the last status the portal holds per dossier). The idempotency key goes in the Idempotency-Key header; the portal
+drops a repeat.
 """
 
 from adapters.signed_http import SignedClient
 from engine.domain.errors import AdapterRejected
-from engine.domain.portal_wire import HISTORY_BATCH, status_update
+from engine.domain.portal_wire import HISTORY_BATCH, result_message, status_update
 
 
 class HttpPortalGateway:
@@ -22,6 +23,9 @@ class HttpPortalGateway:
         if len(records) > HISTORY_BATCH:
             raise AdapterRejected(f"{len(records)} history records in one batch; the portal takes {HISTORY_BATCH}")
         self.client.post("/api/dossiers/history", {"records": records}, idempotency_key)
+
+    def push_result(self, result: dict, idempotency_key: str) -> None:
+        self.client.post("/api/dossiers/result", result_message(result, self.agency_code), idempotency_key)
 
     def held_statuses(self) -> dict[str, int]:
         held = self.client.get("/api/dossiers").get("dossiers") or {}

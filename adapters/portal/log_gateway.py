@@ -22,5 +22,9 @@ class LogPortalGateway:
     def push_history(self, records: list[dict], idempotency_key: str) -> None:
         self._log("history", records, idempotency_key)
 
+    def push_result(self, result: dict, idempotency_key: str) -> None:
+        file = result.get("file") or {}
+        self._log("result", {**result, "file": {k: v for k, v in file.items() if k != "content"}}, idempotency_key)
+
     def held_statuses(self) -> dict[str, int]:
         return {}  # a log keeps nothing: every dossier differs

@@ -1,11 +1,13 @@
 """A sandbox of the national public-service portal: the same endpoints as the gateway speaks to, its data in its own
 SQLite file, pages for people, and fault switches for tests. Run it with `motcua sandbox portal --port N`.
 
-- POST /api/dossiers/status, POST /api/dossiers/history: signed (engine.domain.signing) with the shared secret (401
+- POST /api/dossiers/status, POST /api/dossiers/history, POST /api/dossiers/result (the electronic result, its content
+  checked against its SHA-256: 422 `file.sha256` on a mismatch): signed (engine.domain.signing) with the shared secret (401
   otherwise), one delivery kept per Idempotency-Key (a repeat is answered 200 and counted as a duplicate), 422 naming
   the fields at fault.
 - GET /api/dossiers: what the portal holds per dossier (its last status), for `motcua portal reconcile`.
-- GET /: what the portal has received, per dossier (statuses with their dates, history records) and the submissions.
+- GET /: what the portal has received, per dossier (statuses with their dates, history records, results) and the
+  submissions; GET /ket-qua?key=K: a result's file as received.
 - GET/POST /nop-ho-so: a citizen's page to submit a dossier online with its files; the sandbox sends the submission to
   the agency (POST <app>/api/doi-tac/portal/submission, signed) and shows the answer.
 - GET/POST /thanh-toan: a citizen's page to pay the fee of a submitted dossier (sends `payment` to the agency).
@@ -83,12 +85,17 @@ class PortalSandbox:
         """Dossier code -> its last status update and its history records, in the order received."""
         found: dict[str, dict] = {}
         for item in self.deliveries():
-            if item["kind"] == "status":
-                entry = found.setdefault(item["dossier_code"], {"statuses": [], "history": []})
-                entry["statuses"].append(item)
+            if item["kind"] in ("status", "result"):
+                entry = found.setdefault(item["dossier_code"], {"statuses": [], "history": [], "results": []})
+                if item["kind"] == "status":
+                    entry["statuses"].append(item)
+                else:
+                    file = {k: v for k, v in (item.get("file") or {}).items() if k != "content"}
+                    entry["results"].append({**item, "file": file})
             else:
                 for record in item.get("records", []):
-                    found.setdefault(record["dossier_code"], {"statuses": [], "history": []})["history"].append(record)
+                    entry = found.setdefault(record["dossier_code"], {"statuses": [], "history": [], "results": []})
+                    entry["history"].append(record)
         return found
 
     def submissions(self) -> list[dict]:
@@ -107,13 +114,29 @@ class PortalSandbox:
         return {"delivered": delivered, "duplicates": self.duplicates, **self.faults.state()}
 
     # -- receiving ----------------------------------------------------------------------------------------------
+    def results(self, code: str | None = None) -> list[dict]:
+        """The electronic results received (each checked against its SHA-256), without their content."""
+        found = []
+        for item in self.deliveries("result"):
+            if code is None or item.get("dossier_code") == code:
+                file = {k: v for k, v in (item.get("file") or {}).items() if k != "content"}
+                found.append({**item, "file": file})
+        return found
+
+    def result_content(self, key: str) -> tuple[dict, bytes] | None:
+        for item in self.deliveries("result"):
+            if item["key"] == key:
+                return item["file"], base64.b64decode(item["file"]["content"])
+        return None
+
     def receive(self, kind: str, key: str, body: dict) -> tuple[int, dict]:
-        problems = _check_status(body) if kind == "status" else _check_history(body)
+        checks = {"status": _check_status, "history": _check_history, "result": _check_result}
+        problems = checks[kind](body)
         if not key:
             problems["Idempotency-Key"] = "required"
         if problems:
             return 422, {"error": "invalid", "fields": problems}
-        code = body.get("dossier_code") if kind == "status" else None
+        code = body.get("dossier_code") if kind in ("status", "result") else None
         with self.lock, self._db() as db:
             try:
                 db.execute(
@@ -244,6 +267,26 @@ def _check_history(body: dict) -> dict[str, str]:
     return problems
 
 
+def _check_result(body: dict) -> dict[str, str]:
+    """The electronic result: the dossier, and a file whose content matches its SHA-256."""
+    problems = {name: "required" for name in ("dossier_code",) if not body.get(name)}
+    file = body.get("file")
+    if not isinstance(file, dict):
+        return {**problems, "file": "{filename, media_type, sha256, content (base64)}"}
+    for name in ("filename", "media_type", "sha256", "content"):
+        if not isinstance(file.get(name), str) or not file[name]:
+            problems[f"file.{name}"] = "required"
+    if "file.content" in problems or "file.sha256" in problems:
+        return problems
+    try:
+        content = base64.b64decode(file["content"], validate=True)
+    except ValueError:
+        return {**problems, "file.content": "base64"}
+    if hashlib.sha256(content).hexdigest() != file["sha256"].lower():
+        problems["file.sha256"] = "does not match the content"
+    return problems
+
+
 def _handler(sandbox: PortalSandbox):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -296,6 +339,11 @@ def _handler(sandbox: PortalSandbox):
                 return self._html(200, payment_form(parse_qs(url.query).get("portal_id", [""])[0]))
             if url.path == "/faults":
                 return self._json(200, sandbox.counters())
+            if url.path == "/ket-qua":
+                found = sandbox.result_content(parse_qs(url.query).get("key", [""])[0])
+                if found is None:
+                    return self._json(404, {"error": "not found"})
+                return self._send(200, found[1], found[0].get("media_type") or "application/octet-stream")
             if url.path == "/api/dossiers":
                 refused = check(
                     sandbox.secret,
@@ -322,7 +370,11 @@ def _handler(sandbox: PortalSandbox):
                 return self._citizen(body)
             if url.path == "/thanh-toan":
                 return self._pay(body)
-            kinds = {"/api/dossiers/status": "status", "/api/dossiers/history": "history"}
+            kinds = {
+                "/api/dossiers/status": "status",
+                "/api/dossiers/history": "history",
+                "/api/dossiers/result": "result",
+            }
             if url.path not in kinds:
                 return self._json(404, {"error": "not found"})
             fault = self._faulty()

@@ -64,13 +64,24 @@ def overview(sandbox) -> str:
             )
         parts.append("</table>")
         if entry["history"]:
-            parts.append("<table><tr><th>Cán bộ</th><th>Nội dung</th><th>Bắt đầu</th><th>Hạn bước</th></tr>")
+            parts.append(
+                "<table><tr><th>Cán bộ</th><th>Chức danh</th><th>Đơn vị</th><th>Nội dung</th><th>Bắt đầu</th>"
+                "<th>Hạn bước</th></tr>"
+            )
             for h in entry["history"]:
                 parts.append(
-                    f"<tr><td>{e(h.get('officer', ''))}</td><td>{e(h.get('content', ''))}</td>"
+                    f"<tr class=\"history\"><td>{e(h.get('officer', ''))}</td><td>{e(h.get('title') or '')}</td>"
+                    f"<td>{e(h.get('division') or '')}</td><td>{e(h.get('content', ''))}</td>"
                     f"<td>{e(h.get('step_start', ''))}</td><td>{e(h.get('step_due') or '')}</td></tr>"
                 )
             parts.append("</table>")
+        for r in entry.get("results", []):
+            file = r.get("file") or {}
+            parts.append(
+                f'<p class="result">Kết quả điện tử: <a href="/ket-qua?key={e(r["key"])}">{e(file.get("filename") or "")}'
+                f"</a> ({e(str(file.get('size') or ''))} byte), số {e(r.get('document_number') or '')}, "
+                f"SHA-256 {e(file.get('sha256') or '')}: đã kiểm tra, khớp với nội dung tệp.</p>"
+            )
     subs = sandbox.submissions()
     parts.append("<h2>Hồ sơ công dân đã nộp qua cổng</h2>")
     if subs:

@@ -81,6 +81,7 @@ class Procedure:
     legal_basis: tuple[str, ...]
     process: str
     in_force_from: date | None = None  # the day the procedure entered the catalogue (its publishing decision)
+    result_online: bool = False  # the result is also issued electronically: its file goes to the national portal
 
     def __post_init__(self):
         if self.in_force_from is not None and (
@@ -101,6 +102,7 @@ class Procedure:
             raise CatalogueFieldError("fee", f"expected a whole number of VND >= 0 (0 when free), got {self.fee!r}")
         self._check_channels()
         _bool("result_by_post", self.result_by_post)
+        _bool("result_online", self.result_online)
         if not isinstance(self.documents, tuple) or not self.documents:
             raise CatalogueFieldError("documents", "expected a non-empty list of documents")
         for number, document in enumerate(self.documents, start=1):

@@ -20,6 +20,8 @@ File format (every key is required)::
         process: x_quang_y_te             # BPMN process id
         in_force_from: 2021-01-25          # optional: the day it entered the catalogue (its publishing decision);
                                            # a postal handover dated before it is refused
+        result_online: true                # optional (false): the result is issued electronically too, and its
+                                           # file (with its SHA-256) goes to the national portal when issued
 """
 
 from pathlib import Path
@@ -48,7 +50,7 @@ _KEYS = (
     "legal_basis",
     "process",
 )
-_OPTIONAL_KEYS = ("in_force_from",)
+_OPTIONAL_KEYS = ("in_force_from", "result_online")
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
 _NO_FORM_SET = (
     "no longer a key of a procedure: the forms follow the legal basis in force when a dossier is received "
@@ -109,6 +111,7 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             legal_basis=tuple(_stripped(text) for text in _list("legal_basis", entry["legal_basis"])),
             process=entry["process"],
             in_force_from=entry.get("in_force_from"),
+            result_online=entry.get("result_online", False),
         )
     except CatalogueFieldError as error:
         _fail(path, number, entry, error.field, error.problem)

@@ -41,3 +41,18 @@ def status_update(message: dict, agency_code: str) -> dict:
         "processing_end_at": wire_time(message.get("processing_end_at")),
         "returned_at": wire_time(message.get("returned_at")),
     }
+
+
+def result_message(message: dict, agency_code: str) -> dict:
+    """The portal's electronic result for an outbox `portal_result` message (the file's content added by the
+    dispatcher, as base64)."""
+    file = message.get("file") or {}
+    return {
+        "agency_code": agency_code,
+        "dossier_code": message.get("code"),
+        "portal_id": message.get("portal_id"),
+        "procedure_code": message.get("procedure_code"),
+        "document_number": message.get("document_number") or "",
+        "issued_at": wire_time(message.get("issued_at")),
+        "file": {name: file.get(name) for name in ("filename", "media_type", "size", "sha256", "content")},
+    }

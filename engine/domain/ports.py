@@ -31,6 +31,12 @@ class PortalGateway(Protocol):
         due), at most 10 in one call."""
         ...
 
+    def push_result(self, result: dict, idempotency_key: str) -> None:
+        """Send the electronic result of a dossier whose procedure returns results online: the dossier code, the
+        portal's id, the document number and date, and the file (filename, media type, SHA-256, content as base64);
+        the portal checks the SHA-256 against the content and refuses a mismatch."""
+        ...
+
     def held_statuses(self) -> dict[str, int]:
         """What the portal holds: dossier code -> the last status it received (for `motcua portal reconcile`)."""
         ...
@@ -49,6 +55,7 @@ PORTAL, POSTAL, NOTIFY = "portal", "postal", "notify"
 KIND_STREAMS: dict[str, str] = {
     "portal_status": PORTAL,
     "portal_history": PORTAL,
+    "portal_result": PORTAL,
     "postal_order": POSTAL,
     "notification": NOTIFY,
     "letter": NOTIFY,
@@ -71,6 +78,8 @@ class Adapters:
         stream = stream_of(kind)
         if stream == PORTAL and kind == "portal_history":
             self.portal.push_history(list(payload.get("records") or []), idempotency_key)
+        elif stream == PORTAL and kind == "portal_result":
+            self.portal.push_result(payload, idempotency_key)
         elif stream == PORTAL:
             self.portal.push_status(payload, idempotency_key)
         elif stream == POSTAL:

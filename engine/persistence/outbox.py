@@ -127,6 +127,33 @@ class OutboxStore:
             )
         return rows
 
+    def append_to_open_batch(self, instance_id: int, kind: str, records: list[dict], limit: int) -> bool:
+        """Add `records` to the instance's last message of `kind`'s stream when it is of `kind`, has room for them
+        (at most `limit` records) and was never handed to a dispatcher (pending, no attempt, never leased: a lease
+        moves next_attempt_at away from created_at for good), so that what goes out under its idempotency key is
+        fixed from its first attempt on. The UPDATE re-checks that under the row's lock (a dispatcher leasing it
+        meanwhile wins). Returns whether the records were added."""
+        raw = self.uow.raw
+        last = raw.one(
+            "SELECT id, kind, payload FROM outbox WHERE instance_id = ? AND stream = ? ORDER BY id DESC LIMIT 1",
+            (instance_id, stream_of(kind)),
+        )
+        if last is None or last[1] != kind:
+            return False
+        payload = raw.from_json(last[2]) or {}
+        held = list(payload.get("records") or [])
+        if len(held) + len(records) > limit:
+            return False
+        payload["records"] = held + records
+        return (
+            raw.run(
+                "UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending' AND attempts = 0 "
+                "AND last_error IS NULL AND next_attempt_at = created_at",
+                (raw.json(payload), last[0]),
+            )
+            == 1
+        )
+
     def get(self, message_id: int) -> OutboxRow | None:
         row = self.uow.raw.one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,))
         return self._row(row) if row else None

@@ -4,6 +4,7 @@ Each command exists twice: `start_in(uow, ...)` works inside a unit of work its 
 its workflow in the same transaction as the dossier row and the scans), and `start(...)` opens one of its own.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -12,6 +13,7 @@ from engine.bpmn.migration import migration_blockers, move_workflow
 from engine.bpmn.parsing import version_hash
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from engine.domain.portal import AWAITING_FEE
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierFacts, facts_to_json
 from engine.persistence.history import EventRow
@@ -39,8 +41,15 @@ class InstanceInfo:
 class InstanceService:
     """Runs process instances. Every command holds the instance row locked for its unit of work."""
 
-    def __init__(self, db: Database, stepper: Stepper, clock: Clock):
+    def __init__(
+        self,
+        db: Database,
+        stepper: Stepper,
+        clock: Clock,
+        result_online: Callable[[str], bool] = lambda _code: False,
+    ):
         self.db, self.stepper, self.clock = db, stepper, clock
+        self.result_online = result_online  # whether a procedure (by code) returns its result online
 
     # --- locking --------------------------------------------------------------------------------------------------
     def lock(self, uow: UnitOfWork, code: str) -> InstanceHead:
@@ -139,7 +148,8 @@ class InstanceService:
     ) -> StepDone:
         """Complete an open user task with `data` in `uow`; `extra_events` are recorded before the completion (the
         files sent with it), `locked` is the task and instance if the caller locked them already (`open_task`).
-        Conflict if someone else holds or completed it."""
+        Conflict if someone else holds or completed it; InvalidTransition while the dossier waits for its fee to be
+        paid (status 6: the portal's payment confirmation lets the workflow go on)."""
         if not isinstance(data, dict):
             raise ValidationError(
                 "Dữ liệu của việc phải là một đối tượng (tên trường: giá trị)", {"data": "cần một đối tượng JSON"}
@@ -148,6 +158,11 @@ class InstanceService:
         head, row = locked.head, locked.task
         if row.assignee and row.assignee != actor:
             raise Conflict(f"Việc '{row.title}' đang do {row.assignee} nhận xử lý; chỉ người đó hoàn thành được")
+        if locked.facts is not None and locked.facts.status == AWAITING_FEE:
+            raise InvalidTransition(
+                f"Hồ sơ {head.code} đang chờ người nộp thực hiện nghĩa vụ tài chính (trạng thái 6): việc "
+                f"'{row.title}' chỉ làm được sau khi Cổng Dịch vụ công xác nhận đã nộp phí, lệ phí"
+            )
 
         def complete(workflow):
             try:
@@ -162,7 +177,9 @@ class InstanceService:
         )
         if step.facts is not None:  # the partners hear of the completed step (engine.services.partner_messages)
             before = locked.facts.status if locked.facts is not None else None
-            uow.outbox.add(after_completion(uow, head, row, step.facts, before, actor, self.clock.now()))
+            online = self.result_online(step.facts.procedure_code)
+            messages = after_completion(uow, head, row, step.facts, before, actor, self.clock.now(), data, online)
+            uow.outbox.add(messages)
         return step
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:

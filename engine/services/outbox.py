@@ -1,6 +1,7 @@
 """Delivering outbox rows after their step committed: at least once, with backoff and jitter, parked as failed at
 the end; administrators retry or discard parked rows (recorded in the dossier's history)."""
 
+import base64
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,7 +55,8 @@ class OutboxService:
     def _deliver(self, message: OutboxRow) -> bool:
         error, permanent, retry_after = None, False, None
         try:
-            self.adapters.deliver(message.kind, message.payload, message.idempotency_key)
+            payload = self._with_file(message)
+            self.adapters.deliver(message.kind, payload, message.idempotency_key)
         except AdapterRejected as exc:
             error, permanent = str(exc), True
         except AdapterUnavailable as exc:
@@ -70,6 +72,19 @@ class OutboxService:
                 delay = retry_delay(attempts, self.rng.random(), retry_after)
                 uow.outbox.retry_later(message.id, error, now + delay)
         return error is None
+
+    def _with_file(self, message: OutboxRow) -> dict:
+        """The payload to send: a `portal_result` names its file by id; its content (base64) is added now. A file no
+        longer stored, or changed since (its SHA-256 differs), is a permanent failure: the row is parked."""
+        file = message.payload.get("file")
+        if message.kind != "portal_result" or not isinstance(file, dict):
+            return message.payload
+        with self.db.reading() as uow:
+            found = uow.files.with_content(str(message.payload.get("code")), int(file.get("id") or 0))
+        if found is None or found[0].sha256 != file.get("sha256"):
+            raise AdapterRejected(f"tệp kết quả {file.get('filename')} không còn như khi ban hành (mã {file.get('id')})")
+        content = base64.b64encode(found[1]).decode()
+        return {**message.payload, "file": {**file, "content": content}}
 
     def failed(self) -> list[tuple[int, str, str]]:
         with self.db.reading() as uow:

@@ -135,7 +135,11 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         return procedure.time_limit if procedure is not None else None
 
     stepper = Stepper(runtime, calendars, clock, live, seal, time_limit_of)
-    instances = InstanceService(db, stepper, clock)
+    def result_online(procedure_code: str) -> bool:
+        procedure = catalogue.get(procedure_code)
+        return procedure is not None and procedure.result_online
+
+    instances = InstanceService(db, stepper, clock, result_online)
     legal = shipped_legal_bases()
     dossiers = DossierService(db, clock, instances, catalogue, legal)
     files = DossierFileService(db, clock, catalogue, instances)

@@ -11,10 +11,12 @@ import urllib.request
 import pytest
 
 from adapters.portal.sandbox import PortalSandbox
+from engine.domain.errors import InvalidTransition
 from engine.domain.portal_wire import wire_time
 from tests.browser.conftest import serving
 from tests.conftest import deploy_shipped
 from tests.test_architecture import MAIN_PATH_DATA
+from tests.web.conftest import ensure_account
 from tests.web.test_counter import AGENCY, APPLICANT, PDF, X_RAY
 
 SECRET = "khoá chung với cổng"
@@ -110,6 +112,7 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     clock.advance(days=2)  # accepted on Wednesday
     _start, expected = services.reception.preview_appointment(X_RAY, 1)
     [task] = services.instances.tasks(code=code)
+    ensure_account(services, "one_stop", "motcua1")
     services.instances.complete(task.task_id, MAIN_PATH_DATA["tiep_nhan"], "motcua1")
     dossier = services.dossiers.get(code)
     assert dossier.status == 4  # accepted (2), then handed to the division in the same step (4)
@@ -122,7 +125,8 @@ def test_acceptance_counts_the_appointment_from_then_and_tells_the_portal(online
     assert accepted["portal_id"] == portal_id and accepted["appointment"] == wire_time(expected)
     assert accepted["changed_at"] == wire_time(clock.now())
     [record] = online.dossiers()[code]["history"]  # the completed reception check, as a process-history record
-    assert record["officer"] == "motcua1" and record["portal_id"] == portal_id and record["status"] == 4
+    assert (record["officer"], record["title"]) == ("Nguyễn Thị Lan", "Công chức Bộ phận Một cửa")
+    assert record["portal_id"] == portal_id and record["status"] == 4
     assert record["step_start"] == "20260302080000" and record["finished_at"] == wire_time(clock.now())
     assert record["content"] and record["division"]
     letters = [e.payload for e in services.instances.history(code) if e.tag == "dossier:letter:queued"]
@@ -181,11 +185,22 @@ def test_a_withdrawal_from_the_portal_closes_the_dossier_once(online, services):
     }
 
 
-def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_payment(online, services, clock):
+def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_payment(
+    online, services, clock, sign_in
+):
     _status, answer = online.submit(X_RAY, APPLICANT, files(services), {})  # 3.000.000 đ, not paid yet
     code, portal_id = answer["result"]["dossier_code"], answer["portal_id"]
     [task] = services.instances.tasks(code=code)
     services.instances.complete(task.task_id, MAIN_PATH_DATA["tiep_nhan"], "motcua1")
+    assert services.dossiers.get(code).status == 6
+    [waiting] = services.instances.tasks(code=code)
+    ensure_account(services, "specialist")
+    refused = sign_in("division_head").post(f"/viec/{waiting.task_id}", {"specialist": "chuyenvien"})
+    assert refused.status_code == 409
+    assert "chờ người nộp thực hiện nghĩa vụ tài chính" in refused.get_data(as_text=True)
+    with pytest.raises(InvalidTransition, match="trạng thái 6"):  # the workflow waits for the payment
+        services.instances.complete(waiting.task_id, {}, "truongphong")
+    assert [t.task_id for t in services.instances.tasks(code=code)] == [waiting.task_id]
     assert services.dossiers.get(code).status == 6
     clock.advance(hours=2)
     body = {"message_id": f"pay-{portal_id}", "portal_id": portal_id, "reference": "VNPAY-77", "amount": 3000000}
@@ -194,6 +209,8 @@ def test_an_unpaid_fee_holds_the_dossier_in_status_6_until_the_portal_confirms_p
     dossier = services.dossiers.get(code)
     assert dossier.status == 4 and dossier.fee_paid and dossier.payment["reference"] == "VNPAY-77"
     assert online.send_to_agency("payment", body)[1]["replayed"] is True
+    services.instances.complete(waiting.task_id, {}, "truongphong")  # paid: the workflow goes on
+    assert "tham_dinh" in [t.name for t in services.instances.tasks(code=code)]
     while services.outbox.dispatch():
         pass
     assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [2, 6, 4]

@@ -1,0 +1,60 @@
+"""The electronic result to the portal over real HTTP on 127.0.0.1: a procedure that returns results online
+(processes/catalogue.yaml `result_online`) sends the file the issuing step attached, with its SHA-256, through the
+outbox after the status 9; the portal sandbox checks the checksum, keeps the file and shows it."""
+
+import hashlib
+import io
+import urllib.request
+
+import pytest
+
+from adapters.portal.http_gateway import HttpPortalGateway
+from engine.domain.errors import AdapterRejected
+from tests.adapters.test_portal_history import WORKER, complete, dispatch_all
+from tests.adapters.test_portal_journey import SECRET, app_config, files, online, sandbox  # noqa: F401
+from tests.test_architecture import MAIN_PATH_DATA
+from tests.web.conftest import ensure_account
+from tests.web.test_counter import AGENCY, APPLICANT, PDF, X_RAY
+
+
+def test_the_issued_licence_goes_to_the_portal_with_its_checksum(online, services, sign_in):
+    assert services.dossiers.catalogue.get(X_RAY).result_online
+    for role in set(WORKER.values()):
+        ensure_account(services, role)
+    _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-8", "amount": 3000000})
+    code = answer["result"]["dossier_code"]
+    for name in ("tiep_nhan", "phan_cong", "tham_dinh", "xem_xet", "ky_duyet"):
+        complete(services, code, name, MAIN_PATH_DATA.get(name, {}))
+    [issue] = [t for t in services.instances.tasks(code=code) if t.name == "ban_hanh"]
+    licence = PDF + b"% giay phep so 125/GP-SKHCN\n"
+    sent = {"document_number": "125/GP-SKHCN", "result_file": (io.BytesIO(licence), "giay-phep-125.pdf")}
+    done = sign_in("clerk").post(f"/viec/{issue.task_id}", sent, content_type="multipart/form-data")
+    assert done.status_code == 302, done.get_data(as_text=True)
+    with services.db.reading() as uow:
+        queued = [m for m in uow.outbox.of_instance(uow.dossiers.row(code).instance_id) if m.kind == "portal_result"]
+    assert len(queued) == 1 and "content" not in queued[0].payload["file"]  # the row names the file; no copy
+    dispatch_all(services)
+
+    [result] = online.results(code)
+    assert result["file"]["sha256"] == hashlib.sha256(licence).hexdigest() and result["file"]["size"] == len(licence)
+    assert result["document_number"] == "125/GP-SKHCN" and result["portal_id"] == answer["portal_id"]
+    with urllib.request.urlopen(f"{online.url}/ket-qua?key={result['key']}", timeout=5) as got:
+        assert got.read() == licence
+    kinds = [d["kind"] for d in online.deliveries() if d.get("dossier_code") == code]
+    assert kinds.index("result") > [n for n, k in enumerate(kinds) if k == "status"][-1]  # after the status 9
+    assert [s["status"] for s in online.dossiers()[code]["statuses"]] == [2, 4, 9]
+    page = online_page(online)
+    assert "giay-phep-125.pdf" in page and "đã kiểm tra, khớp với nội dung tệp" in page
+
+
+def online_page(online) -> str:
+    with urllib.request.urlopen(online.url + "/", timeout=5) as page:
+        return page.read().decode()
+
+
+def test_the_portal_refuses_a_result_whose_checksum_does_not_match(sandbox):  # noqa: F811
+    portal = HttpPortalGateway(sandbox.url, SECRET, AGENCY)
+    file = {"filename": "kq.pdf", "media_type": "application/pdf", "sha256": "0" * 64, "content": "JVBERg=="}
+    with pytest.raises(AdapterRejected, match="file.sha256"):
+        portal.push_result({"code": "X-1", "file": file}, "X-1:result:1")
+    assert sandbox.results() == []
