@@ -2,9 +2,9 @@
 SQLite file, pages for people, and fault switches for tests. Run it with `motcua sandbox portal --port N`.
 
 - POST /api/dossiers/status, POST /api/dossiers/history, POST /api/dossiers/result (the electronic result, its content
-  checked against its SHA-256: 422 `file.sha256` on a mismatch): signed (engine.domain.signing) with the shared secret (401
-  otherwise), one delivery kept per Idempotency-Key (a repeat is answered 200 and counted as a duplicate), 422 naming
-  the fields at fault.
+  checked against its SHA-256: 422 `file.sha256` on a mismatch): signed (engine.domain.signing) with the shared
+  secret (401 otherwise), one delivery kept per Idempotency-Key (a repeat is answered 200 and counted as a
+  duplicate), 422 naming the fields at fault.
 - GET /api/dossiers: what the portal holds per dossier (its last status), for `motcua portal reconcile`.
 - GET /: what the portal has received, per dossier (statuses with their dates, history records, results) and the
   submissions; GET /ket-qua?key=K: a result's file as received.

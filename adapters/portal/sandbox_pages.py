@@ -70,17 +70,18 @@ def overview(sandbox) -> str:
             )
             for h in entry["history"]:
                 parts.append(
-                    f"<tr class=\"history\"><td>{e(h.get('officer', ''))}</td><td>{e(h.get('title') or '')}</td>"
+                    f'<tr class="history"><td>{e(h.get("officer", ""))}</td><td>{e(h.get("title") or "")}</td>'
                     f"<td>{e(h.get('division') or '')}</td><td>{e(h.get('content', ''))}</td>"
                     f"<td>{e(h.get('step_start', ''))}</td><td>{e(h.get('step_due') or '')}</td></tr>"
                 )
             parts.append("</table>")
         for r in entry.get("results", []):
             file = r.get("file") or {}
+            name, size, number = file.get("filename") or "", str(file.get("size") or ""), r.get("document_number")
             parts.append(
-                f'<p class="result">Kết quả điện tử: <a href="/ket-qua?key={e(r["key"])}">{e(file.get("filename") or "")}'
-                f"</a> ({e(str(file.get('size') or ''))} byte), số {e(r.get('document_number') or '')}, "
-                f"SHA-256 {e(file.get('sha256') or '')}: đã kiểm tra, khớp với nội dung tệp.</p>"
+                f'<p class="result">Kết quả điện tử: <a href="/ket-qua?key={e(r["key"])}">{e(name)}</a> '
+                f"({e(size)} byte), số {e(number or '')}, SHA-256 {e(file.get('sha256') or '')}: đã kiểm tra, "
+                "khớp với nội dung tệp.</p>"
             )
     subs = sandbox.submissions()
     parts.append("<h2>Hồ sơ công dân đã nộp qua cổng</h2>")

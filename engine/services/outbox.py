@@ -82,7 +82,8 @@ class OutboxService:
         with self.db.reading() as uow:
             found = uow.files.with_content(str(message.payload.get("code")), int(file.get("id") or 0))
         if found is None or found[0].sha256 != file.get("sha256"):
-            raise AdapterRejected(f"tệp kết quả {file.get('filename')} không còn như khi ban hành (mã {file.get('id')})")
+            name, number = file.get("filename"), file.get("id")
+            raise AdapterRejected(f"tệp kết quả {name} không còn như khi ban hành (mã tệp {number})")
         content = base64.b64encode(found[1]).decode()
         return {**message.payload, "file": {**file, "content": content}}
 

@@ -20,7 +20,6 @@ from engine.persistence.outbox import new_message
 from engine.persistence.tasks import TaskRow
 from engine.persistence.unit_of_work import UnitOfWork
 
-
 # Who completed a step without an officer's account: the partners, named as the portal shows them.
 PARTNER_OFFICERS = {
     "cong-dvc": ("Cổng Dịch vụ công quốc gia", "Hệ thống", "Cổng Dịch vụ công quốc gia"),

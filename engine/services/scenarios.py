@@ -83,6 +83,9 @@ class _Quiet:
     def push_history(self, records: list[dict], idempotency_key: str) -> None:
         return None
 
+    def push_result(self, result: dict, idempotency_key: str) -> None:
+        return None
+
     def held_statuses(self) -> dict[str, int]:
         return {}
 

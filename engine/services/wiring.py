@@ -135,6 +135,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         return procedure.time_limit if procedure is not None else None
 
     stepper = Stepper(runtime, calendars, clock, live, seal, time_limit_of)
+
     def result_online(procedure_code: str) -> bool:
         procedure = catalogue.get(procedure_code)
         return procedure is not None and procedure.result_online

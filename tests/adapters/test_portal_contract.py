@@ -2,6 +2,8 @@
 gateway (every implementation takes the same calls). The sandbox keeps one delivery per idempotency key, refuses a
 bad signature and malformed fields, and its fault switches make the gateway report "unavailable"."""
 
+import base64
+import hashlib
 import json
 import threading
 import urllib.request
@@ -36,6 +38,21 @@ RECORD = {
     "step_due": "20260305090000",
 }
 
+LICENCE = b"%PDF-1.4 giay phep 125/GP-SKHCN"
+RESULT = {
+    "code": STATUS["code"],
+    "portal_id": "G0001",
+    "document_number": "125/GP-SKHCN",
+    "issued_at": "2026-03-16T15:00:00+07:00",
+    "file": {
+        "filename": "giay-phep.pdf",
+        "media_type": "application/pdf",
+        "size": len(LICENCE),
+        "sha256": hashlib.sha256(LICENCE).hexdigest(),
+        "content": base64.b64encode(LICENCE).decode(),
+    },
+}
+
 
 @pytest.fixture
 def sandbox(tmp_path):
@@ -65,6 +82,7 @@ def test_every_gateway_takes_a_status_and_a_batch_of_history_once_per_key(sandbo
     for _ in range(2):
         portal.push_status(STATUS, "H1:7")
         portal.push_history([RECORD] * 10, "H1:history:1")
+        portal.push_result(RESULT, "H1:result:1")
 
 
 def test_the_portal_receives_the_status_with_its_dates_as_yyyymmddhhmmss(sandbox):
@@ -116,3 +134,16 @@ def test_a_slow_portal_times_out(sandbox):
     faults(sandbox, delay=3)
     with pytest.raises(AdapterUnavailable, match="no answer"):
         gateway(sandbox).push_status(STATUS, "H1:7")
+
+
+def test_the_portal_keeps_a_result_whose_checksum_matches_and_refuses_one_that_does_not(sandbox):
+    portal = gateway(sandbox)
+    portal.push_result(RESULT, "H1:result:1")
+    portal.push_result(RESULT, "H1:result:1")
+    [kept] = sandbox.results(STATUS["code"])
+    assert kept["file"]["sha256"] == RESULT["file"]["sha256"] and kept["issued_at"] == "20260316150000"
+    assert sandbox.result_content(kept["key"]) == (kept["file"] | {"content": RESULT["file"]["content"]}, LICENCE)
+    altered = {**RESULT, "file": {**RESULT["file"], "content": base64.b64encode(LICENCE + b"!").decode()}}
+    with pytest.raises(AdapterRejected, match="file.sha256"):
+        portal.push_result(altered, "H1:result:2")
+    assert len(sandbox.results()) == 1 and sandbox.counters()["duplicates"] == 1

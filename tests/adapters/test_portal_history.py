@@ -40,7 +40,7 @@ def history_batches(portal: PortalSandbox, code: str) -> list[list[dict]]:
     ]
 
 
-def test_seventeen_steps_waiting_go_to_the_portal_in_batches_of_ten_in_order(online, services):
+def test_seventeen_steps_waiting_go_to_the_portal_in_batches_of_ten_in_order(online, services):  # noqa: F811
     for role in set(WORKER.values()):
         ensure_account(services, role)
     _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-5", "amount": 3000000})
@@ -71,7 +71,7 @@ def test_seventeen_steps_waiting_go_to_the_portal_in_batches_of_ten_in_order(onl
     assert statuses == [2, 4, 9, 10]
 
 
-def test_a_batch_already_tried_takes_no_more_records(online, services, clock):
+def test_a_batch_already_tried_takes_no_more_records(online, services, clock):  # noqa: F811
     for role in set(WORKER.values()):
         ensure_account(services, role)
     _status, answer = online.submit(X_RAY, APPLICANT, files(services), {"reference": "VNPAY-6", "amount": 3000000})

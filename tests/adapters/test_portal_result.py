@@ -6,18 +6,14 @@ import hashlib
 import io
 import urllib.request
 
-import pytest
-
-from adapters.portal.http_gateway import HttpPortalGateway
-from engine.domain.errors import AdapterRejected
 from tests.adapters.test_portal_history import WORKER, complete, dispatch_all
-from tests.adapters.test_portal_journey import SECRET, app_config, files, online, sandbox  # noqa: F401
+from tests.adapters.test_portal_journey import app_config, files, online, sandbox  # noqa: F401
 from tests.test_architecture import MAIN_PATH_DATA
 from tests.web.conftest import ensure_account
-from tests.web.test_counter import AGENCY, APPLICANT, PDF, X_RAY
+from tests.web.test_counter import APPLICANT, PDF, X_RAY
 
 
-def test_the_issued_licence_goes_to_the_portal_with_its_checksum(online, services, sign_in):
+def test_the_issued_licence_goes_to_the_portal_with_its_checksum(online, services, sign_in):  # noqa: F811
     assert services.dossiers.catalogue.get(X_RAY).result_online
     for role in set(WORKER.values()):
         ensure_account(services, role)
@@ -47,14 +43,6 @@ def test_the_issued_licence_goes_to_the_portal_with_its_checksum(online, service
     assert "giay-phep-125.pdf" in page and "đã kiểm tra, khớp với nội dung tệp" in page
 
 
-def online_page(online) -> str:
+def online_page(online) -> str:  # noqa: F811
     with urllib.request.urlopen(online.url + "/", timeout=5) as page:
         return page.read().decode()
-
-
-def test_the_portal_refuses_a_result_whose_checksum_does_not_match(sandbox):  # noqa: F811
-    portal = HttpPortalGateway(sandbox.url, SECRET, AGENCY)
-    file = {"filename": "kq.pdf", "media_type": "application/pdf", "sha256": "0" * 64, "content": "JVBERg=="}
-    with pytest.raises(AdapterRejected, match="file.sha256"):
-        portal.push_result({"code": "X-1", "file": file}, "X-1:result:1")
-    assert sandbox.results() == []
