@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from engine.domain.dossier_code import format_code
 from engine.domain.dossier_search import search_text
+from engine.domain.portal import POSTAL
 from engine.persistence.models import Dossier
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ class DossierFacts:
     applicant_email: str | None = None  # where letters to the applicant are e-mailed (None: not given)
     fee: int = 0
     fee_paid: bool = True
+    # A postal applicant's (channel 3) address for letters by post: {name, address, phone, email, item} (the item
+    # code of the handover); None for the other channels.
+    postal_receiver: dict | None = None
 
 
 _FACT_MOMENTS = {
@@ -112,9 +116,16 @@ def facts_from_json(document: dict) -> DossierFacts:
     return DossierFacts(**values)
 
 
+def postal_receiver(applicant: object, item: str | None) -> dict:
+    """A postal applicant's address for letters by post (DossierFacts.postal_receiver)."""
+    known = applicant if isinstance(applicant, dict) else {}
+    return {**{key: known.get(key) for key in ("name", "address", "phone", "email")}, "item": item}
+
+
 _FACTS = (
     "id, code, procedure_code, applicant, appointment, status, supplement_count, extension_count, processing_end_at, "
-    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis, portal_id, fee, fee_paid"
+    "returned_at, late, supplement_requested_at, status_changed_at, legal_basis, portal_id, fee, fee_paid, channel, "
+    "postal_item"
 )
 FACTS_OF_INSTANCE = f"SELECT {_FACTS} FROM dossier WHERE instance_id = ?"
 FACTS_OF_TASK = (
@@ -235,6 +246,7 @@ class DossierStore:
             applicant_email=str(email) if email else None,
             fee=row[15] or 0,
             fee_paid=bool(row[16]),
+            postal_receiver=postal_receiver(applicant, row[18]) if row[17] == POSTAL else None,
         )
         if facts.extension_count:
             moved = self.uow.history.last_payload(instance_id, "dossier:appointment:moved")

@@ -525,3 +525,23 @@ class Feedback(Base):
     status: Mapped[str] = mapped_column(String(12))  # open | published
     answer: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
+
+
+class WorkItem(Base):
+    """Work no workflow step holds, for the officers of a lane (e.g. an item the post brought back after two failed
+    delivery attempts): in their task list until one of them marks it done. Opened once per `key`."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (Index("ix_work_item_open", "lane", "done_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    code: Mapped[str] = mapped_column(String(100))
+    lane: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    instruction: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(100))
+    done_note: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ from engine.persistence.tasks import TaskStore
 from engine.persistence.timers import TimerStore
 from engine.persistence.versions import VersionStore
 from engine.persistence.web_sessions import WebSessionStore
+from engine.persistence.work_items import WorkItemStore
 
 
 class UnitOfWork:
@@ -151,3 +152,7 @@ class UnitOfWork:
     @cached_property
     def web_sessions(self) -> WebSessionStore:
         return WebSessionStore(self)
+
+    @cached_property
+    def work_items(self) -> WorkItemStore:
+        return WorkItemStore(self)

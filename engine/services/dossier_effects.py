@@ -18,6 +18,8 @@ must follow a moved appointment. The rules (docs/PROCEDURES.md lists the helpers
   workflow's timers follow; the Mẫu 01 of the same step prints the new appointment).
 - portal status 4 on an online dossier (from the portal) whose fee is unpaid is recorded as 6 (awaiting the fee):
   the portal's payment confirmation (DossierService.confirm_payment) sets 4.
+- a letter (Mẫu 02, 03, 04 by meaning: POSTAL_LETTERS) to a postal applicant is also ordered by post: a pickup order
+  through the outbox, recorded as `dossier:postal:letter_ordered` {letter, order_number}.
 - portal status 3, 7, 8, 9, 10 sets processing_end_at (the first time); 10 sets returned_at. Ending (3, 8, 9, 10)
   after the due date marks the dossier late, which catches what the timer cannot see.
 Every move of the appointment records `dossier:appointment:moved` {from, to, rule, ...} and notifies the one-stop
@@ -31,6 +33,7 @@ from engine.domain import deadlines
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.clock import VN_TZ
 from engine.domain.errors import ValidationError
+from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import (
@@ -46,6 +49,10 @@ from engine.domain.portal import (
 )
 from engine.persistence.dossiers import DossierFacts
 from engine.services.effects import Effect
+
+# The letters a postal applicant (channel 3) gets by post, each with its mark in the pickup order's number: Mẫu 02,
+# 03 and 04 of the legal bases (processes/legal/*.yaml), addressed by meaning.
+POSTAL_LETTERS = {"supplement_request": "BS", "reception_refusal": "TC", "apology": "XL"}
 
 EFFECT_TAGS = {
     "letter": "dossier:letter:queued",
@@ -112,6 +119,22 @@ class _Applying:
         if self.facts is not None:
             wire.update(to=self.facts.applicant_email, applicant_name=self.facts.applicant_name)
         self.note(EFFECT_TAGS["letter"], payload, ("letter", wire))
+        if self.facts is not None and self.facts.postal_receiver and payload.get("form") in POSTAL_LETTERS:
+            self.letter_by_post(payload["form"], self.facts.postal_receiver)
+
+    def letter_by_post(self, form: str, receiver: dict) -> None:
+        """A postal applicant's letter goes by post like the result: a pickup order of its own (its number: the
+        dossier code, the letter's mark and the moment), followed by its tracking events."""
+        number = f"{self.code}/{POSTAL_LETTERS[form]}{self.now.astimezone(VN_TZ):%y%m%d%H%M%S}"
+        order = {
+            "order_number": number,
+            "letter": form,
+            "receiver": {key: receiver.get(key) for key in ("name", "address", "phone", "email")},
+            "description": f"{FORM_MEANINGS[form]} - hồ sơ {self.code}",
+            "cod_amount": 0,
+            "postal_item": receiver.get("item"),
+        }
+        self.note("dossier:postal:letter_ordered", {"letter": form, "order_number": number}, ("postal_order", order))
 
     def reminder(self, payload: dict) -> None:
         self.note(EFFECT_TAGS["reminder"], payload, ("notification", payload))

@@ -8,7 +8,8 @@ procedure not open to the postal channel is refused with the reason (422 naming 
 """
 
 from engine.domain.catalogue import Catalogue
-from engine.domain.errors import InvalidTransition, ValidationError
+from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import POSTAL
 from engine.domain.portal_wire import parse_wire_time
@@ -18,6 +19,7 @@ from engine.persistence.outbox import new_message
 from engine.services.instances import InstanceService
 from engine.services.portal_inbound import document_scan
 from engine.services.reception import ReceptionService
+from engine.services.work_items import WorkItemService
 
 POSTAL_ACTOR = "buu-dien"
 
@@ -103,17 +105,34 @@ class PostalHandoverHandler:
 RETURN_TASK = "tra_ket_qua"  # the counter's step that records the result's return (the workflow then sets 10)
 EVENTS = ("accepted", "in_transit", "delivered", "failed_attempt")
 ATTEMPTS_BEFORE_RETURN = 2
+LETTER_MARK = "/"  # a letter's order number: the dossier code, "/", the letter's mark and moment (dossier_effects)
+
+
+def returned_item_task(code: str, order_number: str, letter: str | None) -> tuple[str, str]:
+    """The title and instruction of the work item for the one-stop section when the post brings an item back."""
+    if letter is None:
+        return (
+            f"Kết quả hồ sơ {code} bị bưu điện hoàn trả",
+            "Bưu điện phát không thành công hai lần và hoàn trả kết quả. Liên hệ người nộp (điện thoại, thư điện tử) "
+            "để hẹn nhận tại Bộ phận Một cửa hoặc gửi lại qua bưu chính; khi trả, hoàn thành việc 'Trả kết quả'.",
+        )
+    return (
+        f"Văn bản gửi người nộp hồ sơ {code} bị bưu điện hoàn trả",
+        f"Bưu điện phát không thành công hai lần và hoàn trả văn bản ({letter}, đơn {order_number}). Liên hệ người "
+        "nộp để báo nội dung văn bản và hẹn nhận tại Bộ phận Một cửa hoặc gửi lại qua bưu chính.",
+    )
 
 
 class PostalTrackingHandler:
-    """Inbound kind `tracking` of partner `postal`: the tracking events of a pickup order (order number = dossier
-    code). `delivered` completes the dossier's return step (status 10, returned to the applicant by post); the second
-    `failed_attempt` means the item comes back to the agency: recorded in the history, and the one-stop section is
-    notified, its return step still open for the result to be handed over at the counter. Other events are recorded
-    in the history only."""
+    """Inbound kind `tracking` of partner `postal`: the tracking events of a pickup order: the result's (order number
+    = dossier code) or a letter's (the code, "/", the letter's mark). `delivered` of the result completes the dossier's
+    return step (status 10, returned to the applicant by post); `delivered` of a letter is recorded. The second
+    `failed_attempt` of an order means the item comes back to the agency: recorded in the history, and a work item
+    in the one-stop section's task list says what to do (the result's return step stays open for the counter).
+    Other events are recorded in the history only."""
 
-    def __init__(self, db: Database, instances: InstanceService):
-        self.db, self.instances = db, instances
+    def __init__(self, db: Database, instances: InstanceService, work_items: WorkItemService):
+        self.db, self.instances, self.work_items = db, instances, work_items
 
     def validate(self, payload: dict) -> dict[str, str]:
         problems = {}
@@ -128,10 +147,12 @@ class PostalTrackingHandler:
         return problems
 
     def process(self, payload: dict, message_id: str) -> dict:
-        code, event = payload["order_number"].strip(), payload["event"]
+        order, event = payload["order_number"].strip(), payload["event"]
+        code, is_letter = order.split(LETTER_MARK, 1)[0], LETTER_MARK in order
         at = parse_wire_time(payload["at"])
         details = {"event": event, "at": at.isoformat(), "note": str(payload.get("note") or "")[:500]}
-        if event == "delivered":
+        details["order_number"] = order
+        if event == "delivered" and not is_letter:
             task = next((t for t in self.instances.tasks(code=code) if t.name == RETURN_TASK), None)
             if task is None:
                 raise InvalidTransition(f"Hồ sơ {code} không chờ trả kết quả; không ghi nhận được phát thành công")
@@ -141,12 +162,27 @@ class PostalTrackingHandler:
             return {"dossier_code": code, "status": 10}
         with self.db.unit_of_work() as uow:
             head = self.instances.lock(uow, code)
-            attempts = len(uow.history.events(head.id, ("dossier:postal:failed_attempt",))) + (
-                event == "failed_attempt"
-            )
+            earlier = uow.history.events(head.id, ("dossier:postal:failed_attempt",))
+            attempts = sum(1 for e in earlier if (e.payload.get("order_number") or code) == order)
+            attempts += event == "failed_attempt"
+            letter = self._letter(uow, head.id, order) if is_letter else None
+            if letter:
+                details["letter"] = letter
             self.instances.note(uow, head, f"dossier:postal:{event}", POSTAL_ACTOR, details)
             if event == "failed_attempt" and attempts == ATTEMPTS_BEFORE_RETURN:
+                head = self.instances.lock(uow, code)  # the head after the event just recorded
+                self.instances.note(uow, head, "dossier:postal:returned", POSTAL_ACTOR, details)
+                title, instruction = returned_item_task(code, order, letter)
+                key = f"{order}:returned"
+                self.work_items.open_in(uow, code, key, ONE_STOP_LANE, title, instruction, POSTAL_ACTOR)
                 notice = {**details, "event": "postal_returned", "lane": ONE_STOP_LANE, "code": code}
-                key = f"{code}:postal-returned"
                 uow.outbox.add([new_message(head.id, "notification", key, notice, self.instances.clock.now())])
         return {"dossier_code": code, "event": event, "failed_attempts": attempts}
+
+    @staticmethod
+    def _letter(uow, instance_id: int, order: str) -> str | None:
+        """The title of the letter ordered as `order` (its meaning's name)."""
+        for event in uow.history.events(instance_id, ("dossier:postal:letter_ordered",)):
+            if event.payload.get("order_number") == order:
+                return FORM_MEANINGS.get(event.payload.get("letter"), event.payload.get("letter"))
+        raise NotFound(f"Hồ sơ {order.split(LETTER_MARK, 1)[0]} không có đơn gửi văn bản số {order}")

@@ -16,10 +16,10 @@ from engine.domain.dossier_code import check_agency_code
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
-from engine.domain.portal import CHANNELS, NEW, RECEIVED
+from engine.domain.portal import CHANNELS, NEW, POSTAL, RECEIVED
 from engine.domain.reception import check_channel, check_reception, raise_if
 from engine.persistence.db import Database
-from engine.persistence.dossiers import DossierFacts
+from engine.persistence.dossiers import DossierFacts, postal_receiver
 from engine.services.calendars import CalendarService
 from engine.services.dossier_files import DossierFileService, Scan
 from engine.services.dossiers import DossierService, DossierView
@@ -176,6 +176,9 @@ class ReceptionService:
                 applicant_email=str(reception.applicant.get("email") or "") or None,
                 fee=procedure.fee,
                 fee_paid=fee_paid,
+                postal_receiver=(
+                    postal_receiver(reception.applicant, row["postal_item"]) if reception.channel == POSTAL else None
+                ),
             )
             data = {
                 "dossier_code": code,

@@ -58,6 +58,7 @@ from engine.services.task_forms import TaskFormService
 from engine.services.task_list import TaskListService
 from engine.services.task_outcome import TaskOutcomeService
 from engine.services.timers import TimerService
+from engine.services.work_items import WorkItemService
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Services:
     audit: AuditService  # verifying histories, anchoring their heads
     replay: ReplayService  # re-executing histories on a virtual clock
     audit_search: AuditSearchService  # the auditor's search of dossiers
+    work_items: WorkItemService  # work for a lane that no step holds (an item the post brought back)
 
     def migrate(self) -> None:
         """Create or upgrade the database schema."""
@@ -166,7 +168,8 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     inbox.register("portal", "payment", PortalPaymentHandler(db, dossiers))
     inbox.register("portal", "supplement", PortalSupplementHandler(db, instances, files))
     inbox.register("postal", "dossier", PostalHandoverHandler(db, reception, catalogue))
-    inbox.register("postal", "tracking", PostalTrackingHandler(db, instances))
+    work_items = WorkItemService(db, clock, instances)
+    inbox.register("postal", "tracking", PostalTrackingHandler(db, instances, work_items))
     deploy = DeployService(db, clock, catalogue, settings.hours_per_day)
     designer = DesignerService(
         db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
@@ -222,6 +225,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
             settings.lookup_limit,
             settings.lookup_window_minutes,
         ),
+        work_items=work_items,
         audit=AuditService(db, clock, seal, settings.anchor_dir),
         audit_search=AuditSearchService(db, catalogue),
         replay=ReplayService(db, calendars, settings.script_timeout, settings.script_memory_mb, time_limit_of),

@@ -93,7 +93,23 @@ def index():
         procedure_names={p.code: p.name for p in catalogue},
         statuses=STATUS_LABELS,
         args=request.args,
+        work_items=services.work_items.open_for(task_query_scope()["lanes"]),
     ), (422 if errors else 200)
+
+
+@bp.post("/viec-phat-sinh/<int:item_id>/xong")
+@require("task.work")
+def work_item_done(item_id: int):
+    """An officer marks a work item of their lane done, saying what they did (recorded in the dossier's history)."""
+    try:
+        item = _services().work_items.done(
+            item_id, request.form.get("note", ""), current_user().username, task_query_scope()["lanes"]
+        )
+    except ValidationError as exc:
+        flash(_("Chưa đánh dấu xong: {message}", message=exc.args[0]), "error")
+        return redirect(url_for("tasks.index")), 303
+    flash(_("Đã xử lý xong việc “{title}” của hồ sơ {code}.", title=item.title, code=item.code))
+    return redirect(url_for("tasks.index")), 303
 
 
 def _task(task_id: str):
