@@ -58,6 +58,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "rating.record": frozenset({"one_stop"}),  # a satisfaction rating taken at the counter
     "feedback.receive": frozenset({"one_stop"}),  # PAKN from the portal (a system's token) or typed in
     "feedback.list": OFFICERS | {"auditor", "admin"},
+    # Work items no step holds (engine.services.work_items): today the one-stop section's (items the post brought back)
+    "work_item.done": frozenset({"one_stop"}),
 }
 
 

@@ -87,9 +87,9 @@ def test_two_failed_attempts_open_a_work_item_for_the_one_stop_section(connected
     assert f'data-work-item="{item.id}"' in page and "Kết quả hồ sơ" in page
     assert f'data-work-item="{item.id}"' not in sign_in("specialist").get("/viec").get_data(as_text=True)
     empty = officer.post(f"/viec-phat-sinh/{item.id}/xong", {"note": "  "})
-    assert empty.status_code == 303 and services.work_items.open_for([ONE_STOP_LANE]) == [item]
+    assert empty.status_code == 302 and services.work_items.open_for([ONE_STOP_LANE]) == [item]
     done = officer.post(f"/viec-phat-sinh/{item.id}/xong", {"note": "Đã gọi điện, người nộp sẽ đến nhận"})
-    assert done.status_code == 303 and services.work_items.open_for([ONE_STOP_LANE]) == []
+    assert done.status_code == 302 and services.work_items.open_for([ONE_STOP_LANE]) == []
     [closed] = [e for e in services.instances.history(code) if e.tag == "dossier:work_item:done"]
     assert closed.actor == "motcua" and closed.payload["note"] == "Đã gọi điện, người nộp sẽ đến nhận"
     assert officer.post(f"/viec-phat-sinh/{item.id}/xong", {"note": "lần nữa"}).status_code == 409

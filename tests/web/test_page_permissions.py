@@ -91,6 +91,7 @@ POST /viec/{t_director}                                           - - - Y - - - 
 GET  /viec/{t_clerk}                                              - - - - Y - - - - -
 POST /viec/{t_clerk}/nhan                                         - - - - Y - - - - -
 POST /viec/{t_clerk}/tra-lai                                      - - - - Y - - - - -
+POST /viec-phat-sinh/1/xong                                       Y - - - - - - - - -
 GET  /quan-tri/tai-khoan                                          - - - - - - - Y - -
 POST /quan-tri/tai-khoan username=                                - - - - - - - Y - -
 GET  /quan-tri/tai-khoan/{me}                                     - - - - - - - Y - -
@@ -235,6 +236,7 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
             .replace("/xuat.xlsx", "/xuat.<fmt>")
             .replace("/lich-su.json", "/lich-su.<fmt>")
             .replace("/lich-su.csv", "/lich-su.<fmt>")
+            .replace("/viec-phat-sinh/1/", "/viec-phat-sinh/<int:item_id>/")
         )
     pages = {
         rule.rule

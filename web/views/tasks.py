@@ -98,7 +98,7 @@ def index():
 
 
 @bp.post("/viec-phat-sinh/<int:item_id>/xong")
-@require("task.work")
+@require("work_item.done")
 def work_item_done(item_id: int):
     """An officer marks a work item of their lane done, saying what they did (recorded in the dossier's history)."""
     try:
@@ -107,9 +107,9 @@ def work_item_done(item_id: int):
         )
     except ValidationError as exc:
         flash(_("Chưa đánh dấu xong: {message}", message=exc.args[0]), "error")
-        return redirect(url_for("tasks.index")), 303
+        return redirect(url_for("tasks.index", _anchor="work-items"))
     flash(_("Đã xử lý xong việc “{title}” của hồ sơ {code}.", title=item.title, code=item.code))
-    return redirect(url_for("tasks.index")), 303
+    return redirect(url_for("tasks.index"))
 
 
 def _task(task_id: str):
