@@ -149,7 +149,7 @@ class PostalSandbox:
 def _page(sandbox: PostalSandbox) -> str:
     e = html.escape
     rows = "".join(
-        f"<tr><td>{e(o['order_number'])}</td><td>{e(o['tracking'])}</td>"
+        f"<tr><td>{e(o['order_number'])}</td><td>{e(o['tracking'])}</td><td>{e(str(o.get('description') or ''))}</td>"
         f"<td>{e(str((o.get('receiver') or {}).get('name') or ''))}</td>"
         f"<td>{e(str((o.get('receiver') or {}).get('address') or ''))}</td>"
         f"<td>{'{:,}'.format(o.get('cod_amount') or 0).replace(',', '.')} đ</td></tr>"
@@ -165,9 +165,9 @@ def _page(sandbox: PostalSandbox) -> str:
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Bưu chính công ích (thử nghiệm)</title>'
         "<style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;"
         "width:100%}td,th{border:1px solid #d6dde8;padding:4px 8px;text-align:left}</style></head><body>"
-        "<h1>Bưu chính công ích (thử nghiệm)</h1><h2>Đơn nhận gửi kết quả</h2>"
-        "<table><tr><th>Số đơn (mã hồ sơ)</th><th>Mã bưu gửi</th><th>Người nhận</th><th>Địa chỉ</th><th>Thu hộ (COD)"
-        f"</th></tr>{rows or '<tr><td colspan=5>Chưa có đơn nào.</td></tr>'}</table>"
+        "<h1>Bưu chính công ích (thử nghiệm)</h1><h2>Đơn nhận gửi kết quả và văn bản cho người nộp</h2>"
+        "<table><tr><th>Số đơn (mã hồ sơ)</th><th>Mã bưu gửi</th><th>Nội dung</th><th>Người nhận</th><th>Địa chỉ</th>"
+        f"<th>Thu hộ (COD)</th></tr>{rows or '<tr><td colspan=6>Chưa có đơn nào.</td></tr>'}</table>"
         "<h2>Hồ sơ bưu tá đã nhận tại nhà và chuyển cho cơ quan</h2>"
         f"<table><tr><th>Mã bưu gửi</th><th>Thủ tục</th><th>Trả lời của cơ quan</th></tr>{handed}</table>"
         f"<p>Đã nhận {counters['delivered']} đơn, {counters['duplicates']} đơn trùng; lỗi giả lập: "

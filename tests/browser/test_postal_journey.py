@@ -1,0 +1,126 @@
+"""The postal channel in Chromium (issue 12): a postal worker takes a dossier at the applicant's address and the
+postal sandbox hands it to the app; the one-stop officer accepts it; a second one is sent back for supplementation,
+whose letter (Mẫu 02) goes by post; the result of the first goes by post too. The postal sandbox's page lists both
+pickup orders; after two failed delivery attempts the item comes back and the one-stop officer finds a work item in
+the task list, marks it done, and the dossier's history says so."""
+
+import re
+import threading
+
+import pytest
+
+from adapters.postal.sandbox import PostalSandbox
+from engine.domain.clock import FakeClock
+from engine.domain.portal_wire import wire_time
+from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.browser.conftest import START, LiveServer, screenshot, serving, sign_in
+from tests.conftest import PROCESSES
+from tests.test_architecture import MAIN_PATH_DATA
+
+PROCEDURE = "1.004454.000.00.00.H56"  # the X-ray licence: open to the postal channel, result by post
+SECRET = "khoá bưu điện trình duyệt"
+PDF = b"%PDF-1.4\n% scan\n%%EOF\n"
+APPLICANT = {
+    "type": 2,
+    "name": "Phòng khám Đa khoa Hòa Bình",
+    "id_number": "0312345678",
+    "address": "25 Trần Hưng Đạo, phường Phú Hội, TP. Huế",
+    "phone": "0912345678",
+}
+
+
+@pytest.fixture(scope="module")
+def post(tmp_path_factory):
+    sandbox = PostalSandbox(str(tmp_path_factory.mktemp("postal") / "postal.db"), SECRET)
+    server = sandbox.server()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sandbox.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield sandbox
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, post):
+    """The application (as in conftest) with its postal service pointed at the sandbox."""
+    from engine.services.deploy import read_files
+    from web import create_app
+
+    database = tmp_path_factory.mktemp("postal-app") / "motcua.db"
+    clock = FakeClock(START)
+    config = {
+        "database_url": f"sqlite:///{database}",
+        "secret_key": "browser-tests",
+        "postal_service": "adapters.postal.http_service:HttpPostalService",
+        "postal_url": post.url,
+        "postal_secret": SECRET,
+    }
+    app = create_app(config, clock=clock)
+    services = app.extensions["motcua"]
+    services.migrate()
+    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "test")
+    for username, full_name, role, division in DEMO_ACCOUNTS:
+        services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
+    with serving(app) as url:
+        post.app_url, post.now = url, lambda: clock.now().timestamp()
+        yield LiveServer(url, app, services, clock)
+    services.close()
+
+
+def handed_over(post, services, clock, fees: int) -> str:
+    documents = [d.name for d in services.dossiers.catalogue.get(PROCEDURE).documents if d.required]
+    files = [(name, f"giay-to-{n}.pdf", "application/pdf", PDF) for n, name in enumerate(documents, start=1)]
+    body = post.handover_body(PROCEDURE, APPLICANT, files, fees, wire_time(clock.now()))
+    status, answer = post.handover(body)
+    assert status == 200 and answer["state"] == "processed", answer
+    return answer["result"]["dossier_code"]
+
+
+def test_a_postal_dossier_its_letters_and_result_go_by_post_and_a_returned_item_is_a_task(
+    open_page, live_server, post
+):
+    services, clock = live_server.services, live_server.clock
+    code = handed_over(post, services, clock, 0)  # the fee is not paid yet: collected on delivery (COD)
+    sent_back = handed_over(post, services, clock, 3000000)
+
+    officer = open_page()
+    sign_in(officer, "one_stop")
+    officer.goto("/viec")
+    officer.locator("tr.task-row").filter(has_text=code).get_by_role("link", name="Tiếp nhận, kiểm tra hồ sơ").click()
+    officer.get_by_role("heading", name="Tiếp nhận, kiểm tra hồ sơ", level=1).wait_for()
+    officer.locator('input[name="reception_result"][value="accept"]').check()
+    officer.get_by_role("button", name="Hoàn thành").click()
+    officer.wait_for_url(re.compile(r"/viec$"))
+
+    [check] = services.instances.tasks(code=sent_back)  # sent back for supplementation: Mẫu 02 goes by post
+    missing = {**MAIN_PATH_DATA["tiep_nhan"], "reception_result": "supplement"}
+    services.instances.complete(check.task_id, {**missing, "missing_items": ["Báo cáo đánh giá an toàn"]}, "motcua")
+    for _ in range(8):  # the division resolves the first one: its result goes by post
+        tasks = [t for t in services.instances.tasks(code=code) if t.name != "tra_ket_qua"]
+        if not tasks:
+            break
+        services.instances.complete(tasks[0].task_id, MAIN_PATH_DATA.get(tasks[0].name, {}), "tester")
+    assert services.dossiers.get(code).status == 9
+    while services.outbox.dispatch():
+        pass
+
+    postal = open_page()
+    postal.goto(post.url + "/")
+    orders = postal.locator("table").first.inner_text()
+    assert code in orders and f"{sent_back}/BS" in orders and "3.000.000 đ" in orders, orders
+    screenshot(postal, "33-buu-chinh-don-hang")
+
+    for n in (1, 2):
+        status, ack = post.track(code, "failed_attempt", wire_time(clock.now()), f"Lần {n}: người nhận vắng nhà")
+        assert ack["state"] == "processed", ack
+    officer.goto("/viec")
+    item = officer.locator("article.work-item").filter(has_text=code)
+    assert "bị bưu điện hoàn trả" in item.inner_text()
+    screenshot(officer, "34-viec-phat-sinh", "#work-items")
+    item.get_by_label("Đã xử lý thế nào").fill("Đã gọi điện; người nộp sẽ đến nhận tại Bộ phận Một cửa")
+    item.get_by_role("button", name="Đánh dấu đã xử lý").click()
+    officer.wait_for_url(re.compile(r"/viec$"))
+    assert "Đã xử lý xong việc" in officer.get_by_role("status").first.inner_text()
+    assert officer.locator("article.work-item").count() == 0
+    done = [e for e in services.instances.history(code) if e.tag == "dossier:work_item:done"]
+    assert [e.actor for e in done] == ["motcua"]
