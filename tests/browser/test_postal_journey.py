@@ -76,9 +76,7 @@ def handed_over(post, services, clock, fees: int) -> str:
     return answer["result"]["dossier_code"]
 
 
-def test_a_postal_dossier_its_letters_and_result_go_by_post_and_a_returned_item_is_a_task(
-    open_page, live_server, post
-):
+def test_a_postal_dossier_its_letters_and_result_go_by_post_and_a_returned_item_is_a_task(open_page, live_server, post):
     services, clock = live_server.services, live_server.clock
     code = handed_over(post, services, clock, 0)  # the fee is not paid yet: collected on delivery (COD)
     sent_back = handed_over(post, services, clock, 3000000)
