@@ -1,13 +1,13 @@
 """A sandbox of the public postal operator (BCCI): it takes pickup orders (POST /api/orders, signed, one per
-Idempotency-Key, with the same fault switches as the portal sandbox at /faults), lists orders on its page (GET /),
-hands dossiers its postal workers took over to the agency (`handover`, signed, to <app>/api/doi-tac/postal/dossier)
-and tells it the tracking events of its orders (`track`, to .../postal/tracking). Run it with `motcua sandbox
-postal --port N`; its data stay in its own SQLite file.
+Idempotency-Key, with the same fault switches as the portal sandbox at /faults), lists orders and their tracking
+events on its page (GET /), hands dossiers its postal workers took over to the agency (`handover`, signed, to
+<app>/api/doi-tac/postal/dossier; a person does it on GET/POST /nhan-ho-so) and tells it the tracking events of its
+orders (`track`, to .../postal/tracking; on the page: POST /theo-doi). Run it with `motcua sandbox postal --port N`;
+its data stay in its own SQLite file.
 """
 
 import base64
 import hashlib
-import html
 import json
 import sqlite3
 import threading
@@ -16,8 +16,10 @@ import urllib.error
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
+from adapters.portal.sandbox_pages import multipart
+from adapters.postal.sandbox_pages import handover_answer, handover_form, overview, tracking_answer
 from adapters.sandbox_faults import Faults
 from engine.domain.signing import HEADER_SIGNATURE, HEADER_TIMESTAMP, check, sign
 
@@ -27,6 +29,9 @@ CREATE TABLE IF NOT EXISTS pickup (
   body TEXT NOT NULL, received_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS handover (
   id INTEGER PRIMARY KEY, item_code TEXT NOT NULL, procedure_code TEXT, answer TEXT, sent_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS tracking_event (
+  id INTEGER PRIMARY KEY, order_number TEXT NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL, note TEXT,
+  answer TEXT);
 """
 _REQUIRED = ("order_number", "receiver", "sender")
 
@@ -117,9 +122,28 @@ class PostalSandbox:
         return status, result
 
     def track(self, order_number: str, event: str, at: str, note: str = "") -> tuple[int, dict]:
-        """Tell the agency a tracking event of its order (delivered, failed_attempt, ...)."""
+        """Tell the agency a tracking event of its order (delivered, failed_attempt, ...), kept with its answer."""
         body = {"message_id": f"tracking-{uuid.uuid4().hex}", "order_number": order_number, "event": event}
-        return self.send_to_agency("tracking", {**body, "at": at, "note": note})
+        status, answer = self.send_to_agency("tracking", {**body, "at": at, "note": note})
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO tracking_event (order_number, event, at, note, answer) VALUES (?, ?, ?, ?, ?)",
+                (order_number, event, at, note, json.dumps({"http": status, **answer}, ensure_ascii=False)),
+            )
+        return status, answer
+
+    def events(self) -> list[dict]:
+        """The tracking events sent to the agency, with its answers, in order."""
+        with self._db() as db:
+            rows = db.execute("SELECT order_number, event, at, note, answer FROM tracking_event ORDER BY id").fetchall()
+        return [
+            {"order_number": o, "event": e, "at": a, "note": n, "answer": json.loads(r or "null")}
+            for o, e, a, n, r in rows
+        ]
+
+    def wire_now(self) -> str:
+        """Now (the sandbox's clock) as yyyyMMddHHmmss in Vietnam time."""
+        return time.strftime("%Y%m%d%H%M%S", time.gmtime(self.now() + 7 * 3600))
 
     def send_to_agency(self, kind: str, body: dict) -> tuple[int, dict]:
         data = json.dumps(body, ensure_ascii=False).encode()
@@ -146,35 +170,6 @@ class PostalSandbox:
         return server
 
 
-def _page(sandbox: PostalSandbox) -> str:
-    e = html.escape
-    rows = "".join(
-        f"<tr><td>{e(o['order_number'])}</td><td>{e(o['tracking'])}</td><td>{e(str(o.get('description') or ''))}</td>"
-        f"<td>{e(str((o.get('receiver') or {}).get('name') or ''))}</td>"
-        f"<td>{e(str((o.get('receiver') or {}).get('address') or ''))}</td>"
-        f"<td>{'{:,}'.format(o.get('cod_amount') or 0).replace(',', '.')} đ</td></tr>"
-        for o in sandbox.orders()
-    )
-    handed = "".join(
-        f"<tr><td>{e(h['item_code'] or '')}</td><td>{e(h['procedure_code'] or '')}</td>"
-        f"<td>{e(json.dumps(h['answer'], ensure_ascii=False))}</td></tr>"
-        for h in sandbox.handovers()
-    )
-    counters = sandbox.counters()
-    return (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Bưu chính công ích (thử nghiệm)</title>'
-        "<style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;"
-        "width:100%}td,th{border:1px solid #d6dde8;padding:4px 8px;text-align:left}</style></head><body>"
-        "<h1>Bưu chính công ích (thử nghiệm)</h1><h2>Đơn nhận gửi kết quả và văn bản cho người nộp</h2>"
-        "<table><tr><th>Số đơn (mã hồ sơ)</th><th>Mã bưu gửi</th><th>Nội dung</th><th>Người nhận</th><th>Địa chỉ</th>"
-        f"<th>Thu hộ (COD)</th></tr>{rows or '<tr><td colspan=6>Chưa có đơn nào.</td></tr>'}</table>"
-        "<h2>Hồ sơ bưu tá đã nhận tại nhà và chuyển cho cơ quan</h2>"
-        f"<table><tr><th>Mã bưu gửi</th><th>Thủ tục</th><th>Trả lời của cơ quan</th></tr>{handed}</table>"
-        f"<p>Đã nhận {counters['delivered']} đơn, {counters['duplicates']} đơn trùng; lỗi giả lập: "
-        f"{counters['error']} lỗi 500, {counters['drop']} lần ngắt kết nối.</p></body></html>"
-    )
-
-
 def _handler(sandbox: PostalSandbox):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -193,6 +188,9 @@ def _handler(sandbox: PostalSandbox):
             self.end_headers()
             self.wfile.write(body)
 
+        def _html(self, code: int, text: str) -> None:
+            self._send(code, text.encode(), "text/html; charset=utf-8")
+
         def _json(self, code: int, body: object) -> None:
             self._send(code, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
@@ -203,7 +201,9 @@ def _handler(sandbox: PostalSandbox):
         def do_GET(self):
             path = urlparse(self.path).path
             if path == "/":
-                return self._send(200, _page(sandbox).encode(), "text/html; charset=utf-8")
+                return self._html(200, overview(sandbox))
+            if path == "/nhan-ho-so":
+                return self._html(200, handover_form())
             if path == "/faults":
                 return self._json(200, sandbox.counters())
             return self._json(404, {"error": "not found"})
@@ -214,6 +214,14 @@ def _handler(sandbox: PostalSandbox):
             if path == "/faults":
                 sandbox.faults.set(json.loads(body or b"{}"))
                 return self._json(200, sandbox.counters())
+            if path == "/nhan-ho-so":
+                return self._handover(body)
+            if path == "/theo-doi":
+                form = {k: v[0].strip() for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+                status, answer = sandbox.track(
+                    form.get("order_number", ""), form.get("event", ""), sandbox.wire_now(), form.get("note", "")
+                )
+                return self._html(200 if status == 200 else 422, tracking_answer(status, answer))
             if path != "/api/orders":
                 return self._json(404, {"error": "not found"})
             fault = sandbox.faults.draw()
@@ -242,6 +250,25 @@ def _handler(sandbox: PostalSandbox):
             if fault == "lost_answer":
                 return self._drop()
             return self._json(code, answer)
+
+        def _handover(self, body: bytes):
+            fields, files = multipart(self.headers.get("Content-Type", ""), body)
+            applicant = {
+                "type": int(fields.get("applicant_type") or 1),
+                "name": fields.get("name", ""),
+                "id_number": fields.get("id_number", ""),
+                "address": fields.get("address", ""),
+                "phone": fields.get("phone", ""),
+            }
+            documents = [
+                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 9) if f"file_{n}" in files
+            ]
+            fees = int(fields["fees"]) if fields.get("fees", "").isdigit() else 0
+            handover = sandbox.handover_body(
+                fields.get("procedure_code", ""), applicant, documents, fees, sandbox.wire_now()
+            )
+            status, answer = sandbox.handover(handover)
+            return self._html(200 if status == 200 else 422, handover_answer(status, answer))
 
     return Handler
 
