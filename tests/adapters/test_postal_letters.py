@@ -93,6 +93,9 @@ def test_two_failed_attempts_open_a_work_item_for_the_one_stop_section(connected
     [closed] = [e for e in services.instances.history(code) if e.tag == "dossier:work_item:done"]
     assert closed.actor == "motcua" and closed.payload["note"] == "Đã gọi điện, người nộp sẽ đến nhận"
     assert officer.post(f"/viec-phat-sinh/{item.id}/xong", {"note": "lần nữa"}).status_code == 409
+    history = officer.get(f"/ho-so/{code}").get_data(as_text=True)
+    assert f"Bưu điện hoàn trả bưu gửi {code} sau hai lần phát không thành công" in history
+    assert "Đã xử lý việc “Kết quả hồ sơ" in history and "Lần 2: vắng nhà" in history
     assert_replayed(services, code)
 
 

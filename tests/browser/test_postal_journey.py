@@ -147,3 +147,11 @@ def test_a_postal_dossier_its_letters_and_result_go_by_post_and_a_returned_item_
     assert officer.locator("article.work-item").count() == 0
     done = [e for e in services.instances.history(code) if e.tag == "dossier:work_item:done"]
     assert [e.actor for e in done] == ["motcua"]
+    officer.goto(f"/ho-so/{sent_back}")
+    assert (
+        f"Gửi Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ qua bưu chính (đơn {sent_back}/BS"
+        in officer.locator("#history").inner_text()
+    )
+    officer.goto(f"/ho-so/{code}")
+    assert "Đã xử lý việc" in officer.locator("#history").inner_text()
+    screenshot(officer, "36-ho-so-buu-gui-hoan-tra", "#history")

@@ -316,6 +316,14 @@ EVENT_TEXTS = {
     "instance:timer:scheduled": "Đặt hẹn giờ “{timer_text}” lúc {due_text}",
     "instance:timer:fired": "Đến hẹn giờ “{timer_text}”",
     "instance:timer:cancelled": "Bỏ hẹn giờ “{timer_text}”",
+    "dossier:postal:letter_ordered": "Gửi {letter_text} qua bưu chính (đơn {order_number})",
+    "dossier:postal:accepted": "Bưu điện đã nhận bưu gửi {order_number}",
+    "dossier:postal:in_transit": "Bưu gửi {order_number} đang vận chuyển",
+    "dossier:postal:delivered": "Bưu điện phát thành công bưu gửi {order_number}",
+    "dossier:postal:failed_attempt": "Bưu điện phát không thành công bưu gửi {order_number}: {note}",
+    "dossier:postal:returned": "Bưu điện hoàn trả bưu gửi {order_number} sau hai lần phát không thành công",
+    "dossier:work_item:opened": "Phát sinh việc cho {lane}: {title}",
+    "dossier:work_item:done": "Đã xử lý việc “{title}”: {note}",
 }
 
 
@@ -338,6 +346,7 @@ def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
         except (TypeError, ValueError):
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))
+    payload["letter_text"] = form_label(str(payload.get("letter", "")))
     timer = str(payload.get("timer", ""))
     payload["timer_text"] = (timer_names or {}).get(timer) or timer
     status = payload.get("status")
