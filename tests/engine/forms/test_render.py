@@ -291,8 +291,10 @@ def test_what_every_set_prints_alike_is_kept_once():
 def test_a_sets_own_layout_wins_over_the_common_one(tmp_path):
     shutil.copytree(TEMPLATES_DIR / "_common", tmp_path / "_common")
     shutil.copytree(TEMPLATES_DIR / "tt03-2025", tmp_path / "tt03-2025")
-    own = (TEMPLATES_DIR / "_common" / "_base.html").read_text(encoding="utf-8").replace(
-        "Độc lập - Tự do - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc (bố cục riêng)"
+    own = (
+        (TEMPLATES_DIR / "_common" / "_base.html")
+        .read_text(encoding="utf-8")
+        .replace("Độc lập - Tự do - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc (bố cục riêng)")
     )
     assert "(bố cục riêng)" in own
     (tmp_path / "tt03-2025" / "_base.html").write_text(own, encoding="utf-8")
