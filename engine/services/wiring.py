@@ -24,6 +24,7 @@ from engine.services.audit import AuditService
 from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deadline_notices import DeadlineNoticeService
+from engine.services.officer_notices import OfficerNoticeRouter
 from engine.services.deploy import DeployService
 from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
@@ -180,7 +181,9 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
-        outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
+        outbox=OutboxService(
+            db, clock, adapters, instances, settings.outbox_attempts, officers=OfficerNoticeRouter(catalogue)
+        ),
         inbox=inbox,
         portal_sync=PortalSyncService(db, clock, adapters),
         deadline_notices=DeadlineNoticeService(db, clock, calendars, settings.deadline_notice_hours),
