@@ -1,6 +1,7 @@
 """Officer notices to the officers' own channels. A notification about a step (task ready, deadline near, overdue, or
 one for the one-stop section) names its lane and maybe its assignee; once it is delivered, the dispatcher adds one
-`officer_notice` outbox row per officer and chosen channel (e-mail, Zalo), in the same unit of work. Each row's key
+`officer_notice` outbox row per officer and chosen channel (e-mail, Zalo), in the same unit of work: to the task's
+assignee when it has one by then, else to the officers of its lane, and to nobody when the task is closed by then. Each row's key
 is the notification's key with the officer and channel, so a notice reaches each officer on each channel once, and
 a channel that fails is retried alone without sending again on the others."""
 
@@ -22,8 +23,14 @@ class OfficerNoticeRouter:
         payload = message.payload
         if message.kind != "notification" or not (payload.get("assignee") or payload.get("lane")):
             return []
-        if payload.get("assignee"):
-            accounts = uow.accounts.to_notify(username=str(payload["assignee"]))
+        assignee = payload.get("assignee")
+        if payload.get("task_id"):
+            task = uow.tasks.get(str(payload["task_id"]))
+            if task is None:  # done (or withdrawn) before the notice went out: nothing to tell
+                return []
+            assignee = task.assignee or assignee  # claimed meanwhile: its officer alone
+        if assignee:
+            accounts = uow.accounts.to_notify(username=str(assignee))
         else:
             lane = str(payload["lane"])
             role = LANE_ROLES.get(lane)

@@ -110,3 +110,18 @@ def test_a_division_lane_task_is_not_sent_to_another_division(services, sender, 
     receive(services)
     run_once(services, "test", 100)
     assert officer_notices(sender) == []
+
+
+def test_a_task_claimed_or_closed_before_its_notice_goes_out(services, sender, first_task):
+    code, task = first_task
+    officers_of(
+        services, task, {"an": ("an@skhcn.gov.vn", "", ["email"]), "binh": ("binh@skhcn.gov.vn", "", ["email"])}
+    )
+    claimed = receive(services).code
+    [claimed_task] = services.instances.tasks(code=claimed)
+    services.instances.claim(claimed_task.task_id, "binh")
+    withdrawn = receive(services).code
+    services.dossiers.withdraw(withdrawn, "Người nộp xin rút hồ sơ", "motcua1")
+    run_once(services, "test", 100)
+    told = [(p["code"], p["recipient"]) for kind, p, _k in sender.sent if kind == "officer_notice"]
+    assert told == [(claimed, "binh")]
