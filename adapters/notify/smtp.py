@@ -22,8 +22,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
-from engine.domain.clock import VN_TZ
 from adapters.notify.officer_text import officer_text
+from engine.domain.clock import VN_TZ
 from engine.domain.errors import AdapterRejected, AdapterUnavailable
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -1,9 +1,9 @@
 """Officer notices to the officers' own channels. A notification about a step (task ready, deadline near, overdue, or
 one for the one-stop section) names its lane and maybe its assignee; once it is delivered, the dispatcher adds one
 `officer_notice` outbox row per officer and chosen channel (e-mail, Zalo), in the same unit of work: to the task's
-assignee when it has one by then, else to the officers of its lane, and to nobody when the task is closed by then. Each row's key
-is the notification's key with the officer and channel, so a notice reaches each officer on each channel once, and
-a channel that fails is retried alone without sending again on the others."""
+assignee when it has one by then, else to the officers of its lane, and to nobody when the task is closed by then.
+Each row's key is the notification's key with the officer and channel, so a notice reaches each officer on each
+channel once, and a channel that fails is retried alone without sending again on the others."""
 
 from engine.domain.catalogue import Catalogue
 from engine.domain.notify_channels import NotifyChannels, parse_chosen

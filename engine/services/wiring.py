@@ -24,7 +24,6 @@ from engine.services.audit import AuditService
 from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deadline_notices import DeadlineNoticeService
-from engine.services.officer_notices import OfficerNoticeRouter
 from engine.services.deploy import DeployService
 from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
@@ -37,6 +36,7 @@ from engine.services.inbox import InboxService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
+from engine.services.officer_notices import OfficerNoticeRouter
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.portal_inbound import (
