@@ -3,8 +3,13 @@
 key, and the sandbox's faults sorted into "try again later" (500, dropped connection) and "will not work" (invalid
 token, not a follower) like the other adapters."""
 
+import os
+import re
+import subprocess
+import sys
 import threading
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -76,7 +81,8 @@ def test_an_officer_gets_a_new_task_on_zalo_in_vietnamese(notifying, zalo):
     assert text.startswith(f"Việc mới: {title} - hồ sơ {code}")
     assert "Kính gửi Lê Thị Ngọc," in text and f"Hồ sơ {code} có việc mới cần Đồng chí xử lý: {title}" in text
     assert "Hạn xử lý bước: " in text and "https://motcua.example.vn/viec" in text
-    page = urllib.request.urlopen(zalo.url + "/").read().decode()
+    with urllib.request.urlopen(zalo.url + "/") as answer:
+        page = answer.read().decode()
     assert "Tin nhắn đã gửi tới người quan tâm OA" in page and f"hồ sơ {code}" in page and "84987654321" in page
 
 
@@ -128,3 +134,29 @@ def test_the_adapter_sorts_the_apis_answers(zalo):
     zalo.faults.set({"lost_answer_rate": 0})
     notifier.send_text("84911111111", "Tin thứ hai", "k-5")
     assert [m["text"] for m in zalo.messages()] == ["Thông báo thử nghiệm", "Tin thứ hai"]
+
+
+def test_motcua_sandbox_zalo_serves_the_api_and_its_page(tmp_path):
+    motcua = Path(sys.executable).with_name("motcua")
+    env = {**os.environ, "MOTCUA_ZALO_TOKEN": TOKEN}
+    refused = subprocess.run(
+        [motcua, "sandbox", "zalo", "--port", "0"], env={**env, "MOTCUA_ZALO_TOKEN": ""}, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "đặt MOTCUA_ZALO_TOKEN" in refused.stderr
+    db = tmp_path / "zalo.db"
+    process = subprocess.Popen(
+        [motcua, "sandbox", "zalo", "--port", "0", "--db", str(db)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
+        ZaloNotifier(zalo_url=url, zalo_token=TOKEN, timeout=5).send_text("84911111111", "Hồ sơ sắp đến hạn", "k")
+        with urllib.request.urlopen(url + "/", timeout=5) as answer:
+            page = answer.read().decode()
+        assert "Hồ sơ sắp đến hạn" in page and "Đã nhận 1 tin nhắn" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert [m["text"] for m in ZaloSandbox(str(db), TOKEN).messages()] == ["Hồ sơ sắp đến hạn"]  # in its own file
