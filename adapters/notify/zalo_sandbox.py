@@ -1,8 +1,9 @@
 """A sandbox of a Zalo Official Account's message API: it takes text messages to followers (POST
-/v3.0/oa/message/cs with the `access_token` header, one message per Idempotency-Key, with the fault switches of
-adapters/sandbox_faults.py at /faults) and lists them on its page (GET /). Its answers are the API's: HTTP 200 with
-`error` 0 and the message id, or a non-zero `error` (-216 invalid access token, -201 invalid parameter, -213 not a
-follower). Run it with `motcua sandbox zalo --port N`; its data stay in its own SQLite file.
+/v3.0/oa/message/cs with the `access_token` header, one message per Idempotency-Key) and lists them on its page
+(GET /). Its fault switches (POST /faults) are those of adapters/sandbox_faults.py and `over_quota` (the OA's sending
+quota used up). Its answers are the API's: HTTP 200 with `error` 0 and the message id, or a non-zero `error` (-216
+invalid access token, -201 invalid parameter, -213 not a follower, -32 over quota). Run it with `motcua sandbox zalo
+--port N`; its data stay in its own SQLite file.
 """
 
 import html
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS message (
   id INTEGER PRIMARY KEY, idempotency_key TEXT UNIQUE NOT NULL, message_id TEXT NOT NULL, user_id TEXT NOT NULL,
   text TEXT NOT NULL, received_at REAL NOT NULL);
 """
-INVALID_TOKEN, INVALID_PARAMETER, NOT_FOLLOWER = -216, -201, -213
+INVALID_TOKEN, INVALID_PARAMETER, NOT_FOLLOWER, OVER_QUOTA = -216, -201, -213, -32
 
 
 class ZaloSandbox:
@@ -33,6 +34,7 @@ class ZaloSandbox:
         self.db_path, self.token, self.now = db_path, token, now
         self.faults = Faults(seed)
         self.duplicates = 0
+        self.over_quota = False  # a fault switch of its own (POST /faults {"over_quota": true}): the OA's sending quota
         self.lock = threading.Lock()
         with self._db() as db:
             db.executescript(_SCHEMA)
@@ -59,6 +61,8 @@ class ZaloSandbox:
         """The API's answer to a message (HTTP 200 in every case)."""
         if token != self.token:
             return {"error": INVALID_TOKEN, "message": "Access token is invalid"}
+        if self.over_quota:
+            return {"error": OVER_QUOTA, "message": "Quota exceeded"}
         recipient = body.get("recipient") if isinstance(body, dict) else None
         message = body.get("message") if isinstance(body, dict) else None
         user_id = recipient.get("user_id") if isinstance(recipient, dict) else None
@@ -146,7 +150,10 @@ def _handler(sandbox: ZaloSandbox):
             path = urlparse(self.path).path
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if path == "/faults":
-                sandbox.faults.set(json.loads(body or b"{}"))
+                switches = json.loads(body or b"{}")
+                sandbox.faults.set(switches)
+                if "over_quota" in switches:
+                    sandbox.over_quota = bool(switches["over_quota"])
                 return self._json(200, sandbox.counters())
             if path != MESSAGE_PATH:
                 return self._json(404, {"error": "not found"})

@@ -128,6 +128,10 @@ def test_the_adapter_sorts_the_apis_answers(zalo):
         notifier.send_text("84911111111", "", "k-3")
     with pytest.raises(AdapterUnavailable):
         ZaloNotifier(zalo_url="http://127.0.0.1:1", zalo_token=TOKEN, timeout=2).send_text("84911111111", "x", "k-4")
+    zalo.over_quota = True
+    with pytest.raises(AdapterUnavailable, match="-32"):  # the OA's quota: later
+        notifier.send_text("84911111111", "Thông báo", "k-6")
+    zalo.over_quota = False
     zalo.faults.set({"lost_answer_rate": 1})
     with pytest.raises(AdapterUnavailable):
         notifier.send_text("84911111111", "Tin thứ hai", "k-5")  # kept, but the answer was lost
