@@ -5,10 +5,11 @@ accepted (MOTCUA_SMTP_LEDGER) and does not mail them again. Real servers on 127.
 
 import pytest
 
-from engine.domain.permissions import LANE_ROLES
+from engine.domain.permissions import LANE_ROLES, ONE_STOP_LANE
+from engine.persistence.outbox import new_message
 from engine.services.accounts import DEMO_PASSWORD
 from tests.adapters.test_email import mailbox  # noqa: F401  (the fixture: an SMTP server on loopback)
-from tests.adapters.test_zalo import TOKEN, dispatch_all, zalo  # noqa: F401  (the Zalo sandbox fixture)
+from tests.adapters.test_zalo import TOKEN, dispatch_all, notifying, zalo  # noqa: F401  (the Zalo sandbox fixtures)
 from tests.conftest import deploy_shipped
 from tests.web.test_counter import AGENCY, X_RAY, receive
 from web import create_app
@@ -115,3 +116,41 @@ def test_lost_answers_and_repeated_passes_send_each_notice_once(first, clock, za
     assert len(zalo.messages()) == 2 and zalo.counters()["duplicates"] == 2
     assert len(officer_mails(mailbox)) == 2
     assert len({m["Message-ID"] for m in officer_mails(mailbox)}) == 2
+
+
+def test_fault_injection_on_zalo_delivers_every_notice_once(notifying, zalo, clock):  # noqa: F811
+    """40 notices to the one-stop section, each to 2 officers on Zalo, through 500s, dropped connections and lost
+    answers (run with -s for the figures)."""
+    for username, zalo_id in (("lan", "84900000011"), ("hue", "84900000012")):
+        notifying.accounts.create(username, f"Cán bộ {username}", "one_stop", "Bộ phận Một cửa", DEMO_PASSWORD)
+        notifying.accounts.set_channels(username, "", zalo_id, ["zalo"])
+    now = clock.now()
+    notices = [
+        new_message(
+            None, "notification", f"fi-{n}", {"event": "dossier_late", "lane": ONE_STOP_LANE, "code": f"FI{n}"}, now
+        )
+        for n in range(40)
+    ]
+    with notifying.db.unit_of_work() as uow:
+        uow.outbox.add(notices)
+    zalo.faults.set({"error_rate": 0.2, "drop_rate": 0.1, "lost_answer_rate": 0.1, "seed": 12})
+    notifying.outbox.max_attempts = 30
+    for _ in range(200):
+        notifying.outbox.dispatch(50)
+        with notifying.db.reading() as uow:
+            if not uow.outbox.in_state("pending"):
+                break
+        clock.advance(hours=7)  # past any backoff
+    expected = {f"fi-{n}|{u}|zalo" for n in range(40) for u in ("lan", "hue")}
+    keys = [m["key"] for m in zalo.messages()]
+    counters = zalo.counters()
+    with notifying.db.reading() as uow:
+        sent = {m.idempotency_key for m in uow.outbox.in_state("sent", limit=1000) if m.kind == "officer_notice"}
+    print(
+        f"\nzalo fault injection: {len(expected)} notices, {len(sent)} sent, {counters['error']} HTTP 500, "
+        f"{counters['drop']} dropped connections, {counters['lost_answer']} lost answers, {counters['duplicates']} "
+        f"repeats absorbed by the idempotency key, {len(keys) - len(set(keys))} duplicates kept, "
+        f"{len(expected - set(keys))} lost"
+    )
+    assert sorted(keys) == sorted(expected) and sent == expected
+    assert counters["error"] and counters["drop"] and counters["lost_answer"] and counters["duplicates"]
