@@ -19,6 +19,7 @@ from engine.domain.errors import AdapterRejected, AdapterUnavailable
 from engine.domain.permissions import LANE_ROLES
 from engine.services.accounts import DEMO_PASSWORD
 from tests.conftest import deploy_shipped
+from tests.web.conftest import Officer
 from tests.web.test_counter import AGENCY, X_RAY, receive
 from web import create_app
 
@@ -50,6 +51,7 @@ def notifying(database_url, clock, zalo):
     }
     app = create_app(config, clock=clock)
     services = deploy_shipped(app.extensions["motcua"])
+    services.app = app  # for the pages
     yield services
     services.close()
 
@@ -164,3 +166,16 @@ def test_motcua_sandbox_zalo_serves_the_api_and_its_page(tmp_path):
         if process.stdout is not None:
             process.stdout.close()
     assert [m["text"] for m in ZaloSandbox(str(db), TOKEN).messages()] == ["Hồ sơ sắp đến hạn"]  # in its own file
+
+
+def test_a_parked_zalo_notice_shows_on_the_outbox_page_with_its_officer(notifying, zalo):
+    an_officer_of_the_first_step(notifying)
+    notifying.outbox.adapters.notifier.zalo.token = "het-han"
+    receive(notifying)
+    dispatch_all(notifying)
+    notifying.accounts.create("quantri2", "Quản trị", "admin", "Văn phòng Sở", DEMO_PASSWORD)
+    admin = Officer(notifying.app.test_client(), "quantri2", "admin")
+    signed_in = admin.post("/dang-nhap", {"username": "quantri2", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
+    page = admin.get("/quan-tri/hop-thu-di?trang-thai=failed").get_data(as_text=True)
+    assert "Thông báo cho cán bộ · ngoc (zalo)" in page and "lỗi -216 (Access token is invalid)" in page
