@@ -36,6 +36,7 @@ from engine.services.inbox import InboxService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
+from engine.services.officer_notices import OfficerNoticeRouter
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.portal_inbound import (
@@ -180,7 +181,9 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
-        outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
+        outbox=OutboxService(
+            db, clock, adapters, instances, settings.outbox_attempts, officers=OfficerNoticeRouter(catalogue)
+        ),
         inbox=inbox,
         portal_sync=PortalSyncService(db, clock, adapters),
         deadline_notices=DeadlineNoticeService(db, clock, calendars, settings.deadline_notice_hours),

@@ -126,6 +126,8 @@ POST /thiet-ke/x_quang_y_te/chuyen-phien-ban action=dry_run       - - - - - Y - 
 GET  /thiet-ke/nhap-bang/mau.csv                                  - - - - - Y - - - -
 POST /thiet-ke/nhap-bang procedure=                               - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te/so-sanh?tu=1&den=1                    - - - - - Y - - - -
+GET  /ca-nhan                                                      Y Y Y Y Y Y Y Y Y Y
+POST /ca-nhan email=sai                                           Y Y Y Y Y Y Y Y Y Y
 """
 # fmt: on
 # (the clerk's own task, ban_hanh, has no required field: sending its form would complete it, so that row is left out.)
