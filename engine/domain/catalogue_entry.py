@@ -16,6 +16,7 @@ from engine.domain.catalogue import (
     CODE_PATTERN,
     SUPPLEMENT_POLICIES,
     CatalogueFieldError,
+    Channel,
     Document,
     Procedure,
 )
@@ -76,18 +77,18 @@ def entry_from_json(value: Mapping) -> Procedure:
         )
         in_force = value.get("in_force_from")
         return Procedure(
-            code=value.get("code"),
-            name=value.get("name"),
-            field=value.get("field"),
-            division=value.get("division"),
-            time_limit=parse_allotment(str(value.get("time_limit"))),
-            fee=value.get("fee"),
+            code=value["code"],
+            name=value["name"],
+            field=value["field"],
+            division=value["division"],
+            time_limit=parse_allotment(str(value["time_limit"])),
+            fee=value["fee"],
             channels=tuple(value.get("channels") or ()),
-            result_by_post=value.get("result_by_post"),
+            result_by_post=value["result_by_post"],
             documents=documents,
-            supplement_policy=value.get("supplement_policy"),
+            supplement_policy=value["supplement_policy"],
             legal_basis=tuple(value.get("legal_basis") or ()),
-            process=value.get("process"),
+            process=value["process"],
             in_force_from=date.fromisoformat(in_force) if in_force else None,
         )
     except (KeyError, TypeError, ValueError) as error:
@@ -214,7 +215,7 @@ def _fee(form: Mapping, errors: dict[str, str]) -> int | None:
     return int(text)
 
 
-def _channels(form: Mapping, errors: dict[str, str]) -> list[str]:
+def _channels(form: Mapping, errors: dict[str, str]) -> list[Channel]:
     value = form.get("channels")
     chosen = [value] if isinstance(value, str) else list(value or [])
     if not chosen or any(c not in CHANNELS for c in chosen):

@@ -182,7 +182,7 @@ class DesignerService:
         entries = [self._entry(sources, process_id) for sources in every]
         changes = [
             tuple(label for label, _old, _new in entry_changes(before, after)) if number else ()
-            for number, (before, after) in enumerate(zip([None, *entries], entries))
+            for number, (before, after) in enumerate(zip([None, *entries], entries, strict=False))
         ]
         sources = every[-1] if every else {}
         summary = self._summary(process_id, rows, running, entries[-1] if entries else None, changes)
@@ -218,7 +218,7 @@ class DesignerService:
         changed = list(changes) or [()] * len(rows)
         versions = [
             VersionSummary(r.number, r.deployed_at, r.deployed_by, r.note, running.get(r.id, 0), c)
-            for r, c in zip(rows, changed)
+            for r, c in zip(rows, changed, strict=True)
         ]
         return ProcessSummary(process_id, name, procedure, versions)
 

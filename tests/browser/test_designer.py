@@ -36,6 +36,7 @@ def test_a_designer_opens_checks_and_deploys_a_procedure(page, live_server):
 
 def select_element(page, element_id: str) -> None:
     """Click the element on the canvas, low on its right side: bpmnlint's markers sit on its upper left corner."""
+    page.locator("#modeler").scroll_into_view_if_needed()  # the page scrolls: the problems and the entry are below
     box = page.locator(f'g.djs-element[data-element-id="{element_id}"]').first.bounding_box()
     selected = page.locator(".djs-element.selected").first
     for dx, dy in ((0.75, 0.75), (0.5, 0.5), (0.75, 0.4), (0.4, 0.75)):

@@ -111,7 +111,6 @@ def test_the_cli_dry_run_then_moves(services, dossiers, database_url):
     assert {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]} == {appraising}
 
 
-
 def test_a_claimed_task_keeps_its_officer_when_the_dossier_moves(services, dossiers):
     waiting, _appraising = dossiers
     [task] = services.instances.tasks(code=waiting)
