@@ -262,3 +262,16 @@ def test_a_wrong_entry_from_the_page_is_refused_with_its_fields_and_nothing_is_s
     assert diagram["draft"] is None and diagram["latest"] == 1
     wrong_shape = designer.api("POST", "/thiet-ke/x_quang_y_te/ban-nhap", {"xml": XRAY, "base": 1, "catalogue": "x"})
     assert wrong_shape.status_code == 422
+
+
+def test_the_counter_receives_under_the_entry_the_designer_deployed(services, designer, sign_in):
+    entry = entry_of_page(designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True))
+    entry.update(time_limit_amount="12", fee="2500000")
+    twelve = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="7d"')
+    body = {"xml": twelve, "base": 1, "note": "12 ngày", "catalogue": entry}
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/trien-khai", body).status_code == 200
+    officer = sign_in("one_stop")
+    page = officer.get("/mot-cua/tiep-nhan?procedure=1.004454.000.00.00.H56").get_data(as_text=True)
+    assert "12 ngày làm việc" in page and "2.500.000 đ" in page
+    preview = officer.get("/mot-cua/hen-tra?procedure=1.004454.000.00.00.H56&channel=1").get_json()
+    assert preview["time_limit"] == "12 ngày làm việc" and preview["appointment_text"].startswith("18/03/2026")
