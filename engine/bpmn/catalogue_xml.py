@@ -9,7 +9,7 @@ import json
 
 from lxml import etree
 
-from engine.bpmn.parsing import read_xml
+from engine.bpmn.parsing import ParsedProcess, read_xml
 from engine.domain.catalogue import CatalogueFieldError, Procedure
 from engine.domain.catalogue_entry import entry_from_json, entry_json
 from engine.domain.errors import ProcessDefinitionError
@@ -73,3 +73,19 @@ def with_entry(file_name: str, xml: str, process_id: str, procedure: Procedure) 
         found = etree.SubElement(properties, f"{{{_SPIFF}}}property", name=PROPERTY)
     found.set("value", value)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+
+
+_TIME_LIMITS: dict[tuple[str, str], tuple | None] = {}
+
+
+def version_time_limit(process: ParsedProcess) -> tuple | None:
+    """The time limit of the entry a parsed process's version carries, or None: what a step of a
+    dossier on that version counts with (its acceptance after an online submission). Versions never change, so it is
+    read once per version hash."""
+    key = (process.process_id, process.version_hash)
+    if key not in _TIME_LIMITS:
+        if len(_TIME_LIMITS) > 1024:
+            _TIME_LIMITS.clear()
+        entry = entry_in_sources(process.sources, process.process_id)
+        _TIME_LIMITS[key] = entry.time_limit if entry is not None else None
+    return _TIME_LIMITS[key]

@@ -116,3 +116,24 @@ def test_dossiers_are_received_under_the_entry_of_the_latest_version_and_keep_th
     assert before.appointment.date() == datetime(2026, 3, 17, tzinfo=VN_TZ).date()
     assert after.appointment.date() == datetime(2026, 3, 18, tzinfo=VN_TZ).date()
     assert services.dossiers.get(before.code).appointment == before.appointment  # the earlier dossier keeps its own
+
+
+def test_an_online_dossier_is_accepted_with_the_time_limit_of_its_version(deployed, clock):
+    """A dossier submitted on the portal counts its appointment afresh when it is accepted: with the time limit of
+    the entry its version carries (12 days here), not the catalogue file's (11); its history replays the same."""
+    from engine.domain import deadlines
+    from tests.web.test_counter import APPLICANT, MAIN_PATH_DATA
+
+    services = deployed
+    entry = form(services, time_limit_amount="12")
+    services.designer.deploy("x_quang_y_te", "x_quang_y_te.bpmn", TWELVE_DAYS, 1, "12 ngày", "a", entry=entry)
+    documents = [{"name": d.name} for d in services.dossiers.catalogue.get(X_RAY).documents if d.required]
+    code = services.reception.receive(X_RAY, APPLICANT, 2, "counter", documents, "portal", portal_id="P-1").code
+    clock.advance(days=2)  # accepted on Wednesday
+    [task] = services.instances.tasks(code=code)
+    services.instances.complete(task.task_id, MAIN_PATH_DATA.get(task.name, {}), "motcua1")
+    accepted = services.dossiers.get(code)
+    calendar = services.calendars.current()
+    assert accepted.appointment == deadlines.reception_dates(calendar, clock.now(), (12.0, "wd"))[1]
+    assert accepted.appointment != deadlines.reception_dates(calendar, clock.now(), (11.0, "wd"))[1]
+    assert services.replay.replay(code).verified
