@@ -17,6 +17,7 @@ from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_clock, vn_date
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.domain.permissions import ROLES
+from engine.forms import render
 from engine.forms import schema as forms
 from engine.persistence.db import Database
 from engine.services.calendars import CalendarService
@@ -28,6 +29,7 @@ from engine.services.task_list import TaskListService
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "processes" / "forms"
 APOLOGY_TASK = "lap_phieu_xin_loi"
+APOLOGY_APPROVAL = "duyet_phieu_xin_loi"
 
 
 @dataclass(frozen=True)
@@ -257,11 +259,30 @@ class TaskFormService:
         left blank in the letter (the form says what is wrong with it). Raises NotFound for another kind of task."""
         if task.name != APOLOGY_TASK:
             raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi để xem trước")
+        return self._apology(task.code, reason, new_appointment)
+
+    def drafted_apology(self, task: TaskRow, fmt: str = "html") -> str | bytes:
+        """The HTML (or PDF, `fmt` "pdf") of Mẫu 04 as the last completed apology draft made it, for the approval task `task` (the
+        director reads the letter before signing it). Raises NotFound for another kind of task or without a draft."""
+        if task.name != APOLOGY_APPROVAL:
+            raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi chờ duyệt")
+        drafts = [
+            e
+            for e in self.instances.history(task.code)
+            if e.tag == "dossier:task:completed" and e.payload.get("task") == APOLOGY_TASK
+        ]
+        if not drafts:
+            raise NotFound(f"Hồ sơ {task.code} chưa có phiếu xin lỗi dự thảo")
+        data = drafts[-1].payload.get("data") or {}
+        html = self._apology(task.code, str(data.get("delay_reason") or ""), str(data.get("new_appointment") or ""))
+        return render.render_pdf(html) if fmt == "pdf" else html
+
+    def _apology(self, code: str, reason: str, new_appointment: str) -> str:
         try:
             moment = forms.parse_datetime(new_appointment) if new_appointment.strip() else None
         except ValueError:
             moment = None
-        return self.documents.preview_apology(task.code, reason.strip(), moment)
+        return self.documents.preview_apology(code, reason.strip(), moment)
 
 
 def _stamp(moment: datetime | date) -> str:
