@@ -4,7 +4,9 @@ A user task names its form with the extension property `form` (`processes/forms/
 `engine.forms.schema` for what a form may contain); a task without one takes no data. Pages and the API both complete
 tasks here, so both get the same checks. Keywords of ours on a field, checked against the dossier and the calendar:
 - `x-after: "appointment"`: a date-time later than the dossier's current appointment;
-- `x-working-day: true`: a date or date-time on a working day of the calendar (Vietnam time).
+- `x-working-day: true`: a date or date-time on a working day of the calendar (Vietnam time);
+- `x-since-ready: true`: a date-time between the moment the task became ready and now (what happened while it was
+  open, such as when the applicant's additions arrived).
 """
 
 import json
@@ -147,6 +149,12 @@ class TaskFormService:
                     f"phải sau ngày hẹn hiện tại {_stamp(current)}; chọn một ngày làm việc sau ngày đó "
                     f"(đang chọn {_stamp(moment)})"
                 )
+        if prop.get("x-since-ready") and moment is not None:
+            now = self.dossiers.clock.now()
+            if moment > now:
+                return f"không được sau lúc này ({_stamp(now)}); đang chọn {_stamp(moment)}"
+            if moment < task.ready_at:
+                return f"không được trước lúc bắt đầu chờ bổ sung ({_stamp(task.ready_at)}); đang chọn {_stamp(moment)}"
         if prop.get("x-working-day"):
             working, reason, _ = self.calendars.current().day_info(day)
             if not working:
@@ -262,8 +270,9 @@ class TaskFormService:
         return self._apology(task.code, reason, new_appointment)
 
     def drafted_apology(self, task: TaskRow, fmt: str = "html") -> str | bytes:
-        """The HTML (or PDF, `fmt` "pdf") of Mẫu 04 as the last completed apology draft made it, for the approval task `task` (the
-        director reads the letter before signing it). Raises NotFound for another kind of task or without a draft."""
+        """The HTML (or PDF, `fmt` "pdf") of Mẫu 04 as the last completed apology draft made it, for the approval
+        task `task` (the director reads the letter before signing it). Raises NotFound for another kind of task or
+        without a draft."""
         if task.name != APOLOGY_APPROVAL:
             raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi chờ duyệt")
         drafts = [

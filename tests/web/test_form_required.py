@@ -75,10 +75,16 @@ CASES: dict[str, tuple[str, dict[str, list[str]], dict[str, str]]] = {
         {"budget": ["850"], "duration_months": ["18"], "result": ["Thống nhất"]},
         {"budget": "ghi kinh phí", "duration_months": "ghi thời gian thực hiện", "result": "ghi kết quả thương thảo"},
     ),
-    "xem_xet": ("xem_xet", {"approved": ["false"], "comment": ["Thiếu"]}, {"approved": "chưa chọn",
-                                                                              "comment": "ghi rõ lý do"}),  # fmt: skip
-    "ky_duyet": ("ky_duyet", {"approved": ["false"], "comment": ["Thiếu"]}, {"approved": "chưa chọn",
-                                                                               "comment": "ghi rõ lý do"}),  # fmt: skip
+    "xem_xet": (
+        "xem_xet",
+        {"approved": ["false"], "comment": ["Thiếu"]},
+        {"approved": "chưa chọn", "comment": "ghi rõ lý do"},
+    ),
+    "ky_duyet": (
+        "ky_duyet",
+        {"approved": ["false"], "comment": ["Thiếu"]},
+        {"approved": "chưa chọn", "comment": "ghi rõ lý do"},
+    ),
     "ban_hanh": (
         "ban_hanh",
         {"document_number": ["125/QĐ-SKHCN"], "issued_on": ["2026-03-12"]},
@@ -98,8 +104,11 @@ CASES: dict[str, tuple[str, dict[str, list[str]], dict[str, str]]] = {
     "pakn_phan_loai": ("phan_loai", {"category": ["rule"]}, {"category": "chưa chọn"}),
     "pakn_giao": ("giao_xu_ly", {"note": ["Phòng Quản lý chuyên ngành"]}, {"note": "ghi ai xử lý"}),
     "pakn_tra_loi": ("tra_loi", {"answer": ["Sở ghi nhận"]}, {"answer": "cần nội dung trả lời"}),
-    "pakn_duyet": ("duyet_tra_loi", {"approved": ["false"], "comment": ["Nêu căn cứ"]}, {"approved": "chưa chọn",
-                                                                                          "comment": "ghi rõ lý do"}),  # fmt: skip
+    "pakn_duyet": (
+        "duyet_tra_loi",
+        {"approved": ["false"], "comment": ["Nêu căn cứ"]},
+        {"approved": "chưa chọn", "comment": "ghi rõ lý do"},
+    ),
 }
 
 
