@@ -46,6 +46,7 @@ def test_the_additions_are_recorded_with_their_scan_as_a_file_of_the_dossier(ser
     officer = sign_in("specialist")
     page = text(officer.get(f"/viec/{task.task_id}"))
     assert 'type="file" name="additions"' in page and 'name="received_at"' in page
+    assert 'id="waiting-applicant"' in page  # no deadline while waiting, and the page says why
 
     sent = {"received_at": "2026-03-09T09:00", "additions": (io.BytesIO(PDF), "ket_qua_kiem_xa.pdf")}
     done = officer.post(f"/viec/{task.task_id}", sent, content_type="multipart/form-data")
