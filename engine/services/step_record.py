@@ -110,7 +110,10 @@ def build_record(
     for task_id, view in ready.items():
         if task_id in stored.projected:
             continue
-        due = deadlines.step_deadline(calendar, now, (view.properties or {}).get("allotment"))
+        allotment = (view.properties or {}).get("allotment")
+        # A step that waits for the applicant has no deadline until the additions arrive (deadlines module).
+        for_applicant = deadlines.waits_for_applicant(view.properties)
+        due = None if for_applicant else deadlines.step_deadline(calendar, now, allotment)
         record.tasks_added.append(
             {
                 "task_id": task_id,
