@@ -10,6 +10,8 @@ PORT ?= 8000
 # The ports of the partners' sandboxes (national portal, postal service) `make run` starts beside the app.
 PORTAL_PORT ?= 8101
 POSTAL_PORT ?= 8102
+# The Zalo OA-style message API's sandbox: officers' notices on Zalo land on its page.
+ZALO_PORT ?= 8103
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -84,10 +86,15 @@ run: $(PIP_STAMP) $(BUNDLE_STAMP)
 	export MOTCUA_PORTAL_URL=http://$(HOST):$(PORTAL_PORT) MOTCUA_POSTAL_URL=http://$(HOST):$(POSTAL_PORT); \
 	export MOTCUA_PORTAL_GATEWAY=adapters.portal.http_gateway:HttpPortalGateway; \
 	export MOTCUA_POSTAL_SERVICE=adapters.postal.http_service:HttpPostalService; \
+	export MOTCUA_ZALO_TOKEN=$${MOTCUA_ZALO_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	export MOTCUA_ZALO_URL=$${MOTCUA_ZALO_URL:-http://$(HOST):$(ZALO_PORT)}; \
+	export MOTCUA_NOTIFICATION_SENDER=$${MOTCUA_NOTIFICATION_SENDER:-adapters.notify.channels:ChannelNotifier}; \
 	$(BIN)/motcua sandbox portal --host $(HOST) --port $(PORTAL_PORT) --app-url http://$(HOST):$(PORT) & \
 	portal=$$!; \
 	$(BIN)/motcua sandbox postal --host $(HOST) --port $(POSTAL_PORT) --app-url http://$(HOST):$(PORT) & \
-	postal=$$!; trap 'kill $$portal $$postal' EXIT INT TERM; \
+	postal=$$!; \
+	$(BIN)/motcua sandbox zalo --host $(HOST) --port $(ZALO_PORT) & \
+	zalo=$$!; trap 'kill $$portal $$postal $$zalo' EXIT INT TERM; \
 	$(DEMO_AGENCY) MOTCUA_PUBLIC_URL=$${MOTCUA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	    $(BIN)/motcua serve --host $(HOST) --port $(PORT)
 

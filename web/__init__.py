@@ -74,6 +74,9 @@ def build_adapters(settings: Settings, sender=None, portal=None, postal=None) ->
         "mail_from": settings.mail_from,
         "public_url": settings.public_url,
         "timeout": settings.adapter_timeout,
+        "smtp_ledger": settings.smtp_ledger,
+        "zalo_url": settings.zalo_url,
+        "zalo_token": settings.zalo_token,
     }
     return Adapters(
         notifier=sender if sender is not None else load_object(settings.notification_sender)(**mail),

@@ -182,7 +182,7 @@ class History:
         )
         steps = (
             ("phan_loai", {"category": "rule"}, "motcua"),
-            ("giao_xu_ly", {}, "truongphong"),
+            ("giao_xu_ly", {"note": "Phòng Quản lý chuyên ngành xem xét, trả lời"}, "truongphong"),
             (
                 "tra_loi",
                 {"answer": "Sở ghi nhận và đã kiến nghị Bộ Khoa học và Công nghệ sửa đổi quy định."},

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.bpmn.catalogue_xml import PROPERTY as CATALOGUE_PROPERTY
 from engine.bpmn.design_checks import properties
 from engine.bpmn.parsing import read_xml
 
@@ -102,6 +103,8 @@ def _describe(element: etree._Element, tag: str, lane: str) -> dict[str, str]:
     if lane:
         described["làn"] = lane
     for name, value in properties(element).items():
+        if tag == "process" and name == CATALOGUE_PROPERTY:
+            continue  # the catalogue entry: compared field by field on its own (DesignerService.catalogue_diff)
         described[f"thuộc tính {name}"] = value
     for child in element:
         child_tag = _local(child.tag)

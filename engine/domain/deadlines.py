@@ -11,6 +11,9 @@ Pure: values in, values out; the arithmetic is the working calendar's (`engine.d
 - Appointment moves, each recorded with its rule: `supplement-restart` (the time limit counted again from the day the
   complete dossier arrives, ND 61/2018 Điều 19 k4), `supplement-pause` (moved by the office time spent waiting;
   calendar-day procedures by whole days) [practice], `extension` (a new date given by the apology letter, Điều 19 k9).
+- A step that waits for the applicant (property `waits_for: applicant`, "Nhận hồ sơ bổ sung"): no deadline while
+  the applicant has the dossier (that time is the applicant's, not the step's); its allotment counts from the moment
+  the additions arrived (`waiting_step_deadline`), so the waiting time is not charged to the step.
 - Due soon: a step deadline within `SOON_HOURS` working hours from now.
 - Timer due moments: BPMN timer expressions compute them with `timer_helpers` ("3 working days after reception":
   `add_working_days(received_at, 3)`; "one working day before the appointment": `working_days_before(appointment, 1)`).
@@ -108,6 +111,20 @@ def step_deadline(calendar: WorkingCalendar, ready_at: datetime, allotment: str 
         return None
     amount, unit = parse_allotment(str(allotment))
     return calendar.step_deadline(ready_at, amount, unit)
+
+
+def waits_for_applicant(properties: dict | None) -> bool:
+    """Whether a user task with these extension properties waits for the applicant (`waits_for: applicant`)."""
+    return str((properties or {}).get("waits_for", "")).strip().lower() == "applicant"
+
+
+def waiting_step_deadline(
+    calendar: WorkingCalendar, ready_at: datetime, arrived: datetime, now: datetime, allotment: str | None
+) -> tuple[datetime, datetime | None]:
+    """(when the step's clock starts, its deadline) for a step that waited for the applicant from `ready_at` until
+    the additions `arrived` (kept between `ready_at` and `now`), completed at `now`."""
+    start = min(max(arrived, ready_at), now)
+    return start, step_deadline(calendar, start, allotment)
 
 
 def soon_limit(calendar: WorkingCalendar, now: datetime) -> datetime:

@@ -14,7 +14,9 @@ class Notifier(Protocol):
     """Notifications to people: officers (task assigned, deadline near, overdue) and applicants (letters)."""
 
     def send(self, kind: str, payload: dict, idempotency_key: str) -> None:
-        """Deliver notification `kind` (task_ready, letter, ...) with `payload` once per `idempotency_key`."""
+        """Deliver notification `kind` (notification, letter, officer_notice) with `payload` once per
+        `idempotency_key`. An `officer_notice` names its `channel` (email, zalo), the address `to` and the officer
+        (`recipient_name`) beside the step's `event` (task_ready, deadline_near, overdue), `code`, `title`, `due_at`."""
         ...
 
 
@@ -59,6 +61,7 @@ KIND_STREAMS: dict[str, str] = {
     "postal_order": POSTAL,
     "notification": NOTIFY,
     "letter": NOTIFY,
+    "officer_notice": NOTIFY,  # one officer, one channel (engine.services.officer_notices)
 }
 
 

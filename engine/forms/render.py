@@ -4,6 +4,8 @@ Pure functions: a context of plain values in, text or bytes out; no database, no
 
 Templates are files, keyed by form set and template: `<templates_dir>/<form set>/<template>.html`, for example
 `processes/templates/tt03-2025/mau_04.html`. Names starting with "_" (`_base.html`) are shared layouts, not forms.
+What every set prints alike lives once in `<templates_dir>/_common/` (the letters' salutation macros, the refusal after
+appraisal, which no annex numbers): a set's own file of the same name wins, and a common form belongs to every set.
 Which template of which set serves a meaning ("apology") is data: the legal basis files (processes/legal/*.yaml,
 `engine.domain.legal_basis`). A new form set is a new folder and a new legal basis file: no code changes. Every
 top-level name a form's templates use is a required key of its context (the value may be None where noted below):
@@ -80,6 +82,7 @@ from engine.domain.errors import ValidationError
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "processes" / "templates"
 DEFAULT_LEGAL_BASIS = "tt01-2018"
+COMMON_FOLDER = "_common"  # templates every form set shares (see the module docstring)
 
 _HEADER = ["agency", "place", "issued_at"]
 # The context keys of each form, by meaning (FORM_MEANINGS), whatever set it is printed in.
@@ -200,8 +203,8 @@ def available_legal_bases(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
 def available_forms(legal_basis: str = DEFAULT_LEGAL_BASIS, templates_dir: Path = TEMPLATES_DIR) -> list[str]:
     """The templates of form set `legal_basis`, sorted (`["mau_01", ...]`). Raises ValidationError for an unknown
     form set."""
-    folder = _folder(legal_basis, templates_dir)
-    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_"))
+    folders = _search_path(_folder(legal_basis, templates_dir))
+    return sorted({p.stem for folder in folders for p in folder.glob("*.html") if not p.name.startswith("_")})
 
 
 def required_fields(
@@ -257,6 +260,12 @@ def _folder(legal_basis: str, templates_dir: Path) -> Path:
     return templates_dir / legal_basis
 
 
+def _search_path(folder: Path) -> list[Path]:
+    """The folders a set's templates are looked up in, in order: its own, then the common one when it exists."""
+    common = folder.parent / COMMON_FOLDER
+    return [folder, common] if common.is_dir() else [folder]
+
+
 def _lookup(form: str, legal_basis: str, templates_dir: Path) -> tuple[jinja2.Environment, str]:
     forms = available_forms(legal_basis, templates_dir)
     if form not in forms:
@@ -269,9 +278,10 @@ def _lookup(form: str, legal_basis: str, templates_dir: Path) -> tuple[jinja2.En
 
 @lru_cache(maxsize=16)
 def _environment(folder: Path) -> jinja2.Environment:
-    # One environment per legal-basis folder, so that `{% extends "_base.html" %}` finds that folder's layout.
+    # One environment per legal-basis folder, so that `{% extends "_base.html" %}` finds that folder's layout, and a
+    # common template (`_common/`) extends the layout of the set it is printed in.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(_search_path(folder)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

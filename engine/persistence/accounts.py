@@ -35,6 +35,17 @@ class AccountStore:
         )
         return [(username, full_name or username) for username, full_name in rows]
 
+    def to_notify(self, *, username: str | None = None, role: str | None = None, division: str | None = None):
+        """The active accounts that chose a channel: `username`, or those of `role` (in `division` when given)."""
+        where = [Account.active.is_(True), Account.notify_channels != ""]
+        if username is not None:
+            where.append(Account.username == username)
+        if role is not None:
+            where.append(Account.role == role)
+        if division is not None:
+            where.append(Account.division == division)
+        return list(self.session.scalars(select(Account).where(*where).order_by(Account.username)))
+
     def by_role(self) -> list[Account]:
         """Every account, by role then username."""
         return list(self.session.scalars(select(Account).order_by(Account.role, Account.username)))

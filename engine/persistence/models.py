@@ -245,6 +245,10 @@ class Account(Base):
     division: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # Where the officer is told of their tasks and deadlines, and which channels they chose ("email,zalo").
+    email: Mapped[str | None] = mapped_column(String(254))
+    zalo_id: Mapped[str | None] = mapped_column(String(64))
+    notify_channels: Mapped[str] = mapped_column(String(50), default="", server_default="")
 
 
 class SignInAttempt(Base):

@@ -10,6 +10,7 @@ from argon2.exceptions import VerificationError
 
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
+from engine.domain.notify_channels import CHANNELS, NotifyChannels, check_channels, parse_chosen
 from engine.domain.permissions import ROLES
 from engine.persistence.db import Database
 from engine.persistence.models import Account
@@ -133,6 +134,26 @@ class AccountService:
             account = self._account(uow, username)
             account.password_hash = self._hasher.hash(password)
             uow.web_sessions.end_all_of(account.id, self.clock.now(), "password")
+
+    def channels(self, username: str) -> NotifyChannels:
+        """Where `username` is told of their tasks and deadlines. Raises NotFound."""
+        with self.db.reading() as uow:
+            account = self._account(uow, username)
+            return NotifyChannels(account.email or "", account.zalo_id or "", parse_chosen(account.notify_channels))
+
+    def set_channels(self, username: str, email: str, zalo_id: str, chosen: list[str]) -> NotifyChannels:
+        """Save an officer's addresses and chosen channels. Raises ValidationError naming each wrong field (nothing
+        saved), NotFound."""
+        email, zalo_id = (email or "").strip(), (zalo_id or "").strip()
+        problems = check_channels(email, zalo_id, chosen)
+        if problems:
+            raise ValidationError("Chưa lưu được kênh nhận thông báo: " + "; ".join(problems.values()), problems)
+        ordered = tuple(name for name in CHANNELS if name in chosen)
+        with self.db.unit_of_work() as uow:
+            account = self._account(uow, username)
+            account.email, account.zalo_id = email or None, zalo_id or None
+            account.notify_channels = ",".join(ordered)
+        return NotifyChannels(email, zalo_id, ordered)
 
     def _account(self, uow: UnitOfWork, username: str) -> Account:
         account = uow.accounts.get(username)

@@ -39,6 +39,8 @@ class DeadlineNoticeService:
                     "lane": task.lane,
                     "assignee": task.assignee,
                     "due_at": task.due_at.isoformat(),
+                    "procedure_code": task.procedure_code,
+                    "task_id": task.task_id,
                 }
                 messages.append(new_message(instance_id, "notification", f"{event}:{task.task_id}", notice, now))
             known = uow.outbox.existing_keys([m["idempotency_key"] for m in messages])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.bpmn.allotments import check_allotments
+from engine.bpmn.catalogue_xml import entry_in_sources
 from engine.bpmn.parsing import ParsedProcess, parse_files
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
@@ -46,18 +47,19 @@ class DeployService:
 
     def _parse(self, files: dict[str, bytes]) -> dict[str, ParsedProcess]:
         """Parse `files` (they may call deployed files) and check each catalogued process's allotments against its
-        procedure's time limit; processes not in the catalogue (shared call activities, demos) are not checked."""
+        procedure's time limit (the entry the file carries, else the catalogue's); processes not in the catalogue
+        (shared call activities, demos) are not checked."""
         extra = {k: v for k, v in self._deployed_sources().items() if k not in files}
         parsed = parse_files(files, extra)
-        if self.catalogue is not None:
-            problems = [
-                problem
-                for process in parsed.values()
-                if (procedure := self.catalogue.by_process(process.process_id)) is not None
-                for problem in check_allotments(process, procedure.time_limit, hours_per_day=self.hours_per_day)
-            ]
-            if problems:
-                raise ProcessDefinitionError(problems)
+        problems = []
+        for process in parsed.values():
+            procedure = entry_in_sources(process.sources, process.process_id) or (
+                self.catalogue.by_process(process.process_id) if self.catalogue is not None else None
+            )
+            if procedure is not None:
+                problems.extend(check_allotments(process, procedure.time_limit, hours_per_day=self.hours_per_day))
+        if problems:
+            raise ProcessDefinitionError(problems)
         return parsed
 
     def _deployed_sources(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from engine.bpmn.catalogue_xml import entry_in_sources, read_entry, with_entry
 from engine.bpmn.design_checks import design_problems
 from engine.bpmn.diff import ElementDiff, diff_bpmn
 from engine.bpmn.migration import migration_blockers
@@ -19,6 +20,7 @@ from engine.bpmn.parsing import read_xml
 from engine.bpmn.runtime import BpmnRuntime
 from engine.bpmn.step_bpmn import build_process
 from engine.domain.catalogue import Catalogue, Procedure
+from engine.domain.catalogue_entry import entry_changes, entry_from_form
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.domain.permissions import LANE_ROLES, ROLES
@@ -41,13 +43,14 @@ class VersionSummary:
     deployed_by: str
     note: str
     open_dossiers: int  # instances still running on this version
+    catalogue_changes: tuple[str, ...] = ()  # what of the catalogue entry changed from the version before (labels)
 
 
 @dataclass(frozen=True)
 class ProcessSummary:
     process_id: str
     name: str
-    procedure: Procedure | None  # the catalogue entry it resolves; None for shared call activities and demos
+    procedure: Procedure | None  # its catalogue entry (the latest version's); None for shared activities and demos
     versions: list[VersionSummary]
 
     @property
@@ -76,6 +79,18 @@ class Workspace:
     xml: str
     number: int  # the version `xml` is; 0 when nothing is deployed yet
     drafts: list[Draft] = field(default_factory=list)
+
+    def entry_of(self, author: str) -> Procedure | None:
+        """The catalogue entry the page opens for `author`: their draft's, else the latest version's."""
+        mine = next((d for d in self.drafts if d.author == author), None)
+        if mine is not None:
+            try:
+                found = read_entry(self.file_name, mine.xml, self.summary.process_id)
+            except ProcessDefinitionError:
+                found = None
+            if found is not None:
+                return found
+        return self.summary.procedure
 
 
 @dataclass(frozen=True)
@@ -142,12 +157,16 @@ class DesignerService:
         with self.db.reading() as uow:
             rows = uow.versions.all()
             running = uow.versions.running_counts()
+            latest = uow.versions.latest_sources()
         by_process: dict[str, list] = {}
         for row in rows:
             by_process.setdefault(row.process_id, []).append(row)
         for procedure in self.catalogue:
             by_process.setdefault(procedure.process, [])
-        out = [self._summary(pid, versions, running) for pid, versions in by_process.items()]
+        out = [
+            self._summary(pid, versions, running, self._entry(latest, pid) if versions else None)
+            for pid, versions in by_process.items()
+        ]
         return sorted(out, key=lambda s: (s.procedure is None, s.name.lower()))
 
     def workspace(self, process_id: str) -> Workspace:
@@ -156,11 +175,17 @@ class DesignerService:
         with self.db.reading() as uow:
             rows = uow.versions.of_process(process_id)
             running = uow.versions.running_counts()
-            sources = uow.versions.sources(rows[-1].id)[1] if rows else {}
+            every = [uow.versions.sources(row.id)[1] for row in rows]
             drafts = [Draft(d.author, d.base_number, d.xml, d.saved_at) for d in uow.drafts.of_process(process_id)]
         if not rows and self.catalogue.by_process(process_id) is None:
             raise NotFound(f"không có quy trình '{process_id}'")
-        summary = self._summary(process_id, rows, running)
+        entries = [self._entry(sources, process_id) for sources in every]
+        changes = [
+            tuple(label for label, _old, _new in entry_changes(before, after)) if number else ()
+            for number, (before, after) in enumerate(zip([None, *entries], entries, strict=False))
+        ]
+        sources = every[-1] if every else {}
+        summary = self._summary(process_id, rows, running, entries[-1] if entries else None, changes)
         if not rows:  # a procedure of the catalogue not designed yet: a template that calls the shared activities
             template = build_process(process_id, summary.name, [])
             return Workspace(summary, f"{process_id}.bpmn", template, 0, drafts)
@@ -177,11 +202,48 @@ class DesignerService:
         name = main_file(sources, process_id)
         return name, sources[name]
 
-    def _summary(self, process_id: str, rows: list, running: dict[int, int]) -> ProcessSummary:
-        procedure = self.catalogue.by_process(process_id)
+    def _entry(self, sources: dict[str, str], process_id: str) -> Procedure | None:
+        """The catalogue entry a version carries; the catalogue file's for versions deployed without one."""
+        try:
+            found = entry_in_sources(sources, process_id)
+        except ProcessDefinitionError:
+            found = None
+        return found or self.catalogue.by_process(process_id)
+
+    def _summary(
+        self, process_id: str, rows: list, running: dict[int, int], entry: Procedure | None = None, changes=()
+    ) -> ProcessSummary:
+        procedure = entry or self.catalogue.by_process(process_id)
         name = rows[-1].name if rows else (procedure.name if procedure else process_id)
-        versions = [VersionSummary(r.number, r.deployed_at, r.deployed_by, r.note, running.get(r.id, 0)) for r in rows]
+        changed = list(changes) or [()] * len(rows)
+        versions = [
+            VersionSummary(r.number, r.deployed_at, r.deployed_by, r.note, running.get(r.id, 0), c)
+            for r, c in zip(rows, changed, strict=True)
+        ]
         return ProcessSummary(process_id, name, procedure, versions)
+
+    def with_entry(self, process_id: str, file_name: str, xml: str, form) -> str:
+        """`xml` carrying the catalogue entry the designer typed in `form` (`engine.domain.catalogue_entry`), on top
+        of the entry the process has now. Raises ValidationError naming each wrong field (in Vietnamese), for a
+        national code another procedure has, or for a process that is not a procedure of the catalogue."""
+        if not isinstance(form, dict):
+            raise ValidationError("Mục danh mục thủ tục phải là các trường của biểu mẫu", {"catalogue": "sai dạng"})
+        try:
+            base = read_entry(file_name, xml, process_id)
+        except ProcessDefinitionError:
+            base = None
+        base = base or self.workspace(process_id).summary.procedure
+        if base is None:
+            raise ValidationError(
+                f"Quy trình '{process_id}' không phải một thủ tục của danh mục nên không có mục danh mục",
+                {"catalogue": "không áp dụng"},
+            )
+        procedure = entry_from_form(form, base)
+        other = self.catalogue.get(procedure.code)
+        if other is not None and other.process != process_id:
+            problem = f"mã {procedure.code} đã là mã của thủ tục khác: {other.name}"
+            raise ValidationError(f"Mục danh mục thủ tục chưa đúng: {problem}", {"code": problem})
+        return with_entry(file_name, xml, process_id, procedure)
 
     # --- checking and deploying ------------------------------------------------------------------------------------
     def check(self, process_id: str, file_name: str, xml: str) -> list[Problem]:
@@ -221,8 +283,11 @@ class DesignerService:
             raise ProcessDefinitionError(problems)
         return checked
 
-    def deploy(self, process_id: str, file_name: str, xml: str, base_number: int, note: str, actor: str) -> int:
+    def deploy(
+        self, process_id: str, file_name: str, xml: str, base_number: int, note: str, actor: str, entry=None
+    ) -> int:
         """Deploy `xml` as the next version of `process_id`, with the designer's change note; return its number.
+        `entry` is the catalogue entry form (`with_entry`): it is deployed with the diagram, as part of its file.
 
         The checks run again here and a file with problems is refused (ProcessDefinitionError listing them). A
         deploy based on a version that is no longer the latest is refused (Conflict): someone deployed since."""
@@ -231,6 +296,8 @@ class DesignerService:
             raise ValidationError("Cần ghi chú thay đổi của phiên bản mới", {"note": "bắt buộc"})
         if len(note) > MAX_NOTE:
             raise ValidationError(f"Ghi chú tối đa {MAX_NOTE} ký tự", {"note": f"tối đa {MAX_NOTE} ký tự"})
+        if entry is not None:
+            xml = self.with_entry(process_id, file_name, xml, entry)
         problems = self.check(process_id, file_name, xml)
         if problems:
             raise ProcessDefinitionError([(p.file, p.element, p.message) for p in problems])
@@ -323,13 +390,16 @@ class DesignerService:
         return [run_scenario(path, self.settings, {file_name: xml}) for path in self.scenarios_of(process_id)]
 
     # --- drafts and differences ------------------------------------------------------------------------------------
-    def save_draft(self, process_id: str, author: str, base_number: int, xml: str) -> datetime:
+    def save_draft(self, process_id: str, author: str, base_number: int, xml: str, entry=None) -> datetime:
         """Keep `author`'s draft of `process_id` on the server (replacing their previous one); return when. The draft
-        need not pass the checks, but it must be well-formed XML (ProcessDefinitionError otherwise)."""
+        need not pass the checks, but it must be well-formed XML (ProcessDefinitionError otherwise); the catalogue
+        entry form `entry`, when given, must be valid (ValidationError) and is kept in the draft's file."""
         if len(xml.encode("utf-8")) > MAX_XML:
             raise ValidationError("Tệp BPMN quá lớn", {"xml": f"tối đa {MAX_XML} byte"})
         read_xml(f"{process_id}.bpmn", xml)
-        self.workspace(process_id)  # NotFound for an unknown process
+        workspace = self.workspace(process_id)  # NotFound for an unknown process
+        if entry is not None:
+            xml = self.with_entry(process_id, workspace.file_name, xml, entry)
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
             uow.drafts.save(process_id, author, base_number, xml, now)
@@ -342,6 +412,11 @@ class DesignerService:
     def diff(self, process_id: str, before: int, after: int) -> list[ElementDiff]:
         """What changed in the process's file from version `before` to version `after`. Raises NotFound."""
         return diff_bpmn(self.version_xml(process_id, before)[1], self.version_xml(process_id, after)[1])
+
+    def catalogue_diff(self, process_id: str, before: int, after: int) -> list[tuple[str, str, str]]:
+        """What changed in the catalogue entry from version `before` to `after`: (label, before, after) in words."""
+        old, new = (self._entry(dict([self.version_xml(process_id, n)]), process_id) for n in (before, after))
+        return entry_changes(old, new)
 
 
 def _hash_of(deployer: DeployService, file_name: str, xml: str, process_id: str) -> str:

@@ -11,6 +11,7 @@ from functools import partial
 
 from engine.bpmn.migration import migration_blockers, move_workflow
 from engine.bpmn.parsing import version_hash
+from engine.domain import deadlines
 from engine.domain.clock import Clock
 from engine.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from engine.domain.portal import AWAITING_FEE
@@ -170,7 +171,8 @@ class InstanceService:
             except InvalidTransition as exc:
                 raise Conflict(str(exc)) from None
 
-        done = Event("dossier:task:completed", actor, {"task": row.name, "title": row.title, "data": data}, task_id)
+        payload = {"task": row.name, "title": row.title, "data": data, **self._waited(row, data)}
+        done = Event("dossier:task:completed", actor, payload, task_id)
         step_input = {"kind": "complete", "task_id": task_id, "data": data, "actor": actor}
         step = self.stepper.step(
             uow, head, complete, [*extra_events, done], actor, facts=locked.facts, step_input=step_input
@@ -181,6 +183,23 @@ class InstanceService:
             messages = after_completion(uow, head, row, step.facts, before, actor, self.clock.now(), data, online)
             uow.outbox.add(messages)
         return step
+
+    def _waited(self, row: TaskRow, data: dict) -> dict:
+        """For a step that waited for the applicant: {clock_from, due_at}, its allotment counted from when the
+        additions arrived (`received_at` in its data, else now); {} for any other step."""
+        if not deadlines.waits_for_applicant(row.properties):
+            return {}
+        now = self.clock.now()
+        try:
+            arrived = datetime.fromisoformat(str(data.get("received_at") or "")) if data.get("received_at") else now
+        except ValueError:
+            arrived = now
+        if arrived.utcoffset() is None:
+            arrived = now
+        start, due = deadlines.waiting_step_deadline(
+            self.stepper.calendars.current(), row.ready_at, arrived, now, (row.properties or {}).get("allotment")
+        )
+        return {"clock_from": start.isoformat(), "due_at": due.isoformat() if due else None}
 
     def complete(self, task_id: str, data: dict, actor: str) -> None:
         """Complete an open user task with `data`. Conflict if someone else completed it first."""

@@ -13,6 +13,7 @@ from engine.domain.ports import Adapters
 from engine.persistence.db import Database
 from engine.persistence.outbox import STATES, OutboxRow
 from engine.services.instances import InstanceService
+from engine.services.officer_notices import OfficerNoticeRouter
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ class OutboxService:
         max_attempts: int = 8,
         lease_seconds: float = 120,
         rng: random.Random | None = None,
+        officers: OfficerNoticeRouter | None = None,
     ):
         self.db, self.clock, self.adapters, self.instances = db, clock, adapters, instances
+        self.officers = officers  # adds the officers' own notices once a notification about a step is delivered
         self.max_attempts, self.lease_seconds = max_attempts, lease_seconds
         self.rng = rng or random.Random()
 
@@ -66,6 +69,8 @@ class OutboxService:
             attempts = uow.outbox.attempts(message.id) + 1
             if error is None:
                 uow.outbox.mark_sent(message.id, now)
+                if self.officers is not None:
+                    uow.outbox.add_once(self.officers.messages(uow, message))
             elif permanent or attempts >= self.max_attempts:
                 uow.outbox.mark_failed(message.id, error)
             else:

@@ -7,8 +7,10 @@ nothing is written and no number is used.
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from engine.bpmn.catalogue_xml import entry_in_sources
 from engine.domain import deadlines
 from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
@@ -49,6 +51,23 @@ class ReceptionService:
         self.agency_code = check_agency_code(agency_code)
         # A postal handover further back than this needs the officer's confirmation (a mistyped year, say).
         self.handover_confirm_days = handover_confirm_days
+        self._entries: dict[int, Procedure | None] = {}  # version id -> the catalogue entry it carries (immutable)
+
+    def procedure(self, procedure_code: object) -> Procedure | None:
+        """The procedure `procedure_code` as a dossier received now gets it: the catalogue entry carried by the latest
+        deployed version of its process (the designer edits it with the diagram), else the catalogue file's. The
+        national code stays the catalogue's, the key every dossier of the procedure is found by."""
+        base = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
+        if base is None:
+            return None
+        with self.db.reading() as uow:
+            latest = uow.versions.latest(base.process)
+            if latest is None:
+                return base
+            if latest.id not in self._entries:
+                self._entries[latest.id] = entry_in_sources(uow.versions.sources(latest.id)[1], base.process)
+        entry = self._entries[latest.id]
+        return replace(entry, code=base.code, process=base.process) if entry is not None else base
 
     def receive(
         self,
@@ -81,7 +100,7 @@ class ReceptionService:
         record of a dossier the postal service brought ({item_code, signed_at, postal_worker, fees_collected}).
         """
         now = self.clock.now()
-        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
+        procedure = self.procedure(procedure_code)
         reception = check_reception(
             procedure,
             applicant,
@@ -214,7 +233,7 @@ class ReceptionService:
         """(clock start, appointment) that `receive` would store now; writes nothing. Raises ValidationError for an
         unknown procedure, a channel it does not accept, or a missing, naive or future postal handover time."""
         now = self.clock.now()
-        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
+        procedure = self.procedure(procedure_code)
         errors: dict[str, str] = {}
         if procedure is None:
             errors["procedure_code"] = f"không có thủ tục mã '{procedure_code}' trong danh mục"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from engine.bpmn.catalogue_xml import version_time_limit
 from engine.bpmn.migration import move_workflow
 from engine.bpmn.parsing import parse_files, version_hash
 from engine.bpmn.runtime import BpmnRuntime, Workflow
@@ -218,7 +219,9 @@ class ReplayService:
     def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str):
         """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
-        time_limit = self.time_limit_of(run.facts.procedure_code) if run.facts is not None else None
+        time_limit = None
+        if run.facts is not None:  # as the live step counts it (Stepper._finish)
+            time_limit = version_time_limit(workflow.process) or self.time_limit_of(run.facts.procedure_code)
         outcome, after = settle(self.runtime, calendar, workflow, run.facts, effects, at, run.code, time_limit, status)
         record, run.stored = build_record(run.head, run.stored, after, stubs, outcome, calendar, at, actor, None, given)
         run.outcome_facts = outcome.facts

@@ -29,6 +29,9 @@ class Settings:
     smtp_host: str = ""  # the mail server of the e-mail notifier (adapters.notify.smtp:SmtpNotifier)
     smtp_port: int = 25
     mail_from: str = ""  # e.g. "Bộ phận Một cửa <motcua@skhcn.example.gov.vn>"
+    smtp_ledger: str = ""  # a SQLite file of the Message-IDs the mail server accepted ("": in memory)
+    zalo_url: str = ""  # the Zalo OA message API's base URL (or its sandbox's, e.g. http://127.0.0.1:8103)
+    zalo_token: str = ""  # the OA's access token
     adapter_timeout: float = 10.0  # seconds an adapter waits for a partner's answer
     outbox_attempts: int = 8  # attempts before an outbox message is parked as failed
     deadline_notice_hours: float = 4  # officers are told of a step due within this many working hours
@@ -97,6 +100,9 @@ class Settings:
             smtp_host=env.get("MOTCUA_SMTP_HOST", base.smtp_host),
             smtp_port=int(env.get("MOTCUA_SMTP_PORT", base.smtp_port)),
             mail_from=env.get("MOTCUA_MAIL_FROM", base.mail_from),
+            smtp_ledger=env.get("MOTCUA_SMTP_LEDGER", base.smtp_ledger),
+            zalo_url=env.get("MOTCUA_ZALO_URL", base.zalo_url).rstrip("/"),
+            zalo_token=env.get("MOTCUA_ZALO_TOKEN", base.zalo_token),
             adapter_timeout=float(env.get("MOTCUA_ADAPTER_TIMEOUT", base.adapter_timeout)),
             outbox_attempts=int(env.get("MOTCUA_OUTBOX_ATTEMPTS", base.outbox_attempts)),
             deadline_notice_hours=float(env.get("MOTCUA_DEADLINE_NOTICE_HOURS", base.deadline_notice_hours)),

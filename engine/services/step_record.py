@@ -110,7 +110,10 @@ def build_record(
     for task_id, view in ready.items():
         if task_id in stored.projected:
             continue
-        due = deadlines.step_deadline(calendar, now, (view.properties or {}).get("allotment"))
+        allotment = (view.properties or {}).get("allotment")
+        # A step that waits for the applicant has no deadline until the additions arrive (deadlines module).
+        for_applicant = deadlines.waits_for_applicant(view.properties)
+        due = None if for_applicant else deadlines.step_deadline(calendar, now, allotment)
         record.tasks_added.append(
             {
                 "task_id": task_id,
@@ -141,6 +144,9 @@ def build_record(
             ready_payload["assignee"] = view.assignee
         chain.append("dossier:task:ready", now, "system", ready_payload, task_id)
         notice = {"event": "task_ready", "code": head.code, **ready_payload}
+        notice["task_id"] = task_id  # the officers are not told of a task closed before its notice went out
+        if facts is not None:  # whose division's officers are told of a task in a division's lane
+            notice["procedure_code"] = facts.procedure_code
         record.outbox.append(new_message(head.id, "notification", f"task-ready:{task_id}", notice, now))
 
     for task_id, timer in waiting.items():

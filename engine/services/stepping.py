@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
+from engine.bpmn.catalogue_xml import version_time_limit
 from engine.bpmn.runtime import BpmnRuntime, ParsedProcess, Workflow
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.chain import Seal
@@ -161,7 +162,9 @@ class Stepper:
 
     def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input) -> StepDone:
         now, calendar = self.clock.now(), self.calendars.current()
-        time_limit = self.time_limit_of(facts.procedure_code) if facts is not None else None
+        time_limit = None
+        if facts is not None:  # the entry of the dossier's version, else the catalogue file's
+            time_limit = version_time_limit(workflow.process) or self.time_limit_of(facts.procedure_code)
         outcome, after = settle(self.runtime, calendar, workflow, facts, effects, now, head.code, time_limit, status)
         record, stored_after = build_record(
             head, stored, after, events, outcome, calendar, now, actor, self.seal, step_input

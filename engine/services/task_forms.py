@@ -4,7 +4,9 @@ A user task names its form with the extension property `form` (`processes/forms/
 `engine.forms.schema` for what a form may contain); a task without one takes no data. Pages and the API both complete
 tasks here, so both get the same checks. Keywords of ours on a field, checked against the dossier and the calendar:
 - `x-after: "appointment"`: a date-time later than the dossier's current appointment;
-- `x-working-day: true`: a date or date-time on a working day of the calendar (Vietnam time).
+- `x-working-day: true`: a date or date-time on a working day of the calendar (Vietnam time);
+- `x-since-ready: true`: a date-time between the moment the task became ready and now (what happened while it was
+  open, such as when the applicant's additions arrived).
 """
 
 import json
@@ -17,6 +19,7 @@ from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_clock, vn_date
 from engine.domain.errors import Conflict, NotFound, ProcessDefinitionError, ValidationError
 from engine.domain.permissions import ROLES
+from engine.forms import render
 from engine.forms import schema as forms
 from engine.persistence.db import Database
 from engine.services.calendars import CalendarService
@@ -28,6 +31,7 @@ from engine.services.task_list import TaskListService
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "processes" / "forms"
 APOLOGY_TASK = "lap_phieu_xin_loi"
+APOLOGY_APPROVAL = "duyet_phieu_xin_loi"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,12 @@ class TaskFormService:
                     f"phải sau ngày hẹn hiện tại {_stamp(current)}; chọn một ngày làm việc sau ngày đó "
                     f"(đang chọn {_stamp(moment)})"
                 )
+        if prop.get("x-since-ready") and moment is not None:
+            now = self.dossiers.clock.now()
+            if moment > now:
+                return f"không được sau lúc này ({_stamp(now)}); đang chọn {_stamp(moment)}"
+            if moment < task.ready_at:
+                return f"không được trước lúc bắt đầu chờ bổ sung ({_stamp(task.ready_at)}); đang chọn {_stamp(moment)}"
         if prop.get("x-working-day"):
             working, reason, _ = self.calendars.current().day_info(day)
             if not working:
@@ -257,11 +267,31 @@ class TaskFormService:
         left blank in the letter (the form says what is wrong with it). Raises NotFound for another kind of task."""
         if task.name != APOLOGY_TASK:
             raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi để xem trước")
+        return self._apology(task.code, reason, new_appointment)
+
+    def drafted_apology(self, task: TaskRow, fmt: str = "html") -> str | bytes:
+        """The HTML (or PDF, `fmt` "pdf") of Mẫu 04 as the last completed apology draft made it, for the approval
+        task `task` (the director reads the letter before signing it). Raises NotFound for another kind of task or
+        without a draft."""
+        if task.name != APOLOGY_APPROVAL:
+            raise NotFound(f"Việc '{task.title}' không có phiếu xin lỗi chờ duyệt")
+        drafts = [
+            e
+            for e in self.instances.history(task.code)
+            if e.tag == "dossier:task:completed" and e.payload.get("task") == APOLOGY_TASK
+        ]
+        if not drafts:
+            raise NotFound(f"Hồ sơ {task.code} chưa có phiếu xin lỗi dự thảo")
+        data = drafts[-1].payload.get("data") or {}
+        html = self._apology(task.code, str(data.get("delay_reason") or ""), str(data.get("new_appointment") or ""))
+        return render.render_pdf(html) if fmt == "pdf" else html
+
+    def _apology(self, code: str, reason: str, new_appointment: str) -> str:
         try:
             moment = forms.parse_datetime(new_appointment) if new_appointment.strip() else None
         except ValueError:
             moment = None
-        return self.documents.preview_apology(task.code, reason.strip(), moment)
+        return self.documents.preview_apology(code, reason.strip(), moment)
 
 
 def _stamp(moment: datetime | date) -> str:

@@ -2,7 +2,9 @@
 completed it and when. Pure functions over rows with `seq`, `tag`, `at`, `actor`, `task_id` and `payload` (history
 events or `EventRow`s); the document service builds Mẫu 05, the register and the late report from them.
 
-A step's deadline is the `due_at` its `dossier:task:ready` event recorded (from the task's allotment). The step that
+A step's deadline is the `due_at` its `dossier:task:ready` event recorded (from the task's allotment); a step that
+waited for the applicant has none when ready, and its completion records the deadline counted from when the
+additions arrived (`clock_from`, `due_at`; `engine.domain.deadlines.waiting_step_deadline`). The step that
 follows a completion is the first task made ready by the same unit of work (the ready events written right after the
 completion, before the next command), which is how a handover from one lane to the next shows in the history.
 """
@@ -53,6 +55,7 @@ class Step:
     actor: str | None = None
     withdrawn: bool = False
     next_task_id: str | None = None
+    clock_from: datetime | None = None  # when its allotment started counting, if not when it became ready
 
     def result(self, calendar: OfficeTime | None = None) -> Timeliness | None:
         """early / on_time / late against the step's deadline; None while open; on_time when it had no deadline."""
@@ -60,7 +63,7 @@ class Step:
             return None
         if self.due_at is None:
             return "on_time"
-        return classify(self.completed_at, self.due_at, self.ready_at, calendar)
+        return classify(self.completed_at, self.due_at, self.clock_from or self.ready_at, calendar)
 
     def late_at(self, moment: datetime) -> bool:
         """Late as seen at `moment`: completed after its deadline, or still open with the deadline passed."""
@@ -94,6 +97,9 @@ def steps(events: Sequence[EventLike]) -> list[Step]:
             found[event.task_id].update(
                 completed_at=event.at, actor=event.actor, next_task_id=_next_ready(ordered, index)
             )
+            if payload.get("clock_from"):  # a step that waited for the applicant: its deadline counts from then
+                clock_from = datetime.fromisoformat(payload["clock_from"])
+                found[event.task_id].update(clock_from=clock_from, due_at=_due(payload))
         elif event.tag == "dossier:task:withdrawn" and event.task_id in found:
             found[event.task_id]["withdrawn"] = True
     return [Step(**values) for values in found.values()]

@@ -24,6 +24,7 @@ from engine.services.audit import AuditService
 from engine.services.audit_search import AuditSearchService
 from engine.services.calendars import CalendarService, CalendarSettings, script_helpers
 from engine.services.deadline_notices import DeadlineNoticeService
+from engine.services.decisions import DecisionService
 from engine.services.deploy import DeployService
 from engine.services.designer import DesignerService
 from engine.services.documents import DocumentService
@@ -36,6 +37,7 @@ from engine.services.inbox import InboxService
 from engine.services.indicator_projection import IndicatorProjection
 from engine.services.indicators import IndicatorService
 from engine.services.instances import InstanceService
+from engine.services.officer_notices import OfficerNoticeRouter
 from engine.services.outbox import OutboxService
 from engine.services.periodic_reports import PeriodicReportService
 from engine.services.portal_inbound import (
@@ -91,6 +93,7 @@ class Services:
     access: AccessService
     records: DossierRecordService  # what the dossier page shows beyond dossiers.get
     task_forms: TaskFormService
+    decisions: DecisionService  # what the completed steps decided, for the task and dossier pages
     indicators: IndicatorService  # QĐ 766 figures, periodic reports (issue 15)
     public: PublicService  # the citizen's status look-up and satisfaction ratings
     reports: PeriodicReportService  # quarterly, six-monthly, yearly reports; the monthly public lists
@@ -174,6 +177,7 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
     designer = DesignerService(
         db, clock, deploy, catalogue, settings.processes_dir / "forms", settings, runtime, instances
     )
+    task_forms = TaskFormService(db, task_list, instances, dossiers, calendars, documents, files)
     return Services(
         settings=settings,
         clock=clock,
@@ -188,7 +192,9 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         ),
         instances=instances,
         timers=TimerService(db, clock, stepper, settings.worker_lease),
-        outbox=OutboxService(db, clock, adapters, instances, settings.outbox_attempts),
+        outbox=OutboxService(
+            db, clock, adapters, instances, settings.outbox_attempts, officers=OfficerNoticeRouter(catalogue)
+        ),
         inbox=inbox,
         portal_sync=PortalSyncService(db, clock, adapters),
         deadline_notices=DeadlineNoticeService(db, clock, calendars, settings.deadline_notice_hours),
@@ -206,7 +212,8 @@ def build_services(settings: Settings, adapters: Adapters, clock: Clock | None =
         assignments=AssignmentService(db, instances, catalogue),
         access=AccessService(db, catalogue),
         records=DossierRecordService(db, clock, calendars, legal),
-        task_forms=TaskFormService(db, task_list, instances, dossiers, calendars, documents, files),
+        task_forms=task_forms,
+        decisions=DecisionService(db, task_forms),
         indicators=IndicatorService(
             db,
             clock,

@@ -3,8 +3,10 @@
 The one-stop officer receives an X-ray licence dossier at the counter and prints Mẫu 01; the division head assigns
 it, the specialist appraises it, the division head reviews it, the director signs, the clerk issues the result; the
 one-stop officer records its return (status 10); the auditor reads the dossier page: every step in the history and
-the diagram with the steps done. Lanes and steps follow processes/x_quang_y_te.bpmn. Between steps the fake clock
-moves on by working days, as the real work would.
+the diagram with the steps done. Each approver sees, above the form, what the earlier steps decided: the
+assignment to the named specialist, the appraisal opinion and its draft file, the division head's comments. Lanes
+and steps follow processes/x_quang_y_te.bpmn. Between steps the fake clock moves on by working days, as the real
+work would.
 """
 
 import re
@@ -23,6 +25,10 @@ APPLICANT = {
     "Địa chỉ": "12 Lê Lợi, phường Bến Thành, TP. Hồ Chí Minh",
 }
 SCAN = {"name": "don-de-nghi.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% scan\n%%EOF\n"}
+DRAFT = {"name": "du-thao-giay-phep.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% draft\n%%EOF\n"}
+OPINION = "Hồ sơ đầy đủ; cơ sở đáp ứng điều kiện an toàn bức xạ."
+INSTRUCTION = "Đề nghị thẩm định, dự thảo giấy phép."
+REVIEW_COMMENT = "Đề nghị Giám đốc ký giấy phép."
 # (step id, title, role of its lane) in the order of the BPMN's main path after reception.
 STEPS = [
     ("phan_cong", "Phân công thụ lý", "division_head"),
@@ -133,14 +139,25 @@ def work_on_task(page, role: str, code: str, title: str, fill_in, shot: str) -> 
 def assign_specialist(page, shot: str) -> None:
     # A choice of the division's specialists, each with the open tasks they hold: the appraisal goes to that one.
     page.get_by_role("radio", name=re.compile(rf"^{FULL_NAMES['specialist']} \(\d+ việc đang mở\)")).check()
-    page.get_by_label("Ý kiến chỉ đạo").fill("Đề nghị thẩm định, dự thảo giấy phép.")
+    page.get_by_label("Ý kiến chỉ đạo").fill(INSTRUCTION)
     screenshot(page, shot)
+
+
+def decided(page, step: str) -> dict[str, str]:
+    """What the summary above the form (or the dossier page's decisions) shows for step `step`: label -> value."""
+    block = page.locator(f'#decisions li.decision[data-task="{step}"]')
+    assert block.count() >= 1, page.locator("#decisions").inner_text() if page.locator("#decisions").count() else step
+    labels = block.last.locator("dt").all_inner_texts()
+    values = block.last.locator("dd").all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
 
 
 def appraise(page, shot: str) -> None:
     """The specialist (who claimed the task) forgets the opinion once: the error shows next to the field; then
     fills it in."""
     assert page.locator(".claim").get_by_role("button", name="Trả lại việc").is_visible()
+    # The assignment, as the division head decided it: the named specialist and the instruction.
+    assert decided(page, "phan_cong") == {"Chuyên viên thụ lý": FULL_NAMES["specialist"], "Ý kiến chỉ đạo": INSTRUCTION}
     page.get_by_role("radio", name="Đạt: dự thảo kết quả, trình lãnh đạo phòng").check()
     page.get_by_role("button", name="Hoàn thành").click()
     error = page.locator('[data-field="opinion"] .field-error')
@@ -151,12 +168,16 @@ def appraise(page, shot: str) -> None:
     # What was chosen is kept; only the wrong field needs fixing.
     assert page.get_by_role("radio", name="Đạt: dự thảo kết quả, trình lãnh đạo phòng").is_checked()
     screenshot(page, "09-tham-dinh-loi")
-    page.get_by_label("Ý kiến thẩm định").fill("Hồ sơ đầy đủ; cơ sở đáp ứng điều kiện an toàn bức xạ.")
+    page.get_by_label("Ý kiến thẩm định").fill(OPINION)
+    page.get_by_label("Tệp đính kèm (dự thảo, biên bản thẩm định)").set_input_files(DRAFT)
     screenshot(page, shot)
 
 
 def review(page, shot: str) -> None:
+    appraisal = decided(page, "tham_dinh")
+    assert appraisal["Ý kiến thẩm định"] == OPINION and appraisal["Kết quả thẩm định"].startswith("Đạt")
     page.get_by_role("radio", name="Đồng ý, trình lãnh đạo Sở ký").check()
+    page.get_by_label("Nhận xét").fill(REVIEW_COMMENT)
     screenshot(page, shot)
 
 
@@ -168,6 +189,19 @@ def sign(page, shot: str) -> None:
     screenshot(page, "12-ho-so-dang-xu-ly")
     screenshot(page, "12-ho-so-so-do", "section:has(#diagram)", "#steps")  # for the README: docs/screenshots/
     page.goto(task_page)  # not go_back: the dossier page's replay view keeps its moment in the address
+    # Above the form, what the director signs: the assignment, the appraisal with its draft, the review's comments.
+    summary = page.locator("#decisions")
+    assert summary.bounding_box()["y"] < page.locator("#task-form").bounding_box()["y"]
+    assert decided(page, "phan_cong")["Chuyên viên thụ lý"] == FULL_NAMES["specialist"]
+    appraisal = decided(page, "tham_dinh")
+    assert appraisal["Ý kiến thẩm định"] == OPINION
+    assert appraisal["Tệp đính kèm (dự thảo, biên bản thẩm định)"] == DRAFT["name"]
+    assert decided(page, "xem_xet") == {"Ý kiến": "Đồng ý, trình lãnh đạo Sở ký", "Nhận xét": REVIEW_COMMENT}
+    assert FULL_NAMES["division_head"] in summary.locator('li[data-task="xem_xet"]').inner_text()
+    draft = summary.get_by_role("link", name=DRAFT["name"])
+    response = page.request.get(draft.get_attribute("href"))
+    assert response.status == 200 and response.body() == DRAFT["buffer"]
+    screenshot(page, "13-ky-duyet-tom-tat", "#decisions")
     page.get_by_role("radio", name="Ký duyệt", exact=True).check()
     screenshot(page, shot)
 
@@ -211,7 +245,12 @@ def audit(page, code: str) -> None:
     assert "Kết thúc quy trình" in history
 
     assert_diagram(page, done=[name for name, *_ in STEPS] + ["tra_ket_qua"], current=None)
+    # The decisions of each step, on the dossier page.
+    assert decided(page, "ky_duyet") == {"Ý kiến": "Ký duyệt"}
+    assert decided(page, "ban_hanh")["Số, ký hiệu văn bản"] == "125/GP-SKHCN"
+    assert decided(page, "ban_hanh")["Ngày ban hành"] == "05/03/2026"
     screenshot(page, "16-ho-so")
+    screenshot(page, "16-ho-so-quyet-dinh", "#decisions")
 
 
 def assert_diagram(page, done: list[str], current: str | None) -> None:

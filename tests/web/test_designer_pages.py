@@ -215,3 +215,63 @@ def test_the_migration_page_says_per_dossier_whether_it_can_move(services, desig
     assert f"<code>{appraising}</code>:\n      ở lại phiên bản 1" in done
     assert {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]} == {appraising}
     assert designer.post("/thiet-ke/x_quang_y_te/chuyen-phien-ban", {"action": "apply"}).status_code == 422
+
+
+# --- the catalogue entry, edited on the modeler page and versioned with the diagram --------------------------------
+def entry_of_page(page: str) -> dict:
+    from engine.domain.catalogue_data import load_catalogue
+    from engine.domain.catalogue_entry import entry_form
+
+    values = entry_form(load_catalogue().by_process("x_quang_y_te"))
+    assert f'name="code" value="{values["code"]}"' in page and 'name="time_limit_amount" value="11"' in page
+    assert 'name="fee" value="3000000"' in page and 'value="postal" checked' in page
+    return values
+
+
+def test_the_page_edits_the_catalogue_entry_and_deploys_it_with_the_diagram(designer):
+    entry = entry_of_page(designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True))
+    entry.update(time_limit_amount="12", fee="2500000")
+    twelve = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="7d"')
+    done = designer.api(
+        "POST", "/thiet-ke/x_quang_y_te/trien-khai", {"xml": twelve, "base": 1, "note": "12 ngày", "catalogue": entry}
+    )
+    assert done.status_code == 200 and done.get_json()["number"] == 2
+    page = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
+    assert 'name="time_limit_amount" value="12"' in page and 'name="fee" value="2500000"' in page
+    assert "thời hạn 12 working days" in page
+    row = page.split("<tbody>")[1].split("</tr>")[0]  # the newest version first
+    assert "đổi: Thời hạn giải quyết, Phí, lệ phí" in row
+    compare = designer.get("/thiet-ke/x_quang_y_te/so-sanh?tu=1&den=2").get_data(as_text=True)
+    table = compare.split('id="catalogue-changes"')[1].split("</table>")[0]
+    assert "11 ngày làm việc" in table and "12 ngày làm việc" in table and "2.500.000 đồng" in table
+    assert 'data-element="x_quang_y_te"' not in compare  # the entry is not listed again as a property of the process
+    # the check runs on the entry sent: 12 days with the old allotments is refused
+    checked = designer.api("POST", "/thiet-ke/x_quang_y_te/kiem-tra", {"xml": XRAY, "catalogue": entry})
+    assert "12 working days" in checked.get_json()["problems"][0]["message"]
+
+
+def test_a_wrong_entry_from_the_page_is_refused_with_its_fields_and_nothing_is_saved(designer):
+    entry = entry_of_page(designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True))
+    entry.update(fee="nhiều", channels=[])
+    for url, body in (("ban-nhap", {"xml": XRAY, "base": 1}), ("trien-khai", {"xml": XRAY, "base": 1, "note": "x"})):
+        refused = designer.api("POST", f"/thiet-ke/x_quang_y_te/{url}", {**body, "catalogue": entry})
+        assert refused.status_code == 422, refused.get_json()
+        fields = refused.get_json()["error"]["fields"]
+        assert "nhập 0 nếu không thu phí" in fields["fee"] and "Chọn ít nhất một cách thức nộp" in fields["channels"]
+    diagram = designer.get("/thiet-ke/x_quang_y_te/ban-ve").get_json()
+    assert diagram["draft"] is None and diagram["latest"] == 1
+    wrong_shape = designer.api("POST", "/thiet-ke/x_quang_y_te/ban-nhap", {"xml": XRAY, "base": 1, "catalogue": "x"})
+    assert wrong_shape.status_code == 422
+
+
+def test_the_counter_receives_under_the_entry_the_designer_deployed(services, designer, sign_in):
+    entry = entry_of_page(designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True))
+    entry.update(time_limit_amount="12", fee="2500000")
+    twelve = XRAY.replace('name="allotment" value="6d"', 'name="allotment" value="7d"')
+    body = {"xml": twelve, "base": 1, "note": "12 ngày", "catalogue": entry}
+    assert designer.api("POST", "/thiet-ke/x_quang_y_te/trien-khai", body).status_code == 200
+    officer = sign_in("one_stop")
+    page = officer.get("/mot-cua/tiep-nhan?procedure=1.004454.000.00.00.H56").get_data(as_text=True)
+    assert "12 ngày làm việc" in page and "2.500.000 đ" in page
+    preview = officer.get("/mot-cua/hen-tra?procedure=1.004454.000.00.00.H56&channel=1").get_json()
+    assert preview["time_limit"] == "12 ngày làm việc" and preview["appointment_text"].startswith("18/03/2026")

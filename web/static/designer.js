@@ -34,6 +34,40 @@
     });
   }
 
+  // The catalogue entry form (absent for shared call activities): sent with the diagram, kept in its file.
+  var catalogueForm = document.getElementById('catalogue');
+  function withEntry(body) {
+    if (catalogueForm) {
+      var entry = {};
+      new FormData(catalogueForm).forEach(function (value, name) {
+        if (name === 'channels') {
+          (entry.channels = entry.channels || []).push(value);
+        } else {
+          entry[name] = value;
+        }
+      });
+      entry.channels = entry.channels || [];
+      body.catalogue = entry;
+    }
+    return body;
+  }
+
+  function showFieldErrors(answer) {
+    if (!catalogueForm) {
+      return;
+    }
+    var fields = (answer && answer.data && answer.data.error && answer.data.error.fields) || {};
+    catalogueForm.querySelectorAll('.field-error').forEach(function (slot) {
+      var message = fields[slot.dataset.for] || '';
+      slot.textContent = message;
+      var input = catalogueForm.querySelector('[name="' + slot.dataset.for + '"]');
+      if (input) {
+        input.classList.toggle('invalid', Boolean(message));
+        input.setAttribute('aria-invalid', message ? 'true' : 'false');
+      }
+    });
+  }
+
   function currentXml() {
     return modeler.saveXML({ format: true }).then(function (result) {
       return result.xml;
@@ -86,9 +120,10 @@
     say(box.dataset.msgChecking);
     return currentXml()
       .then(function (xml) {
-        return send(box.dataset.checkUrl, { xml: xml });
+        return send(box.dataset.checkUrl, withEntry({ xml: xml }));
       })
       .then(function (answer) {
+        showFieldErrors(answer);
         var problems = answer.data.problems || [];
         if (!answer.ok && !problems.length) {
           say(box.dataset.msgFailed + ' ' + answer.data.error.message, 'error');
@@ -105,9 +140,11 @@
     say(box.dataset.msgChecking);
     return currentXml()
       .then(function (xml) {
-        return send(box.dataset.deployUrl, { xml: xml, base: base, note: document.getElementById('note').value });
+        return send(box.dataset.deployUrl,
+          withEntry({ xml: xml, base: base, note: document.getElementById('note').value }));
       })
       .then(function (answer) {
+        showFieldErrors(answer);
         if (answer.ok) {
           window.clearTimeout(autosave);
           base = answer.data.number;
@@ -192,9 +229,10 @@
     window.clearTimeout(autosave);
     return currentXml()
       .then(function (xml) {
-        return send(box.dataset.draftUrl, { xml: xml, base: base });
+        return send(box.dataset.draftUrl, withEntry({ xml: xml, base: base }));
       })
       .then(function (answer) {
+        showFieldErrors(answer);
         if (answer.ok) {
           say(box.dataset.msgDraftSaved + ' ' + answer.data.saved_at, 'ok');
           box.dataset.draftSaved = answer.data.saved_at;
@@ -235,6 +273,10 @@
       document.getElementById('discard-draft').addEventListener('click', discardDraft);
       // Every change is kept on the server a few seconds later: closing the tab loses nothing.
       modeler.on('commandStack.changed', scheduleAutosave);
+      if (catalogueForm) {
+        catalogueForm.addEventListener('input', scheduleAutosave);
+        catalogueForm.addEventListener('submit', function (event) { event.preventDefault(); });
+      }
     })
     .catch(function (error) {
       box.textContent = box.dataset.error + ' ' + error.message;

@@ -17,6 +17,7 @@ def register_views(app: Flask) -> None:
     from web.views.home import bp as home_bp
     from web.views.indicators import bp as indicators_bp
     from web.views.outbox import bp as outbox_bp
+    from web.views.profile import bp as profile_bp
     from web.views.public import bp as public_bp
     from web.views.reports import bp as reports_bp
     from web.views.tasks import bp as tasks_bp
@@ -38,6 +39,7 @@ def register_views(app: Flask) -> None:
         designer_import_bp,
         api_bp,
         inbound_bp,
+        profile_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

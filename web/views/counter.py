@@ -106,7 +106,7 @@ def preview():
     except ValidationError as exc:
         fields = {**exc.fields, **errors}
         return jsonify({"error": {"code": exc.code, "message": str(exc), "fields": fields}}), 422
-    procedure = services.dossiers.catalogue.get(code)
+    procedure = services.reception.procedure(code)  # the entry of the procedure's latest version
     return jsonify(
         {
             "clock_start": clock_start.isoformat(),
@@ -127,7 +127,7 @@ def receive():
     if not code:
         query = request.args.get("q", "")
         return render_template("counter/choose.html", q=query, found=catalogue.search(query))
-    procedure = catalogue.get(code)
+    procedure = services.reception.procedure(code)  # the entry of the procedure's latest version
     if procedure is None:
         error = _("Không có thủ tục mã '{code}' trong danh mục; tìm và chọn lại thủ tục", code=code)
         return render_template("counter/choose.html", q="", found=catalogue.search(""), error=error), 404

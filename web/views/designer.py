@@ -6,7 +6,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from engine.domain.catalogue_entry import CHANNEL_LABELS, POLICY_LABELS, entry_form
 from engine.domain.dates import vn_stamp
+from engine.domain.deadlines import UNIT_NAMES_VI
 from engine.domain.errors import Conflict, MotcuaError, ProcessDefinitionError, ValidationError
 from web.auth import current_user, require
 from web.errors import status_of
@@ -35,6 +37,11 @@ def _xml(body: dict) -> str:
     return xml
 
 
+def _entry(body: dict):
+    """The catalogue entry form the page sends with the diagram (None when it sends none)."""
+    return body.get("catalogue")
+
+
 def _problems(problems) -> list[dict]:
     return [{"element": p.element, "message": p.message, "file": p.file} for p in problems]
 
@@ -60,7 +67,17 @@ def index():
 def show(process_id):
     workspace = _designer().workspace(process_id)
     others = [d for d in workspace.drafts if d.author != current_user().username]
-    return render_template("designer/show.html", workspace=workspace, others=others, choices=_designer().choices())
+    entry = workspace.entry_of(current_user().username)
+    return render_template(
+        "designer/show.html",
+        workspace=workspace,
+        others=others,
+        choices=_designer().choices(),
+        entry=entry_form(entry) if entry is not None else None,
+        units=UNIT_NAMES_VI,
+        channels=CHANNEL_LABELS,
+        policies=POLICY_LABELS,
+    )
 
 
 @bp.get("/thiet-ke/<process_id>/ban-ve")
@@ -88,7 +105,10 @@ def check(process_id):
     try:
         body = _body()
         workspace = _designer().workspace(process_id)
-        return jsonify({"problems": _problems(_designer().check(process_id, workspace.file_name, _xml(body)))})
+        xml = _xml(body)
+        if _entry(body) is not None:
+            xml = _designer().with_entry(process_id, workspace.file_name, xml, _entry(body))
+        return jsonify({"problems": _problems(_designer().check(process_id, workspace.file_name, xml))})
     except MotcuaError as error:
         return _error(error)
 
@@ -105,7 +125,13 @@ def deploy(process_id):
             raise ValidationError(_("Thiếu phiên bản gốc của bản sửa (base)"), {"base": _("bắt buộc")})
         workspace = _designer().workspace(process_id)
         number = _designer().deploy(
-            process_id, workspace.file_name, _xml(body), base, str(body.get("note") or ""), current_user().username
+            process_id,
+            workspace.file_name,
+            _xml(body),
+            base,
+            str(body.get("note") or ""),
+            current_user().username,
+            entry=_entry(body),
         )
     except Conflict as error:
         return jsonify({"error": {"code": error.code, "message": str(error)}}), 409
@@ -128,7 +154,7 @@ def save_draft(process_id):
             base = int(body.get("base", ""))
         except (TypeError, ValueError):
             raise ValidationError(_("Thiếu phiên bản gốc của bản sửa (base)"), {"base": _("bắt buộc")})
-        saved = _designer().save_draft(process_id, user, base, _xml(body))
+        saved = _designer().save_draft(process_id, user, base, _xml(body), entry=_entry(body))
     except MotcuaError as error:
         return _error(error)
     return jsonify({"saved_at": vn_stamp(saved)})
@@ -143,8 +169,15 @@ def compare(process_id):
     after = request.args.get("den", type=int) or (numbers[-1] if numbers else 0)
     before = request.args.get("tu", type=int) or max(1, after - 1)
     diffs = _designer().diff(process_id, before, after)
+    catalogue = _designer().catalogue_diff(process_id, before, after)
     return render_template(
-        "designer/compare.html", workspace=workspace, numbers=numbers, before=before, after=after, diffs=diffs
+        "designer/compare.html",
+        workspace=workspace,
+        numbers=numbers,
+        before=before,
+        after=after,
+        diffs=diffs,
+        catalogue=catalogue,
     )
 
 

@@ -130,6 +130,7 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200, v
         verification=verification,
         reassignable=_reassignable(dossier),
         names=record.names,
+        decisions=services.decisions.of_dossier(code),
     )
     return page, status
 

@@ -13,7 +13,7 @@ from engine.domain.errors import Conflict, NotFound, ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.portal import STATUS_LABELS
 from engine.forms import schema as forms
-from engine.services.task_forms import APOLOGY_TASK, Upload
+from engine.services.task_forms import APOLOGY_APPROVAL, APOLOGY_TASK, Upload
 from engine.services.task_list import DEADLINES, SORTS, TaskQuery
 from web.auth import authorize_dossier, authorize_task, current_user, require, task_query_scope
 from web.i18n import gettext as _
@@ -150,6 +150,9 @@ def _show(task, values, errors=None, message=None, status=200):
         attrs=attrs,
         apology=task.name == APOLOGY_TASK and dossier is not None,
         sent_back=_sent_back(services, task) if dossier is not None else None,
+        decisions=services.decisions.before(task.code, task.task_id),
+        letter_titles=services.records.record(task.code).titles if dossier is not None else {},
+        drafted_letter=task.name == APOLOGY_APPROVAL and dossier is not None,
         procedure=services.dossiers.catalogue.get(task.procedure_code or ""),
         state=_services().task_list.deadline_state(task.due_at),
     ), status
@@ -233,3 +236,15 @@ def preview(task_id: str):
         task, request.args.get("delay_reason", ""), request.args.get("new_appointment", "")
     )
     return Response(html, mimetype="text/html")
+
+
+@bp.get("/viec/<task_id>/phieu-du-thao")
+@require("task.work")
+def drafted_letter(task_id: str):
+    """Mẫu 04 as the apology drafted for approval task `task_id` makes it, PDF (?dinh-dang=pdf) or HTML."""
+    task = _task(task_id)
+    fmt = "pdf" if request.args.get("dinh-dang") == "pdf" else "html"
+    content = _services().task_forms.drafted_apology(task, fmt)
+    response = Response(content, mimetype="application/pdf" if fmt == "pdf" else "text/html")
+    response.headers["Content-Disposition"] = f'inline; filename="{task.code}_phieu_xin_loi_du_thao.{fmt}"'
+    return response

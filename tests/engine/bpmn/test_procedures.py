@@ -433,8 +433,15 @@ def test_a_supplementation_during_appraisal_returns_the_dossier_to_appraisal(ser
         ("nhan_bo_sung", "Chuyên viên thụ lý", "false")
     ]
     assert supplement[0].properties["allotment"] == "0.5d"  # the procedure's, from its call activity
-    assert supplement[0].due_at == _deadline(services, supplement[0])
+    # It waits for the applicant: no deadline until the additions arrive, then the allotment counts from then.
+    assert supplement[0].properties["waits_for"] == "applicant" and supplement[0].due_at is None
     complete(services, "H56-BS", "nhan_bo_sung", {})
+    [done_step] = [e for e in events(services, "H56-BS", "dossier:task:completed") if e["task"] == "nhan_bo_sung"]
+    arrived = datetime.fromisoformat(done_step["clock_from"])
+    amount, unit = parse_allotment("0.5d")
+    assert datetime.fromisoformat(done_step["due_at"]) == services.calendars.current().step_deadline(
+        arrived, amount, unit
+    )
     assert run_main_path(services, "H56-BS")[0] == "tham_dinh"
 
     assert services.instances.get("H56-BS").status == "completed"

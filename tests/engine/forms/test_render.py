@@ -278,6 +278,32 @@ def test_every_form_of_tt01_is_shipped_and_documented():
     assert available_forms("tt01-2018") == [*FORMS, "thong_bao_dung", "tu_choi_sau_tham_dinh"]
 
 
+def test_what_every_set_prints_alike_is_kept_once():
+    common = {path.name: path.read_bytes() for path in (TEMPLATES_DIR / "_common").glob("*.html")}
+    assert {"_base.html", "_letters.html", "tu_choi_sau_tham_dinh.html"} <= set(common)
+    for form_set in available_legal_bases():
+        for path in (TEMPLATES_DIR / form_set).glob("*.html"):
+            assert path.read_bytes() != common.get(path.name), f"{form_set}/{path.name} repeats _common/{path.name}"
+        html = render_html("mau_04", make_context("mau_04"), form_set)
+        assert "Độc lập - Tự do - Hạnh phúc" in html and "Kính gửi" in html
+
+
+def test_a_sets_own_layout_wins_over_the_common_one(tmp_path):
+    shutil.copytree(TEMPLATES_DIR / "_common", tmp_path / "_common")
+    shutil.copytree(TEMPLATES_DIR / "tt03-2025", tmp_path / "tt03-2025")
+    own = (
+        (TEMPLATES_DIR / "_common" / "_base.html")
+        .read_text(encoding="utf-8")
+        .replace("Độc lập - Tự do - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc (bố cục riêng)")
+    )
+    assert "(bố cục riêng)" in own
+    (tmp_path / "tt03-2025" / "_base.html").write_text(own, encoding="utf-8")
+    context = make_context("mau_04")
+
+    assert "(bố cục riêng)" in render_html("mau_04", context, "tt03-2025", tmp_path)
+    assert "(bố cục riêng)" not in render_html("mau_04", context, "tt03-2025")
+
+
 @pytest.mark.parametrize("basis", shipped_legal_bases().bases, ids=lambda basis: basis.id)
 def test_every_meaning_has_a_template_in_every_legal_basis_with_the_documented_fields(basis):
     form_set = basis.form_set
@@ -316,7 +342,7 @@ def test_a_missing_or_unknown_nested_value_names_the_form_and_the_value(form, ch
 
     message = str(caught.value)
     assert form in message and named in message
-    assert re.search(rf"{form}\.html line \d+", message), message
+    assert re.search(r"\w+\.html line \d+", message), message  # the file that reads it: the form's or its shared body
 
 
 def test_a_naive_datetime_is_refused_rather_than_guessed():
@@ -519,9 +545,9 @@ def test_register_csv_names_the_row_with_a_missing_key():
 
 def test_a_new_legal_basis_is_a_folder_not_code(tmp_path):
     shutil.copytree(TEMPLATES_DIR / "tt01-2018", tmp_path / "tt01-2018")
+    shutil.copytree(TEMPLATES_DIR / "_common", tmp_path / "_common")
     new = tmp_path / "tt03-2025"
     new.mkdir()
-    shutil.copy(TEMPLATES_DIR / "tt01-2018" / "_base.html", new / "_base.html")
     (new / "mau_04.html").write_text(
         '{% extends "_base.html" %}\n'
         "{% block form_number %}Mẫu số 04{% endblock %}\n"
@@ -536,7 +562,7 @@ def test_a_new_legal_basis_is_a_folder_not_code(tmp_path):
     html = render_html("mau_04", context, legal_basis="tt03-2025", templates_dir=tmp_path)
 
     assert available_legal_bases(tmp_path) == ["tt01-2018", "tt03-2025"]
-    assert available_forms("tt03-2025", tmp_path) == ["mau_04"]
+    assert available_forms("tt03-2025", tmp_path) == ["mau_04", "tu_choi_sau_tham_dinh"]
     assert required_fields("mau_04", "tt03-2025", tmp_path) == [
         "agency",
         "applicant",

@@ -3,7 +3,7 @@ diff): a change to a step a dossier has completed or is working on blocks it; ch
 
 import pytest
 
-from tests.conftest import PROCESSES, deploy_shipped
+from tests.conftest import PROCESSES, deploy_shipped, fixture_files
 from tests.web.test_counter import drive_to, receive
 
 XRAY = (PROCESSES / "x_quang_y_te.bpmn").read_text("utf-8")
@@ -109,3 +109,36 @@ def test_the_cli_dry_run_then_moves(services, dossiers, database_url):
     done = runner.invoke(main, [*args, "--by", "thietke"])
     assert f"{waiting}  v1 -> v2  đã chuyển" in done.stdout
     assert {c.code for c in services.designer.migration_checks("x_quang_y_te")[1]} == {appraising}
+
+
+def test_a_claimed_task_keeps_its_officer_when_the_dossier_moves(services, dossiers):
+    waiting, _appraising = dossiers
+    [task] = services.instances.tasks(code=waiting)
+    services.instances.claim(task.task_id, "chuyenvien")
+    deploy(services, XRAY.replace('name="Ký giấy phép"', 'name="Ký, đóng dấu giấy phép"'), 2)
+    [moved] = services.designer.migrate("x_quang_y_te", [waiting], 2, "thietke", dry_run=False)
+    assert moved.safe
+    [after] = services.instances.tasks(code=waiting)
+    assert (after.name, after.assignee) == ("phan_cong", "chuyenvien")
+    assert services.audit.verify(waiting).intact
+
+
+def test_a_claimed_task_with_a_boundary_timer_keeps_its_officer_though_it_is_predicted_again(services):
+    """A ready task under a boundary event is reset and predicted again on the new version (a new task id): the
+    officer who claimed it still holds it, and the history still verifies and replays."""
+    services.deploy.deploy(fixture_files("three_steps.bpmn"), "designer")
+    services.instances.start("three_steps", "H1", {"received_at": services.clock.now().isoformat()}, "motcua")
+    [receive_task] = services.instances.tasks(code="H1")
+    services.instances.complete(receive_task.task_id, {"complete": True}, "motcua")
+    [appraise] = services.instances.tasks(code="H1")
+    services.instances.claim(appraise.task_id, "chuyenvien")
+    changed = fixture_files("three_steps.bpmn")["three_steps.bpmn"].decode().replace('name="Ký duyệt"', 'name="Ký"')
+    assert services.designer.deploy("three_steps", "three_steps.bpmn", changed, 1, "v2", "thietke") == 2
+    [moved] = services.designer.migrate("three_steps", ["H1"], 2, "thietke", dry_run=False)
+    assert moved.safe
+    [after] = services.instances.tasks(code="H1")
+    assert (after.name, after.assignee) == ("appraise", "chuyenvien")
+    services.instances.complete(after.task_id, {"opinion": "đạt"}, "chuyenvien")  # the claim holds: they complete it
+    assert [t.title for t in services.instances.tasks(code="H1")] == ["Ký"]
+    assert services.audit.verify("H1").intact
+    assert services.replay.replay("H1").verified
