@@ -23,7 +23,11 @@ def test_the_issued_licence_goes_to_the_portal_with_its_checksum(online, service
         complete(services, code, name, MAIN_PATH_DATA.get(name, {}))
     [issue] = [t for t in services.instances.tasks(code=code) if t.name == "ban_hanh"]
     licence = PDF + b"% giay phep so 125/GP-SKHCN\n"
-    sent = {"document_number": "125/GP-SKHCN", "result_file": (io.BytesIO(licence), "giay-phep-125.pdf")}
+    sent = {
+        "document_number": "125/GP-SKHCN",
+        "issued_on": "2026-03-13",
+        "result_file": (io.BytesIO(licence), "giay-phep-125.pdf"),
+    }
     done = sign_in("clerk").post(f"/viec/{issue.task_id}", sent, content_type="multipart/form-data")
     assert done.status_code == 302, done.get_data(as_text=True)
     with services.db.reading() as uow:

@@ -2,7 +2,7 @@
 delivery attempts)
 
 Revision ID: 0060
-Revises: 0028
+Revises: 0055
 Create Date: 2026-12-07 13:40:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import engine.persistence.models
 
 revision = "0060"
-down_revision = "0028"
+down_revision = "0055"
 branch_labels = None
 depends_on = None
 
