@@ -56,6 +56,7 @@ def entry_json(procedure: Procedure) -> dict:
         "fee": procedure.fee,
         "channels": list(procedure.channels),
         "result_by_post": procedure.result_by_post,
+        "result_online": procedure.result_online,
         "documents": [
             {"name": d.name, "originals": d.originals, "copies": d.copies, "required": d.required}
             for d in procedure.documents
@@ -90,6 +91,7 @@ def entry_from_json(value: Mapping) -> Procedure:
             legal_basis=tuple(value.get("legal_basis") or ()),
             process=value["process"],
             in_force_from=date.fromisoformat(in_force) if in_force else None,
+            result_online=bool(value.get("result_online", False)),
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, CatalogueFieldError):
