@@ -58,6 +58,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "rating.record": frozenset({"one_stop"}),  # a satisfaction rating taken at the counter
     "feedback.receive": frozenset({"one_stop"}),  # PAKN from the portal (a system's token) or typed in
     "feedback.list": OFFICERS | {"auditor", "admin"},
+    # The register (Mẫu 06) the one-stop section keeps, and the monthly late list: it and the leaders, auditors.
+    "register.view": frozenset({"one_stop", "division_head", "director", "auditor", "admin"}),
 }
 
 

@@ -117,6 +117,10 @@ GET  /chi-so/xuat.csv                                             - - Y Y - - Y 
 GET  /bao-cao                                                     - - Y Y - - Y Y - Y
 GET  /phan-anh/danh-sach                                          Y Y Y Y Y - Y Y Y Y
 GET  /bao-cao/xuat.xlsx                                           - - Y Y - - Y Y - Y
+GET  /so-theo-doi                                                 Y - Y Y - - Y Y - Y
+GET  /so-theo-doi.csv                                             Y - Y Y - - Y Y - Y
+GET  /bao-cao/tre-han                                             Y - Y Y - - Y Y - Y
+GET  /bao-cao/tre-han.csv                                         Y - Y Y - - Y Y - Y
 GET  /thiet-ke                                                    - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te                                       - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te/ban-ve                                - - - - - Y - - - -
@@ -250,6 +254,7 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
             .replace("/xuat.xlsx", "/xuat.<fmt>")
             .replace("/lich-su.json", "/lich-su.<fmt>")
             .replace("/lich-su.csv", "/lich-su.<fmt>")
+            .replace("/so-theo-doi.csv", "/so-theo-doi.<fmt>")
         )
     pages = {
         rule.rule
