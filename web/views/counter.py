@@ -17,7 +17,7 @@ from engine.domain.catalogue import Procedure
 from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_stamp
 from engine.domain.deadlines import deadline_state, soon_limit, time_limit_vi
-from engine.domain.errors import ValidationError
+from engine.domain.errors import InvalidTransition, ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
@@ -57,12 +57,39 @@ def _index_page(return_errors: dict | None = None, status: int = 200):
         ready=ready,
         ready_total=ready_total,
         now=now,
+        dossiers=services.dossiers.rows([t.code for t in (*incoming, *ready)]),
+        channels=CHANNEL_LABELS,
+        waited={t.task_id: _waited(t.ready_at, now) for t in (*incoming, *ready)},
         states={t.task_id: deadline_state(t.due_at, now, soon) for t in incoming},
         procedure_names={p.code: p.name for p in services.dossiers.catalogue},
         return_errors=return_errors or {},
         values=request.form if return_errors else {},
     )
     return page, status
+
+
+def _waited(since: datetime | None, now: datetime) -> str:
+    """How long a dossier has waited in a queue, in days, hours and minutes of the clock."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return _("{days} ngày {hours} giờ", days=days, hours=hours)
+    return _("{hours} giờ {minutes} phút", hours=hours, minutes=minutes) if hours else _("{minutes} phút", minutes=minutes)
+
+
+@bp.post("/mot-cua/thu-phi/<code>")
+@require("dossier.receive")
+def collect_fee(code: str):
+    """Collect a dossier's fee at the counter (recorded once in its history), then offer its receipt (biên lai)."""
+    try:
+        dossier = _services().dossiers.collect_fee(code, current_user().username)
+    except InvalidTransition as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("counter.index"), 303)
+    flash(_("Đã thu phí, lệ phí hồ sơ {code}; in biên lai ở cột Phí, lệ phí", code=dossier.code), "success")
+    return redirect(url_for("counter.index", _anchor=f"fee-{dossier.code}"), 303)
 
 
 @bp.post("/mot-cua/tra-ket-qua/<task_id>")

@@ -317,6 +317,7 @@ EVENT_TEXTS = {
     "instance:timer:scheduled": "Đặt hẹn giờ “{timer_text}” lúc {due_text}",
     "instance:timer:fired": "Đến hẹn giờ “{timer_text}”",
     "instance:timer:cancelled": "Bỏ hẹn giờ “{timer_text}”",
+    "dossier:payment:confirmed": "Nộp phí, lệ phí {amount_text} (biên lai, giao dịch {reference})",
 }
 
 
@@ -339,6 +340,8 @@ def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
         except (TypeError, ValueError):
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))
+    amount = payload.get("amount")
+    payload["amount_text"] = f"{amount:,} đ".replace(",", ".") if isinstance(amount, int) else ""
     timer = str(payload.get("timer", ""))
     payload["timer_text"] = (timer_names or {}).get(timer) or timer
     status = payload.get("status")
