@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from engine.domain.catalogue import Procedure
 from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_stamp
-from engine.domain.deadlines import deadline_state, soon_limit, time_limit_vi
+from engine.domain.deadlines import deadline_state, soon_limit
 from engine.domain.errors import InvalidTransition, ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
@@ -66,6 +66,14 @@ def _index_page(return_errors: dict | None = None, status: int = 200):
         values=request.form if return_errors else {},
     )
     return page, status
+
+
+_TIME_LIMITS = {"wd": "{amount} ngày làm việc", "wh": "{amount} giờ làm việc", "d": "{amount} ngày"}
+
+
+def _time_limit(amount: float, unit: str) -> str:
+    """A procedure's time limit as Mẫu 01 words it ("11 ngày làm việc"), in the current language."""
+    return _(_TIME_LIMITS[unit], amount=f"{amount:g}".replace(".", ","))
 
 
 def _waited(since: datetime | None, now: datetime) -> str:
@@ -140,7 +148,7 @@ def preview():
             "appointment": appointment.isoformat(),
             "clock_start_text": vn_stamp(clock_start),
             "appointment_text": vn_stamp(appointment),
-            "time_limit": time_limit_vi(*procedure.time_limit),
+            "time_limit": _time_limit(*procedure.time_limit),
         }
     )
 
@@ -208,7 +216,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
         other_errors={k: v for k, v in errors.items() if not _shown_in_place(k)},
         preview_errors={k: v for k, v in preview_errors.items() if k not in shown},
         appointment=appointment,
-        time_limit=time_limit_vi(*procedure.time_limit),
+        time_limit=_time_limit(*procedure.time_limit),
         applicant_types=APPLICANT_TYPES,
         channels={n: label for n, label in CHANNEL_LABELS.items() if CHANNELS[n] in procedure.channels},
         deliveries={k: v for k, v in DELIVERY_LABELS.items() if k != "post" or procedure.result_by_post},

@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date, datetime
@@ -348,6 +349,18 @@ def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
     label = status_label(status) if isinstance(status, int) and status in STATUS_LABELS else payload.get("label", "")
     payload["status_text"] = _(str(label)) if label else str(status or "")
     return _(text).format_map(payload)
+
+
+_NUMBERED = re.compile(r"(.+) \(Mẫu số (\w+)\)")
+
+
+@bp.app_template_filter("form_title")
+def form_title(title: str) -> str:
+    """A form's title from its legal basis ("Giấy tiếp nhận ... (Mẫu số 01)"), in the current language."""
+    numbered = _NUMBERED.fullmatch(title or "")
+    if numbered is None:
+        return _(title)
+    return _("{title} (Mẫu số {number})", title=_(numbered[1]), number=numbered[2])
 
 
 def form_label(form: str) -> str:
