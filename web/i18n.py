@@ -32,5 +32,12 @@ def gettext(text: str, /, **values) -> str:
     return translated.format(**values) if values else translated
 
 
+def ngettext(text: str, count: float, /, **values) -> str:
+    """`gettext` for a text about `count` things: an English translation may give "singular|plural" (Vietnamese has
+    one form), the singular when `count` is 1."""
+    singular, _bar, plural = gettext(text, **values).partition("|")
+    return singular if count == 1 or not plural else plural
+
+
 def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(_=gettext, language=language)

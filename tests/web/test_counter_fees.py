@@ -6,7 +6,7 @@ import io
 import pypdf
 import pytest
 
-from tests.web.test_counter import APPLICANT, X_RAY, app_config, drive_to, open_task, receive, services  # noqa: F401
+from tests.web.test_counter import APPLICANT, X_RAY, app_config, drive_to, receive, services  # noqa: F401
 
 FEE = "3.000.000 đ"  # the X-ray procedure's fee in processes/catalogue.yaml
 
@@ -20,15 +20,20 @@ def app_config():  # noqa: F811
     }
 
 
-def _payments(services, code):
+def _payments(services, code):  # noqa: F811
     return [e for e in services.instances.history(code) if e.tag == "dossier:payment:confirmed"]
 
 
 def test_the_queues_show_channel_waiting_time_and_fee(services, sign_in, clock):  # noqa: F811
     online = receive(services, channel=2)
     counter = services.reception.receive(
-        X_RAY, APPLICANT, 1, "counter", [{"name": d.name} for d in services.dossiers.catalogue.get(X_RAY).documents
-                                         if d.required], "motcua1", fee_paid=True,
+        X_RAY,
+        APPLICANT,
+        1,
+        "counter",
+        [{"name": d.name} for d in services.dossiers.catalogue.get(X_RAY).documents if d.required],
+        "motcua1",
+        fee_paid=True,
     )
     drive_to(services, counter.code, "tra_ket_qua")
     clock.advance(hours=2, minutes=5)

@@ -16,7 +16,7 @@ import yaml
 
 from engine.services.accounts import DEMO_ACCOUNTS
 from tests.test_architecture import MAIN_PATH_DATA
-from tests.web.test_counter import APPLICANT, X_RAY, app_config, drive_to, open_task, receive, services  # noqa: F401
+from tests.web.test_counter import APPLICANT, X_RAY, app_config, drive_to, receive, services  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -79,7 +79,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-def _data_names(services) -> list[str]:
+def _data_names(services) -> list[str]:  # noqa: F811
     """Names that are data: BPMN element names, the catalogue, legal bases, accounts and applicants; longest first
     (a long name is taken out before a shorter one inside it)."""
     names = set()
@@ -142,3 +142,28 @@ def test_pages_in_english_hold_no_vietnamese_of_the_application(services, sign_i
     assert not leaks, "Vietnamese on English pages:\n" + "\n".join(
         f"{url}: {text}" for url, found in leaks.items() for text in found
     )
+
+
+def _form_texts(value, key: str = "") -> list[str]:
+    """What a task form (processes/forms/*.json) shows or says: titles, descriptions, option labels, messages."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _form_texts(v, k)]
+    if isinstance(value, list):
+        return [t for v in value for t in _form_texts(v, key)]
+    shown = key in ("title", "description", "x-message") or key.startswith("x-") or key in ("true", "false")
+    return [value] if isinstance(value, str) and shown and VIETNAMESE.search(value) else []
+
+
+def test_every_task_form_has_english():
+    english = {}
+    for path in (ROOT / "web" / "translations" / "en").glob("*.json"):
+        english.update(yaml.safe_load(path.read_text("utf-8")))
+    missing = sorted(
+        {
+            text
+            for path in (ROOT / "processes" / "forms").glob("*.json")
+            for text in _form_texts(yaml.safe_load(path.read_text("utf-8")))
+            if text not in english
+        }
+    )
+    assert missing == []

@@ -6,8 +6,8 @@ import io
 
 from pypdf import PdfReader
 
-from tests.engine.services.test_indicators import march, services  # noqa: F401 (fixtures)
 from tests.engine.services.test_extensions import X_RAY, vn
+from tests.engine.services.test_indicators import march, services  # noqa: F401 (fixtures)
 
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 OWN, OTHER = "Phòng Quản lý chuyên ngành", "Phòng Quản lý khoa học"  # the X-ray procedure's division; another
@@ -74,4 +74,3 @@ def test_the_late_list_page_filters_and_downloads(services, march, sign_in, cloc
     assert download.mimetype == "text/csv" and _csv_codes(download) == late
     future = director.get("/bao-cao/tre-han", query_string={"thang": "2026-05"})
     assert future.status_code == 422 and "chưa bắt đầu" in future.get_data(as_text=True)
-

@@ -25,6 +25,7 @@ from engine.domain.reception import APPLICANT_LIMITS, check_reception
 from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE, Scan
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
+from web.i18n import ngettext
 
 bp = Blueprint("counter", __name__)
 
@@ -73,7 +74,7 @@ _TIME_LIMITS = {"wd": "{amount} ngày làm việc", "wh": "{amount} giờ làm v
 
 def _time_limit(amount: float, unit: str) -> str:
     """A procedure's time limit as Mẫu 01 words it ("11 ngày làm việc"), in the current language."""
-    return _(_TIME_LIMITS[unit], amount=f"{amount:g}".replace(".", ","))
+    return ngettext(_TIME_LIMITS[unit], amount, amount=f"{amount:g}".replace(".", ","))
 
 
 def _waited(since: datetime | None, now: datetime) -> str:
@@ -84,7 +85,9 @@ def _waited(since: datetime | None, now: datetime) -> str:
     days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
     if days:
         return _("{days} ngày {hours} giờ", days=days, hours=hours)
-    return _("{hours} giờ {minutes} phút", hours=hours, minutes=minutes) if hours else _("{minutes} phút", minutes=minutes)
+    if hours:
+        return _("{hours} giờ {minutes} phút", hours=hours, minutes=minutes)
+    return _("{minutes} phút", minutes=minutes)
 
 
 @bp.post("/mot-cua/thu-phi/<code>")

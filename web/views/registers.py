@@ -87,7 +87,13 @@ def register():
             errors["from"] = str(exc)
     query = {k: v for k, v in request.args.items() if v} | {"from": start.isoformat(), "to": end.isoformat()}
     return render_template(
-        "reports/register.html", rows=rows, start=start, end=end, values=request.args, errors=errors, query=query,
+        "reports/register.html",
+        rows=rows,
+        start=start,
+        end=end,
+        values=request.args,
+        errors=errors,
+        query=query,
         **_filter_choices(),
     ), (422 if errors else 200)
 
@@ -138,8 +144,15 @@ def late():
     year, month, lines = _late(request.args, errors)
     query = {k: v for k, v in request.args.items() if v} | {"thang": f"{year:04d}-{month:02d}"}
     return render_template(
-        "reports/late.html", lines=lines, year=year, month=month, values=request.args, errors=errors, query=query,
-        states=LATE_STATES, **_filter_choices(),
+        "reports/late.html",
+        lines=lines,
+        year=year,
+        month=month,
+        values=request.args,
+        errors=errors,
+        query=query,
+        states=LATE_STATES,
+        **_filter_choices(),
     ), (422 if errors else 200)
 
 
