@@ -51,6 +51,7 @@ GET  /mot-cua/tiep-nhan?procedure={x_ray}                         Y - - - - - - 
 POST /mot-cua/tiep-nhan procedure={x_ray}&action=save             Y - - - - - - - - -
 GET  /mot-cua/hen-tra?procedure={x_ray}&channel=1                 Y - - - - - - - - -
 POST /mot-cua/tra-ket-qua/{t_return}                              Y - - - - - - - - -
+POST /mot-cua/thu-phi/{uninvolved}                                Y - - - - - - - - -
 GET  /ho-so                                                       Y Y Y Y - - Y Y Y Y
 GET  /ho-so/{uninvolved}                                          Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/so-do                                    Y Y Y Y - - Y Y - -

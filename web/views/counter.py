@@ -98,9 +98,9 @@ def collect_fee(code: str):
         dossier = _services().dossiers.collect_fee(code, current_user().username)
     except InvalidTransition as exc:
         flash(str(exc), "error")
-        return redirect(url_for("counter.index"), 303)
+        return redirect(url_for("counter.index"))
     flash(_("Đã thu phí, lệ phí hồ sơ {code}; in biên lai ở cột Phí, lệ phí", code=dossier.code), "success")
-    return redirect(url_for("counter.index", _anchor=f"fee-{dossier.code}"), 303)
+    return redirect(url_for("counter.index", _anchor=f"fee-{dossier.code}"))
 
 
 @bp.post("/mot-cua/tra-ket-qua/<task_id>")
