@@ -13,7 +13,7 @@ from engine.domain.fees import COUNTER_PAYMENT, receipt_number
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import MAX_OFFSET
-from engine.domain.portal import AWAITING_FEE, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
+from engine.domain.portal import AWAITING_FEE, REFUSED, RETURNED, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
@@ -100,7 +100,8 @@ class DossierService:
         """The one-stop officer collects the procedure's fee at the counter: the payment (method "counter", the
         receipt's number, the amount, when, by whom) is stored, the fee is paid and, in the same step, the history
         records it once (`dossier:payment:confirmed`); a dossier awaiting its fee (status 6) goes on to 4. Raises
-        NotFound, InvalidTransition when there is no fee or it is already paid (a second click changes nothing)."""
+        NotFound, InvalidTransition when there is no fee, it is already paid (a second click changes nothing) or the
+        dossier was refused, withdrawn, stopped or returned."""
         with self.db.unit_of_work() as uow:
             row = uow.dossiers.row(code)
             if row is None:
@@ -111,6 +112,10 @@ class DossierService:
                 raise InvalidTransition(f"Thủ tục của hồ sơ {code} không thu phí, lệ phí")
             if row.fee_paid:
                 raise InvalidTransition(f"Hồ sơ {code} đã nộp phí, lệ phí; không thu lại")
+            if row.status in (REFUSED, WITHDRAWN, STOPPED, RETURNED):  # nothing more is done for it: no fee is due
+                raise InvalidTransition(
+                    f"Hồ sơ {code} ở trạng thái {row.status} ({status_label(row.status)}); không thu phí, lệ phí"
+                )
             payment = {
                 "method": COUNTER_PAYMENT,
                 "reference": receipt_number(code),

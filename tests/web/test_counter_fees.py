@@ -84,3 +84,12 @@ def test_a_procedure_without_fee_has_nothing_to_collect(services, sign_in):  # n
     officer.post(f"/mot-cua/thu-phi/{dossier.code}")
     assert "không thu phí, lệ phí" in officer.get("/mot-cua").get_data(as_text=True)
     assert _payments(services, dossier.code) == []
+
+
+def test_no_fee_is_collected_on_a_withdrawn_dossier(services, sign_in):  # noqa: F811
+    dossier = receive(services, channel=2)
+    services.dossiers.withdraw(dossier.code, "Người nộp xin rút", "motcua1")
+    officer = sign_in("one_stop")
+    officer.post(f"/mot-cua/thu-phi/{dossier.code}")
+    assert "không thu phí, lệ phí" in officer.get("/mot-cua").get_data(as_text=True)
+    assert _payments(services, dossier.code) == [] and not services.dossiers.get(dossier.code).fee_paid
