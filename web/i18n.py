@@ -2,6 +2,7 @@
 files web/translations/en/*.json, one per part of the application (a test checks every wrapped string has one)."""
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, session
@@ -39,5 +40,16 @@ def ngettext(text: str, count: float, /, **values) -> str:
     return singular if count == 1 or not plural else plural
 
 
-def init_i18n(app: Flask) -> None:
+def init_i18n(app: Flask, names: Mapping[str, str] | None = None) -> None:
+    """Templates get `_` and `language`. `names` maps names that come from the procedures' data (the catalogue's
+    procedure names) to their English names: in English, a page that shows such a name on its own shows the
+    English one; names without one stay Vietnamese."""
     app.jinja_env.globals.update(_=gettext, language=language)
+    english_names = dict(names or {})
+
+    def finalize(value):
+        if english_names and isinstance(value, str) and language() == "en":
+            return english_names.get(value, value)
+        return value
+
+    app.jinja_env.finalize = finalize

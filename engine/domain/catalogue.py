@@ -81,6 +81,7 @@ class Procedure:
     legal_basis: tuple[str, ...]
     process: str
     in_force_from: date | None = None  # the day the procedure entered the catalogue (its publishing decision)
+    name_en: str = ""  # the name shown in the English interface ("" shows `name`)
 
     def __post_init__(self):
         if self.in_force_from is not None and (

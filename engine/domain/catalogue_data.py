@@ -48,7 +48,7 @@ _KEYS = (
     "legal_basis",
     "process",
 )
-_OPTIONAL_KEYS = ("in_force_from",)
+_OPTIONAL_KEYS = ("in_force_from", "name_en")
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
 _NO_FORM_SET = (
     "no longer a key of a procedure: the forms follow the legal basis in force when a dossier is received "
@@ -109,6 +109,7 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             legal_basis=tuple(_stripped(text) for text in _list("legal_basis", entry["legal_basis"])),
             process=entry["process"],
             in_force_from=entry.get("in_force_from"),
+            name_en=_stripped(entry.get("name_en") or ""),
         )
     except CatalogueFieldError as error:
         _fail(path, number, entry, error.field, error.problem)

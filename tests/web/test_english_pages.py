@@ -80,8 +80,8 @@ def _strings(value) -> list[str]:
 
 
 def _data_names(services) -> list[str]:  # noqa: F811
-    """Names that are data: BPMN element names, the catalogue, legal bases, accounts and applicants; longest first
-    (a long name is taken out before a shorter one inside it)."""
+    """Names that are data: BPMN element names, the catalogue (but the procedure names it gives in English), legal
+    bases, accounts and applicants; longest first (a long name is taken out before a shorter one inside it)."""
     names = set()
     for path in (ROOT / "processes").glob("*.bpmn"):
         names.update(" ".join(n.split()) for n in re.findall(r'\bname="([^"]+)"', path.read_text("utf-8")))
@@ -94,6 +94,7 @@ def _data_names(services) -> list[str]:  # noqa: F811
         names.update(_strings(dossier.applicant))
     names.update(_strings(APPLICANT))
     names.update(_strings(MAIN_PATH_DATA))  # what the officers typed in the steps the world went through
+    names -= {p.name for p in services.dossiers.catalogue if p.name_en}  # shown in English: not excused
     return sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
 
 
@@ -167,3 +168,15 @@ def test_every_task_form_has_english():
         }
     )
     assert missing == []
+
+
+def test_a_procedure_with_an_english_name_shows_it_in_english(services, sign_in):  # noqa: F811
+    procedure = services.dossiers.catalogue.get(X_RAY)
+    assert procedure.name_en  # processes/catalogue.yaml gives it
+    dossier = receive(services)
+    officer = sign_in("one_stop")
+    assert procedure.name in officer.get(f"/ho-so/{dossier.code}").get_data(as_text=True)  # Vietnamese first
+    officer.post("/ngon-ngu/en")
+    for url in (f"/ho-so/{dossier.code}", "/ho-so", "/so-theo-doi"):
+        html = officer.get(url).get_data(as_text=True)
+        assert procedure.name_en in html and procedure.name not in html, url
