@@ -65,6 +65,7 @@ def test_collecting_the_fee_is_recorded_once_and_gives_a_receipt(services, sign_
     assert "đã nộp phí, lệ phí; không thu lại" in page and f"/ho-so/{online.code}/mau/fee_receipt" in page
     history = officer.get(f"/ho-so/{online.code}").get_data(as_text=True)
     assert f"Nộp phí, lệ phí {FEE}" in history
+    assert "Nộp tại Bộ phận Một cửa" in history and "Thanh toán trực tuyến" not in history  # not an online payment
 
     html = officer.get(f"/ho-so/{online.code}/mau/fee_receipt").get_data(as_text=True)
     assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in html and f"BL-{online.code}" in html
