@@ -64,6 +64,7 @@ def entry_json(procedure: Procedure) -> dict:
         "legal_basis": list(procedure.legal_basis),
         "process": procedure.process,
         "in_force_from": procedure.in_force_from.isoformat() if procedure.in_force_from else None,
+        "name_en": procedure.name_en,
     }
 
 
@@ -90,6 +91,7 @@ def entry_from_json(value: Mapping) -> Procedure:
             legal_basis=tuple(value.get("legal_basis") or ()),
             process=value["process"],
             in_force_from=date.fromisoformat(in_force) if in_force else None,
+            name_en=value.get("name_en") or "",
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, CatalogueFieldError):
