@@ -67,10 +67,13 @@ bundle: $(BUNDLE_STAMP)
 # Each keeps a value already set in the environment.
 DEMO_AGENCY = \
 	MOTCUA_AGENCY_PARENT="$${MOTCUA_AGENCY_PARENT:-UBND TỈNH CAO BẰNG}" \
+	MOTCUA_AGENCY_NAME="$${MOTCUA_AGENCY_NAME:-SỞ KHOA HỌC VÀ CÔNG NGHỆ}" \
 	MOTCUA_AGENCY_TITLE="$${MOTCUA_AGENCY_TITLE:-Sở Khoa học và Công nghệ tỉnh Cao Bằng}" \
 	MOTCUA_AGENCY_PLACE="$${MOTCUA_AGENCY_PLACE:-Cao Bằng}" \
 	MOTCUA_RECEIVING_UNIT="$${MOTCUA_RECEIVING_UNIT:-Bộ phận Tiếp nhận và Trả kết quả, Trung tâm Phục vụ hành chính công tỉnh Cao Bằng}" \
+	MOTCUA_SIGNER_TITLE="$${MOTCUA_SIGNER_TITLE:-GIÁM ĐỐC}" \
 	MOTCUA_SIGNER_NAME="$${MOTCUA_SIGNER_NAME:-Phạm Quốc Hùng}" \
+	MOTCUA_CUTOFF="$${MOTCUA_CUTOFF-17:00}" \
 	MOTCUA_CONTACT_PHONE="$${MOTCUA_CONTACT_PHONE:-0206 3852 468}"
 
 # db upgrade, deploy and demo-users are idempotent, so `make run` can be repeated on the same database.

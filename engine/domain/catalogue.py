@@ -82,6 +82,7 @@ class Procedure:
     process: str
     in_force_from: date | None = None  # the day the procedure entered the catalogue (its publishing decision)
     result_online: bool = False  # the result is also issued electronically: its file goes to the national portal
+    name_en: str = ""  # the name shown in the English interface ("" shows `name`)
 
     def __post_init__(self):
         if self.in_force_from is not None and (

@@ -50,7 +50,7 @@ _KEYS = (
     "legal_basis",
     "process",
 )
-_OPTIONAL_KEYS = ("in_force_from", "result_online")
+_OPTIONAL_KEYS = ("in_force_from", "result_online", "name_en")
 _DOCUMENT_KEYS = ("name", "originals", "copies", "required")
 _NO_FORM_SET = (
     "no longer a key of a procedure: the forms follow the legal basis in force when a dossier is received "
@@ -112,6 +112,7 @@ def _procedure(path: Path, number: int, entry: object) -> Procedure:
             process=entry["process"],
             in_force_from=entry.get("in_force_from"),
             result_online=entry.get("result_online", False),
+            name_en=_stripped(entry.get("name_en") or ""),
         )
     except CatalogueFieldError as error:
         _fail(path, number, entry, error.field, error.problem)

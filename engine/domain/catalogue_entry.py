@@ -65,6 +65,7 @@ def entry_json(procedure: Procedure) -> dict:
         "legal_basis": list(procedure.legal_basis),
         "process": procedure.process,
         "in_force_from": procedure.in_force_from.isoformat() if procedure.in_force_from else None,
+        "name_en": procedure.name_en,
     }
 
 
@@ -92,6 +93,7 @@ def entry_from_json(value: Mapping) -> Procedure:
             process=value["process"],
             in_force_from=date.fromisoformat(in_force) if in_force else None,
             result_online=bool(value.get("result_online", False)),
+            name_en=value.get("name_en") or "",
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, CatalogueFieldError):

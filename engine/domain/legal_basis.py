@@ -25,6 +25,7 @@ FORM_MEANINGS: dict[str, str] = {
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     "register": "Sổ theo dõi hồ sơ",
     "appraisal_refusal": "Văn bản từ chối giải quyết hồ sơ sau thẩm định",
+    "fee_receipt": "Biên lai thu phí, lệ phí",
 }
 # The rule parameters every legal basis must give, and what each means.
 RULES: dict[str, str] = {

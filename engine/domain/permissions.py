@@ -60,6 +60,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "feedback.list": OFFICERS | {"auditor", "admin"},
     # Work items no step holds (engine.services.work_items): today the one-stop section's (items the post brought back)
     "work_item.done": frozenset({"one_stop"}),
+    # The register (Mẫu 06) the one-stop section keeps, and the monthly late list: it and the leaders, auditors.
+    "register.view": frozenset({"one_stop", "division_head", "director", "auditor", "admin"}),
 }
 
 

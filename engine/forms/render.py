@@ -61,6 +61,9 @@ register (Sổ theo dõi hồ sơ, A4 landscape)
     rows        [REGISTER_ROW]: see `register_csv`, which takes the same rows.
 appraisal_refusal (the resolving division's refusal after appraisal, not a numbered form)
     applicant, dossier_code, procedure, received_at, division (str), reasons (list of str), signer.
+fee_receipt (Biên lai thu phí, lệ phí: a fee paid at the counter, not a numbered form)
+    receiving_unit, dossier_code, applicant, procedure, receipt_number (str), amount (int, VND), method (str),
+    collected_at (datetime), collector (full name of the officer who collected it).
 """
 
 import csv
@@ -146,6 +149,18 @@ FORM_FIELDS: dict[str, list[str]] = {
         "division",
         "reasons",
         "signer",
+    ],
+    "fee_receipt": [
+        *_HEADER,
+        "receiving_unit",
+        "dossier_code",
+        "applicant",
+        "procedure",
+        "receipt_number",
+        "amount",
+        "method",
+        "collected_at",
+        "collector",
     ],
 }
 

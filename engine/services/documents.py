@@ -28,6 +28,7 @@ from engine.domain.catalogue import Catalogue, Procedure
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.deadlines import time_limit_vi
 from engine.domain.errors import NotFound, ValidationError
+from engine.domain.fees import COUNTER_CHANNEL, COUNTER_PAYMENT, receipt_number
 from engine.domain.legal_basis import Form, LegalBases, LegalBasis, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.permissions import ONE_STOP_LANE
@@ -49,6 +50,7 @@ DOSSIER_FORMS = (
     "stop_notice",
     "control_slip",
     "appraisal_refusal",
+    "fee_receipt",
 )
 # What a caller may name a dossier's form by: a meaning, or a template of a shipped set ("mau_01", as before).
 DOSSIER_FORM_NAMES = (
@@ -206,6 +208,23 @@ class DocumentService:
             "delivery": row.result_delivery,
             "register": {"book": str(received.year), "number": row.code.rsplit("-", 1)[-1], **self._qr(row.code)},
             "officer": _full(d, row.received_by),
+        }
+
+    def _fee_receipt(self, d: _Loaded) -> dict:
+        """The receipt of a fee paid at the counter: at reception (a counter dossier received with its fee paid) or
+        later from the counter's queue (`DossierService.collect_fee`). Raises NotFound for a fee not paid there."""
+        row, payment = d.row, d.row.payment or {}
+        at_counter = payment.get("method") == COUNTER_PAYMENT or (not payment and row.channel == COUNTER_CHANNEL)
+        if not (row.fee > 0 and row.fee_paid and at_counter):
+            raise NotFound(f"Hồ sơ {row.code} chưa nộp phí, lệ phí tại Bộ phận Một cửa: chưa có biên lai")
+        collected_at = _moment(payment.get("paid_at")) or row.received_at
+        return {
+            **self._base(d, collected_at),
+            "receipt_number": payment.get("reference") or receipt_number(row.code),
+            "amount": int(payment.get("amount") or row.fee),
+            "method": "Tiền mặt tại Bộ phận Tiếp nhận và Trả kết quả",
+            "collected_at": collected_at,
+            "collector": _full(d, payment.get("collected_by") or row.received_by),
         }
 
     def _qr(self, code: str) -> dict:
@@ -375,6 +394,7 @@ _BUILDERS = {
     "stop_notice": DocumentService._stop_notice,
     "control_slip": DocumentService._control_slip,
     "appraisal_refusal": DocumentService._appraisal_refusal,
+    "fee_receipt": DocumentService._fee_receipt,
 }
 
 

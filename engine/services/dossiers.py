@@ -9,10 +9,11 @@ from engine.domain.catalogue import Catalogue
 from engine.domain.clock import VN_TZ, Clock
 from engine.domain.dossier_search import query_words
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.fees import COUNTER_PAYMENT, receipt_number
 from engine.domain.legal_basis import LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
 from engine.domain.numbers import MAX_OFFSET
-from engine.domain.portal import AWAITING_FEE, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
+from engine.domain.portal import AWAITING_FEE, REFUSED, RETURNED, STATUS_LABELS, STOPPED, WITHDRAWN, status_label
 from engine.persistence.db import Database
 from engine.persistence.dossiers import DossierRow
 from engine.services.dossier_effects import is_open
@@ -92,17 +93,49 @@ class DossierService:
                 raise NotFound(f"không có hồ sơ {code}")
             head = self.instances.lock(uow, code) if row.instance_id is not None else None  # the step's lock first
             row = uow.dossiers.row(code) or row  # as it is under the lock
-            paid = row.fee_paid or int(payment.get("amount") or 0) >= row.fee
-            uow.dossiers.set_payment(row.id, payment, paid)
-            if head is not None:
-                events = [Event("dossier:payment:confirmed", actor, dict(payment))]
-
-                awaiting = row.status == AWAITING_FEE
-                step_input = {"kind": "payment", "awaiting_fee": awaiting, "paid": paid, "actor": actor}
-                self.instances.stepper.step(
-                    uow, head, lambda _workflow: fee_confirmed(awaiting, paid), events, actor, step_input=step_input
-                )
+            self._record_payment(uow, row, head, payment, actor)
         return self.get(code)
+
+    def collect_fee(self, code: str, actor: str) -> DossierView:
+        """The one-stop officer collects the procedure's fee at the counter: the payment (method "counter", the
+        receipt's number, the amount, when, by whom) is stored, the fee is paid and, in the same step, the history
+        records it once (`dossier:payment:confirmed`); a dossier awaiting its fee (status 6) goes on to 4. Raises
+        NotFound, InvalidTransition when there is no fee, it is already paid (a second click changes nothing) or the
+        dossier was refused, withdrawn, stopped or returned."""
+        with self.db.unit_of_work() as uow:
+            row = uow.dossiers.row(code)
+            if row is None:
+                raise NotFound(f"không có hồ sơ {code}")
+            head = self.instances.lock(uow, code) if row.instance_id is not None else None
+            row = uow.dossiers.row(code) or row
+            if row.fee <= 0:
+                raise InvalidTransition(f"Thủ tục của hồ sơ {code} không thu phí, lệ phí")
+            if row.fee_paid:
+                raise InvalidTransition(f"Hồ sơ {code} đã nộp phí, lệ phí; không thu lại")
+            if row.status in (REFUSED, WITHDRAWN, STOPPED, RETURNED):  # nothing more is done for it: no fee is due
+                raise InvalidTransition(
+                    f"Hồ sơ {code} ở trạng thái {row.status} ({status_label(row.status)}); không thu phí, lệ phí"
+                )
+            payment = {
+                "method": COUNTER_PAYMENT,
+                "reference": receipt_number(code),
+                "amount": row.fee,
+                "paid_at": self.clock.now().isoformat(),
+                "collected_by": actor,
+            }
+            self._record_payment(uow, row, head, payment, actor)
+        return self.get(code)
+
+    def _record_payment(self, uow, row: DossierRow, head, payment: dict, actor: str) -> None:
+        paid = row.fee_paid or int(payment.get("amount") or 0) >= row.fee
+        uow.dossiers.set_payment(row.id, payment, paid)
+        if head is not None:
+            events = [Event("dossier:payment:confirmed", actor, dict(payment))]
+            awaiting = row.status == AWAITING_FEE
+            step_input = {"kind": "payment", "awaiting_fee": awaiting, "paid": paid, "actor": actor}
+            self.instances.stepper.step(
+                uow, head, lambda _workflow: fee_confirmed(awaiting, paid), events, actor, step_input=step_input
+            )
 
     def _close(self, code: str, reason: str, actor: str, status: int, tag: str) -> DossierView:
         """In one step with the instance locked: cancel the dossier's workflow (`instance:cancelled` {reason}),
@@ -136,6 +169,12 @@ class DossierService:
             step_input = {"kind": "close", "status": status, "reason": reason, "actor": actor, "cancel": running}
             self.instances.stepper.step(uow, head, close, events, actor, cancel=running, step_input=step_input)
         return self.get(code)
+
+    def rows(self, codes: Sequence[str]) -> dict[str, DossierRow]:
+        """The stored rows of the dossiers `codes` (a queue's), by code; an unknown code is left out."""
+        with self.db.reading() as uow:
+            found = {code: uow.dossiers.row(code) for code in dict.fromkeys(codes)}
+        return {code: row for code, row in found.items() if row is not None}
 
     def get(self, code: str) -> DossierView:
         """The dossier `code` with its open tasks. Raises NotFound."""

@@ -6,6 +6,7 @@ transaction, then hands plain values to the pure renderers (`engine.forms.render
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from engine.domain.catalogue import Catalogue
@@ -30,6 +31,19 @@ from engine.services.task_history import first_at, steps
 _NOTED_STATUSES = frozenset({REFUSED, SUPPLEMENTING, WITHDRAWN, STOPPED})
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Narrows the register and the late report: one procedure (its code), the procedures a division resolves, one
+    status number. None: no narrowing."""
+
+    procedure_code: str | None = None
+    division: str | None = None
+    status: int | None = None
+
+
+ALL = Selection()
+
+
 class RegisterService:
     """The register and the late report. Raises ValidationError (in Vietnamese) for a bad date range or month."""
 
@@ -47,12 +61,13 @@ class RegisterService:
         self.legal = legal if legal is not None else shipped_legal_bases()
 
     # --- the register ----------------------------------------------------------------------------------------------
-    def register(self, received_from: date, received_to: date) -> list[dict]:
+    def register(self, received_from: date, received_to: date, selection: Selection = ALL) -> list[dict]:
         """One row per dossier received (accepted) from `received_from` to `received_to` (whole days, Vietnam time),
-        in order of reception, with the keys `register_csv` takes."""
+        in order of reception, with the keys `register_csv` takes; only those `selection` keeps."""
         start, end = _day_range(received_from, received_to)
         with self.db.reading() as uow:
             rows = uow.dossiers.rows(received_from=start, received_before=end, newest_first=False)
+            rows = [row for row in rows if self._selected(row, selection)]
             history = uow.history.of_instances(r.instance_id for r in rows if r.instance_id)
         # A dossier is in the register once accepted (status 2): not an online or postal one still waiting for its
         # reception check, nor one sent back at that check with Mẫu 02 or refused with Mẫu 03.
@@ -62,6 +77,13 @@ class RegisterService:
             for row in rows
             if first_at(events_of[row.instance_id], "dossier:status:changed", status=2) is not None
         ]
+
+    def _selected(self, row: DossierRow, selection: Selection) -> bool:
+        return (
+            (selection.procedure_code is None or row.procedure_code == selection.procedure_code)
+            and (selection.division is None or self.catalogue.division_of(row.procedure_code) == selection.division)
+            and (selection.status is None or row.status == selection.status)
+        )
 
     def _register_row(self, row: DossierRow, events: Sequence[EventRow]) -> dict:
         procedure = self.catalogue.get(row.procedure_code)
@@ -89,11 +111,11 @@ class RegisterService:
             "note": "; ".join(notes),
         }
 
-    def register_csv(self, received_from: date, received_to: date) -> str:
+    def register_csv(self, received_from: date, received_to: date, selection: Selection = ALL) -> str:
         """The register for the range as CSV text (with a byte-order mark: write it as UTF-8)."""
-        return forms.register_csv(self.register(received_from, received_to))
+        return forms.register_csv(self.register(received_from, received_to, selection))
 
-    def register_pdf(self, received_from: date, received_to: date) -> bytes:
+    def register_pdf(self, received_from: date, received_to: date, selection: Selection = ALL) -> bytes:
         """The register for the range as an A4 landscape PDF, in the form set of the legal basis in force on the
         range's last day (the book is kept under the rules of its day)."""
         form_set = self.legal.in_force(received_to).form_set
@@ -101,15 +123,16 @@ class RegisterService:
             **letterhead(self.settings, self.clock.now()),
             "book": str(received_from.year),
             "period": _period(received_from, received_to),
-            "rows": self.register(received_from, received_to),
+            "rows": self.register(received_from, received_to, selection),
         }
         template = form_set.form("register").template
         return forms.render_pdf(forms.render_html(template, context, form_set.id))
 
     # --- the monthly late report ---------------------------------------------------------------------------------
-    def late_report(self, year: int, month: int) -> list[LateDossier]:
+    def late_report(self, year: int, month: int, selection: Selection = ALL) -> list[LateDossier]:
         """Dossiers whose processing ended late in the month, or that were still open past their date at its end (at
-        now, for the current month), earliest received first; see `engine.services.late_report`."""
+        now, for the current month), earliest received first, of those `selection` keeps; see
+        `engine.services.late_report`."""
         start, end = _month(year, month)
         now = self.clock.now()
         if start > now:
@@ -117,7 +140,7 @@ class RegisterService:
                 f"Tháng {month:02d}/{year} chưa bắt đầu; chọn một tháng đã qua hoặc tháng này", {"month": "tương lai"}
             )
         with self.db.reading() as uow:
-            rows = uow.dossiers.open_during(start, end)
+            rows = [row for row in uow.dossiers.open_during(start, end) if self._selected(row, selection)]
             history = uow.history.of_instances(r.instance_id for r in rows if r.instance_id)
             names = uow.accounts.full_names(e.actor for events in history.values() for e in events)
         calendar, report = self.calendars.current(), []
@@ -139,9 +162,9 @@ class RegisterService:
                 report.append(line)
         return report
 
-    def late_report_csv(self, year: int, month: int) -> str:
+    def late_report_csv(self, year: int, month: int, selection: Selection = ALL) -> str:
         """The late report as CSV text (with a byte-order mark: write it as UTF-8)."""
-        return late_report_csv(self.late_report(year, month))
+        return late_report_csv(self.late_report(year, month, selection))
 
 
 def _day_range(received_from: date, received_to: date) -> tuple[datetime, datetime]:

@@ -51,6 +51,7 @@ GET  /mot-cua/tiep-nhan?procedure={x_ray}                         Y - - - - - - 
 POST /mot-cua/tiep-nhan procedure={x_ray}&action=save             Y - - - - - - - - -
 GET  /mot-cua/hen-tra?procedure={x_ray}&channel=1                 Y - - - - - - - - -
 POST /mot-cua/tra-ket-qua/{t_return}                              Y - - - - - - - - -
+POST /mot-cua/thu-phi/{uninvolved}                                Y - - - - - - - - -
 GET  /ho-so                                                       Y Y Y Y - - Y Y Y Y
 GET  /ho-so/{uninvolved}                                          Y Y Y Y - - Y Y - -
 GET  /ho-so/{uninvolved}/so-do                                    Y Y Y Y - - Y Y - -
@@ -118,6 +119,10 @@ GET  /chi-so/xuat.csv                                             - - Y Y - - Y 
 GET  /bao-cao                                                     - - Y Y - - Y Y - Y
 GET  /phan-anh/danh-sach                                          Y Y Y Y Y - Y Y Y Y
 GET  /bao-cao/xuat.xlsx                                           - - Y Y - - Y Y - Y
+GET  /so-theo-doi                                                 Y - Y Y - - Y Y - Y
+GET  /so-theo-doi.csv                                             Y - Y Y - - Y Y - Y
+GET  /bao-cao/tre-han                                             Y - Y Y - - Y Y - Y
+GET  /bao-cao/tre-han.csv                                         Y - Y Y - - Y Y - Y
 GET  /thiet-ke                                                    - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te                                       - - - - - Y - - - -
 GET  /thiet-ke/x_quang_y_te/ban-ve                                - - - - - Y - - - -
@@ -252,6 +257,7 @@ def test_the_matrix_covers_every_page_of_the_officers_application(app):
             .replace("/lich-su.json", "/lich-su.<fmt>")
             .replace("/lich-su.csv", "/lich-su.<fmt>")
             .replace("/viec-phat-sinh/1/", "/viec-phat-sinh/<int:item_id>/")
+            .replace("/so-theo-doi.csv", "/so-theo-doi.<fmt>")
         )
     pages = {
         rule.rule

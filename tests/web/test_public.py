@@ -97,3 +97,19 @@ def test_the_one_stop_officer_records_a_rating_given_at_the_counter(services, si
     assert officer.post("/mot-cua/danh-gia", {"code": code, "level": "satisfied"}).status_code == 302
     assert services.public.status_of(code).rating[:2] == ("satisfied", "counter")
     assert sign_in("specialist").get("/mot-cua/danh-gia").status_code == 403
+
+
+def test_the_qr_of_the_receipt_opens_the_dossier_for_an_officer_and_the_status_for_the_holder(
+    services, visitor, sign_in
+):
+    code = receive(services)
+    qr = services.documents.form_context(code, "mau_01")["register"]["qr"]
+    path = qr.removeprefix("https://motcua.example.vn")
+
+    opened = sign_in("one_stop").get(path)
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/ho-so/{code}")
+    held = visitor.get(path)
+    assert held.status_code == 200 and f'value="{code}"' in held.get_data(as_text=True)
+    # An officer of another division may not read the dossier: the public look-up, nothing more.
+    outsider = sign_in("specialist", "cv-khac", division="Phòng Khác").get(path)
+    assert outsider.status_code == 200 and "Tra cứu" in outsider.get_data(as_text=True)

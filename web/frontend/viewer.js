@@ -60,7 +60,54 @@ export async function showDiagram(container, xml, marks = {}) {
   if (container.clientWidth > 0 && container.clientHeight > 0) {
     canvas.zoom('fit-viewport', 'auto');
   }
-  return { viewer, warnings, missing, mark };
+  const focus = () => focusDiagram(viewer, marks.current || []);
+  return { viewer, warnings, missing, mark, focus };
 }
 
-window.motcua = Object.assign(window.motcua || {}, { showDiagram });
+// The zoom a diagram is opened at: fitted to the container's width, but never so small that its labels cannot be
+// read (a wide process is then shown at READABLE_ZOOM around its current step) nor larger than life.
+export const READABLE_ZOOM = 0.7;
+const MARGIN = 20; // diagram units kept free around the drawing
+
+/**
+ * Zoom the diagram to the width of its container (within READABLE_ZOOM..1) and centre it on the first of `ids` that
+ * it shows (the current step), else on the drawing's middle. Does nothing in a container without a size.
+ *
+ * @param {NavigatedViewer} viewer
+ * @param {string[]} ids  elements to centre on, in order of preference
+ * @returns {number|undefined} the zoom level set
+ */
+export function focusDiagram(viewer, ids = []) {
+  const canvas = viewer.get('canvas');
+  const registry = viewer.get('elementRegistry');
+  canvas.resized();
+  const { inner, outer } = canvas.viewbox();
+  if (!outer.width || !outer.height || !inner.width) {
+    return undefined;
+  }
+  const scale = Math.min(1, Math.max(READABLE_ZOOM, outer.width / (inner.width + 2 * MARGIN)));
+  const target = ids.map((id) => registry.get(id)).find(Boolean);
+  const centre = target
+    ? { x: target.x + target.width / 2, y: target.y + target.height / 2 }
+    : { x: inner.x + inner.width / 2, y: inner.y + inner.height / 2 };
+  const width = outer.width / scale;
+  const height = outer.height / scale;
+  canvas.viewbox({ x: centre.x - width / 2, y: centre.y - height / 2, width, height });
+  return canvas.zoom();
+}
+
+/**
+ * Zoom in (`factor` > 1) or out (< 1) around the middle of what is shown.
+ *
+ * @param {NavigatedViewer} viewer
+ * @param {number} factor
+ * @returns {number} the new zoom level
+ */
+export function zoomDiagram(viewer, factor) {
+  const canvas = viewer.get('canvas');
+  const box = canvas.viewbox();
+  const middle = { x: box.outer.width / 2, y: box.outer.height / 2 };
+  return canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor)), middle);
+}
+
+window.motcua = Object.assign(window.motcua || {}, { showDiagram, focusDiagram, zoomDiagram });

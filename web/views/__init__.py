@@ -19,6 +19,7 @@ def register_views(app: Flask) -> None:
     from web.views.outbox import bp as outbox_bp
     from web.views.profile import bp as profile_bp
     from web.views.public import bp as public_bp
+    from web.views.registers import bp as registers_bp
     from web.views.reports import bp as reports_bp
     from web.views.tasks import bp as tasks_bp
 
@@ -33,6 +34,7 @@ def register_views(app: Flask) -> None:
         outbox_bp,
         indicators_bp,
         reports_bp,
+        registers_bp,
         public_bp,
         feedback_bp,
         designer_bp,

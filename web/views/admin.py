@@ -45,6 +45,17 @@ def _accounts_page(form=None, errors=None, status=200):
     return page, status
 
 
+_MAKE_UP = re.compile(r"Làm bù cho ngày nghỉ (\S+)")
+
+
+@bp.app_template_filter("calendar_reason")
+def calendar_reason(reason: str) -> str:
+    """The reason the calendar gives a make-up working day of the `holidays` package, in the current language; other
+    reasons (holiday names, what an administrator typed) are shown as they are."""
+    made_up = _MAKE_UP.fullmatch(reason or "")
+    return _("Làm bù cho ngày nghỉ {day}", day=made_up[1]) if made_up else reason
+
+
 @bp.get("/tai-khoan")
 @require("account.manage")
 def accounts():

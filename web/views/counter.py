@@ -16,8 +16,8 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from engine.domain.catalogue import Procedure
 from engine.domain.clock import VN_TZ
 from engine.domain.dates import vn_stamp
-from engine.domain.deadlines import deadline_state, soon_limit, time_limit_vi
-from engine.domain.errors import ValidationError
+from engine.domain.deadlines import deadline_state, soon_limit
+from engine.domain.errors import InvalidTransition, ValidationError
 from engine.domain.numbers import whole_number
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import APPLICANT_TYPES, CHANNEL_LABELS, CHANNELS, DELIVERY_LABELS, POSTAL
@@ -25,6 +25,7 @@ from engine.domain.reception import APPLICANT_LIMITS, check_reception
 from engine.services.dossier_files import FILE_MEDIA_TYPES, MAX_FILE_SIZE, Scan
 from web.auth import authorize_task, current_user, require
 from web.i18n import gettext as _
+from web.i18n import ngettext
 
 bp = Blueprint("counter", __name__)
 
@@ -57,12 +58,49 @@ def _index_page(return_errors: dict | None = None, status: int = 200):
         ready=ready,
         ready_total=ready_total,
         now=now,
+        dossiers=services.dossiers.rows([t.code for t in (*incoming, *ready)]),
+        channels=CHANNEL_LABELS,
+        waited={t.task_id: _waited(t.ready_at, now) for t in (*incoming, *ready)},
         states={t.task_id: deadline_state(t.due_at, now, soon) for t in incoming},
         procedure_names={p.code: p.name for p in services.dossiers.catalogue},
         return_errors=return_errors or {},
         values=request.form if return_errors else {},
     )
     return page, status
+
+
+_TIME_LIMITS = {"wd": "{amount} ngày làm việc", "wh": "{amount} giờ làm việc", "d": "{amount} ngày"}
+
+
+def _time_limit(amount: float, unit: str) -> str:
+    """A procedure's time limit as Mẫu 01 words it ("11 ngày làm việc"), in the current language."""
+    return ngettext(_TIME_LIMITS[unit], amount, amount=f"{amount:g}".replace(".", ","))
+
+
+def _waited(since: datetime | None, now: datetime) -> str:
+    """How long a dossier has waited in a queue, in days, hours and minutes of the clock."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return _("{days} ngày {hours} giờ", days=days, hours=hours)
+    if hours:
+        return _("{hours} giờ {minutes} phút", hours=hours, minutes=minutes)
+    return _("{minutes} phút", minutes=minutes)
+
+
+@bp.post("/mot-cua/thu-phi/<code>")
+@require("dossier.receive")
+def collect_fee(code: str):
+    """Collect a dossier's fee at the counter (recorded once in its history), then offer its receipt (biên lai)."""
+    try:
+        dossier = _services().dossiers.collect_fee(code, current_user().username)
+    except InvalidTransition as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("counter.index"))
+    flash(_("Đã thu phí, lệ phí hồ sơ {code}; in biên lai ở cột Phí, lệ phí", code=dossier.code), "success")
+    return redirect(url_for("counter.index", _anchor=f"fee-{dossier.code}"))
 
 
 @bp.post("/mot-cua/tra-ket-qua/<task_id>")
@@ -113,7 +151,7 @@ def preview():
             "appointment": appointment.isoformat(),
             "clock_start_text": vn_stamp(clock_start),
             "appointment_text": vn_stamp(appointment),
-            "time_limit": time_limit_vi(*procedure.time_limit),
+            "time_limit": _time_limit(*procedure.time_limit),
         }
     )
 
@@ -181,7 +219,7 @@ def _form_page(procedure: Procedure, values, errors: dict, status: int = 200):
         other_errors={k: v for k, v in errors.items() if not _shown_in_place(k)},
         preview_errors={k: v for k, v in preview_errors.items() if k not in shown},
         appointment=appointment,
-        time_limit=time_limit_vi(*procedure.time_limit),
+        time_limit=_time_limit(*procedure.time_limit),
         applicant_types=APPLICANT_TYPES,
         channels={n: label for n, label in CHANNEL_LABELS.items() if CHANNELS[n] in procedure.channels},
         deliveries={k: v for k, v in DELIVERY_LABELS.items() if k != "post" or procedure.result_by_post},

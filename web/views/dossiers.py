@@ -6,6 +6,7 @@ the same check guards its diagram, forms and files.
 """
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date, datetime
@@ -325,6 +326,7 @@ EVENT_TEXTS = {
     "dossier:postal:returned": "Bưu điện hoàn trả bưu gửi {order_number} sau hai lần phát không thành công",
     "dossier:work_item:opened": "Phát sinh việc cho {lane}: {title}",
     "dossier:work_item:done": "Đã xử lý việc “{title}”: {note}",
+    "dossier:payment:confirmed": "Nộp phí, lệ phí {amount_text} (biên lai, giao dịch {reference})",
 }
 
 
@@ -348,12 +350,26 @@ def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
             payload[name] = str(moment)
     payload["form_text"] = form_label(str(payload.get("form", "")))
     payload["letter_text"] = form_label(str(payload.get("letter", "")))
+    amount = payload.get("amount")
+    payload["amount_text"] = f"{amount:,} đ".replace(",", ".") if isinstance(amount, int) else ""
     timer = str(payload.get("timer", ""))
     payload["timer_text"] = (timer_names or {}).get(timer) or timer
     status = payload.get("status")
     label = status_label(status) if isinstance(status, int) and status in STATUS_LABELS else payload.get("label", "")
     payload["status_text"] = _(str(label)) if label else str(status or "")
     return _(text).format_map(payload)
+
+
+_NUMBERED = re.compile(r"(.+) \(Mẫu số (\w+)\)")
+
+
+@bp.app_template_filter("form_title")
+def form_title(title: str) -> str:
+    """A form's title from its legal basis ("Giấy tiếp nhận ... (Mẫu số 01)"), in the current language."""
+    numbered = _NUMBERED.fullmatch(title or "")
+    if numbered is None:
+        return _(title)
+    return _("{title} (Mẫu số {number})", title=_(numbered[1]), number=numbered[2])
 
 
 def form_label(form: str) -> str:

@@ -107,7 +107,7 @@ def chart_data(result, start: date, end: date) -> dict:
             "type": "bar",
             "stacked": True,
             "horizontal": True,
-            "labels": [o.name for o in result.officers[:15]],
+            "labels": [o.name if o.username else f"{_('Chưa ai nhận')} · {o.division}" for o in result.officers[:15]],
             "datasets": [
                 {"label": _("Việc đang mở"), "data": [o.open - o.open_late for o in result.officers[:15]]},
                 {"label": _("Việc đang quá hạn"), "data": [o.open_late for o in result.officers[:15]]},

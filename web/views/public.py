@@ -5,6 +5,7 @@ person (`/mot-cua/danh-gia`)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from engine.domain.errors import InvalidTransition, NotFound, TooManyAttempts, ValidationError
+from engine.domain.permissions import allowed
 from engine.services.public import DIGITS, LEVELS
 from web.auth import current_user, require
 from web.i18n import gettext as _
@@ -28,7 +29,14 @@ def _page(status=None, errors=None, values=None, code=200):
 
 @bp.get("/tra-cuu")
 def lookup_form():
-    return _page(values={"code": request.args.get("ma", "").strip()[:100]})
+    code = request.args.get("ma", "").strip()[:100]
+    user = current_user()
+    # The QR of Mẫu 01 links here: an officer who may read the dossier scans it to open the dossier itself; the
+    # holder of the receipt (nobody signed in) gets the status look-up with the code filled in.
+    if code and user is not None and allowed(user.role, "dossier.view"):
+        if _services().access.may_view(code, user.username, user.role, user.division):
+            return redirect(url_for("dossiers.show", code=code))
+    return _page(values={"code": code})
 
 
 @bp.post("/tra-cuu")

@@ -17,6 +17,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
+@bp.app_template_filter("period_title")
+def period_title(period: ReportPeriod) -> str:
+    """A report period's title ("Quý 1 năm 2026") in the current language."""
+    if period.kind == "quarter":
+        return _("Quý {number} năm {year}", number=period.number, year=period.year)
+    if period.kind == "half":
+        first = period.number == 1
+        return _("6 tháng đầu năm {year}" if first else "6 tháng cuối năm {year}", year=period.year)
+    return _("Năm {year}", year=period.year)
+
+
 def _services():
     return current_app.extensions["motcua"]
 

@@ -275,7 +275,7 @@ def test_each_form_renders_its_fields_with_the_national_header(form):
 
 def test_every_form_of_tt01_is_shipped_and_documented():
     assert available_legal_bases() == ["tt01-2018", "tt03-2025"]
-    assert available_forms("tt01-2018") == [*FORMS, "thong_bao_dung", "tu_choi_sau_tham_dinh"]
+    assert available_forms("tt01-2018") == ["bien_lai_phi", *FORMS, "thong_bao_dung", "tu_choi_sau_tham_dinh"]
 
 
 def test_what_every_set_prints_alike_is_kept_once():
@@ -562,7 +562,7 @@ def test_a_new_legal_basis_is_a_folder_not_code(tmp_path):
     html = render_html("mau_04", context, legal_basis="tt03-2025", templates_dir=tmp_path)
 
     assert available_legal_bases(tmp_path) == ["tt01-2018", "tt03-2025"]
-    assert available_forms("tt03-2025", tmp_path) == ["mau_04", "tu_choi_sau_tham_dinh"]
+    assert available_forms("tt03-2025", tmp_path) == ["bien_lai_phi", "mau_04", "tu_choi_sau_tham_dinh"]
     assert required_fields("mau_04", "tt03-2025", tmp_path) == [
         "agency",
         "applicant",
