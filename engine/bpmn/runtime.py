@@ -4,6 +4,7 @@ It starts, restores, advances and dumps workflows, and describes them in plain v
 timers) so that no other layer needs to know SpiffWorkflow.
 """
 
+import copy
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -74,6 +75,19 @@ class Workflow:
     @property
     def data(self) -> dict:
         return dict(self._wf.data if self._wf.is_completed() else self._wf.last_task.data if self._wf.last_task else {})
+
+    def data_copy(self) -> dict:
+        """The data as it stands now, copied deeply (what a step's data changes are measured by): the workflow's
+        own data once it completed; else what the tasks that are ready or waiting hold, in the order of the task
+        tree, so that a value an administrative action put there (a moved appointment) counts at once. Not the last
+        completed task's: a workflow restored from its state does not know which task that was."""
+        wf = self._wf
+        if wf.is_completed():
+            return copy.deepcopy(dict(wf.data))
+        merged: dict = {}
+        for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            merged.update(task.data)
+        return copy.deepcopy(merged)
 
     @property
     def completed(self) -> bool:

@@ -56,7 +56,8 @@ def test_the_month_figures_follow_the_766_rules(services, march, clock):
     assert (total.received, total.online, total.postal, total.counter, total.digitised) == (8, 0, 0, 8, 0)
     assert (total.open_within, total.open_over) == (0, 1)  # h, still open on 19 March, past 17 March
     assert result.measures["on_time_rate"] == 0.5 and result.measures["early_rate"] == 0.5
-    assert result.measures["online_share"] == 0.0 and result.measures["synced_share"] is None
+    assert result.measures["online_share"] == 0.0 and result.measures["synced_share"] == 0.0  # none linked
+    assert result.measures["digitised_result_share"] == 0.0  # a, b, c, d returned at the counter
 
     # Resolution time in working days, waiting for supplementation taken out (d waited no office time).
     calendar = services.calendars.current()
