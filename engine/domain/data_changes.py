@@ -19,10 +19,24 @@ def diff(before: dict, after: dict) -> list[list]:
     ]
 
 
+def step_changes(before: dict, after: dict, ran: list[tuple[dict, dict]]) -> list[list]:
+    """The fields a step changed: `diff(before, after)` of the data as it stands before and after it, then what each
+    task that ran in the step set that is not there (`ran`: (the data the task started with, the data it ended
+    with), e.g. a script on a branch that has ended, which the data standing after the step no longer shows), with
+    the value before the step as the old one; a value the same as before the step is no change."""
+    found = {name: [name, old, new] for name, old, new in diff(before, after)}
+    for started, ended in ran:
+        for name, old, new in diff(started, ended):
+            if name not in found and before.get(name, _MISSING) != new:
+                found[name] = [name, before.get(name, old), new]
+    return list(found.values())
+
+
 def data_changes(events) -> dict[int, list[tuple[str, object, object]]]:
     """Event number -> [(field, old value or None, new value)] for the events (in order, each with seq,
     tag, payload and step) whose step changed the workflow data."""
-    return {**_from_completions(events), **_recorded(events)}
+    merged = {**_from_completions(events), **_recorded(events)}
+    return {seq: fields for seq, fields in merged.items() if fields}
 
 
 def _recorded(events) -> dict[int, list[tuple[str, object, object]]]:

@@ -154,7 +154,7 @@ class ReplayService:
         self.clock.set(at)
         status = run.head.status
         stubs: list[Event] = []
-        before = run.workflow.data_copy() if run.workflow is not None and kind != "start" else None
+        before = run.workflow.data_mark() if run.workflow is not None and kind != "start" else None
         try:
             with collecting() as effects:
                 if kind == "start":
@@ -217,7 +217,7 @@ class ReplayService:
         run.head = replace(run.head, status=record.status or run.head.status)
 
     def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str,
-                before: dict | None):  # fmt: skip
+                before: tuple[dict, frozenset] | None):  # fmt: skip
         """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
         time_limit = self.time_limit_of(run.facts.procedure_code) if run.facts is not None else None

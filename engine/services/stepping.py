@@ -20,7 +20,6 @@ from engine.bpmn.runtime import BpmnRuntime, ParsedProcess, Workflow
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.chain import Seal
 from engine.domain.clock import VN_TZ, Clock
-from engine.domain.data_changes import diff
 from engine.persistence.dossiers import DossierFacts
 from engine.persistence.instances import InstanceHead
 from engine.persistence.steps import StepRecord, Stored
@@ -150,7 +149,7 @@ class Stepper:
             assert loaded is not None
             stored = loaded
             workflow = self.runtime.restore(self.process(uow, head.process_version_id), uow.instances.state(head.id))
-        before = workflow.data_copy()
+        before = workflow.data_mark()
         with collecting() as effects:
             command(workflow)
         status = "cancelled" if cancel else head.status
@@ -187,12 +186,12 @@ def settle(
     code: str,
     time_limit: tuple | None,
     status: str,
-    before: dict | None = None,
+    before: tuple[dict, frozenset] | None = None,
 ) -> tuple[EffectOutcome, After]:
     """What a step leaves, once its command has run: the effects applied to the dossier (the workflow re-armed when
-    they moved the appointment), the workflow's state, and the fields of its data changed since `before` (the data
-    before the command; None at the start). A live step and its re-execution (engine.services.replay) both record
-    this."""
+    they moved the appointment), the workflow's state, and the fields of its data changed since `before`
+    (`Workflow.data_mark` before the command; None at the start). A live step and its re-execution
+    (engine.services.replay) both record this."""
     outcome = apply_effects(facts, effects, calendar, now, code, time_limit)
     if outcome.rearm_at is not None and status == "running":
         runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
@@ -203,6 +202,6 @@ def settle(
         workflow.process.process_id,
         runtime.dump_text(workflow),
         workflow.data if completed else {},
-        diff(before, workflow.data_copy()) if before is not None else None,
+        workflow.changes_since(before) if before is not None else None,
     )
     return outcome, after
