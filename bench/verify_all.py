@@ -212,7 +212,7 @@ def main(argv=None) -> None:
     load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     if args.merge:
         rows = [json.loads(line) for path in args.merge for line in path.read_text(encoding="utf-8").splitlines()]
-        load_before = "see the table"
+        load_before = "in the table, at each measurement"
     with tempfile.TemporaryDirectory(prefix="motcua-verify-") as name:
         tmp = Path(name)
         if not args.no_sqlite and not args.merge:
@@ -229,7 +229,7 @@ def main(argv=None) -> None:
     info = report.machine(None)
     header = [
         f"Measured on {date.today().isoformat()} with `python bench/verify_all.py` ({info['nproc']} CPUs, "
-        f"{info['cpu']}; load average before {load_before}, at the end "
+        f"{info['cpu']}; load average before the run {load_before}, at the end "
         f"{info['load average at the end (1, 5, 15 min)']}: other engineers' work shared the machine). "
         "The dossiers are received and run to completion through the services on the real procedures (four in "
         "turn, at the counter and online, every task completed with its form's data, a virtual clock two minutes on "
