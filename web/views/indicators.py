@@ -30,7 +30,7 @@ FIGURE_LABELS = {
     "not_synced": "Hồ sơ chưa liên thông Cổng DVC quốc gia",
     "result_not_electronic": "Kết quả chưa trả bản điện tử",
 }
-# The dossiers that cost a rate its points, linked from the rate.
+# The dossiers behind a rate, linked from it: the online ones for the online share, else those that cost it points.
 MEASURE_FIGURES = {
     "online_share": "online",
     "digitised_share": "not_digitised",
