@@ -30,7 +30,12 @@ from bench.timer_pass import waiting_series  # noqa: E402
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 # Sections of RESULTS.md that a new run keeps: the hand-written analysis and bench/http.py's own section.
-KEPT_HEADINGS = ("## Analysis", "## HTTP (bench/http.py)", "## Scripts (bench/scripts.py)")
+KEPT_HEADINGS = (
+    "## Analysis",
+    "## HTTP (bench/http.py)",
+    "## Scripts (bench/scripts.py)",
+    "## Verify all (bench/verify_all.py)",
+)
 
 
 def arguments(argv=None) -> argparse.Namespace:

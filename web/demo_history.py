@@ -1,7 +1,9 @@
 """A few months of fictional history for a demo installation (`motcua demo-dossiers --months N`), so that the
 indicators dashboard and the reports have something to show: dossiers arriving every working day on each channel and
 moving through their real workflows at an uneven pace (some late, with apology letters; a few supplementations,
-refusals and withdrawals), results returned and rated, a couple of feedback items answered.
+refusals and withdrawals), results returned and rated, a couple of feedback items answered. The online ones come
+from the national portal, with its id and, for most of those with a fee, the payment made there; half of them take
+their result electronically.
 
 Driven through the services with a clock of its own that walks the days (`FakeClock`): everything is recorded as it
 would have been, history and timers included. Seeded, so a given start day gives the same history."""
@@ -13,6 +15,7 @@ from datetime import datetime, time, timedelta
 from engine.domain.clock import VN_TZ, FakeClock
 from engine.domain.errors import MotcuaError
 from engine.services.dossier_files import Scan
+from engine.services.portal_inbound import PORTAL_ACTOR
 from engine.services.wiring import Services
 
 ACTORS = {
@@ -42,6 +45,7 @@ class History:
         self.services, self.clock, self.rng = services, clock, random.Random(seed)
         self.open: dict[str, float] = {}  # dossier code -> its pace (chance of a step a day)
         self.waiting: dict[str, datetime] = {}  # dossier code -> when supplementation was asked
+        self.portal_number = 0
         self.summary = Summary()
 
     def run(self, first: datetime, last: datetime) -> Summary:
@@ -88,8 +92,24 @@ class History:
         documents = [{"name": d.name, "received": True, "digitised": channel == 2} for d in procedure.documents]
         scans = [Scan(d.name, "scan.pdf", PDF, "application/pdf") for d in procedure.documents] if channel == 2 else []
         handover = self.clock.now() - timedelta(hours=1) if channel == 3 else None
+        online = {}
+        if channel == 2:  # submitted on the national portal: its id, and most fees paid there (issue 12's channel)
+            self.portal_number += 1
+            online["portal_id"] = f"G22.DEMO-{self.clock.now():%y%m%d}-{self.portal_number:05d}"
+            if procedure.fee > 0 and rng.random() < 0.8:
+                reference = f"VNPAY-{rng.randrange(10**9, 10**10)}"
+                online["payment"] = {"reference": reference, "amount": procedure.fee}
+                online["fee_paid"] = True
         view = services.reception.receive(
-            procedure.code, applicant, channel, delivery, documents, "motcua", handover_at=handover, scans=scans
+            procedure.code,
+            applicant,
+            channel,
+            delivery,
+            documents,
+            PORTAL_ACTOR if channel == 2 else "motcua",
+            handover_at=handover,
+            scans=scans,
+            **online,
         )
         self.open[view.code] = rng.choice((1.0, 0.95, 0.9, 0.85, 0.45))
         self.summary.received += 1

@@ -4,6 +4,7 @@ It starts, restores, advances and dumps workflows, and describes them in plain v
 timers) so that no other layer needs to know SpiffWorkflow.
 """
 
+import copy
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from engine.bpmn.state import StateSerializer
 from engine.bpmn.timers import ClockDurationEvent, ClockTimeDateEvent, due_at
 from engine.bpmn.workflow import Workflow as FastWorkflow
 from engine.domain.clock import Clock
+from engine.domain.data_changes import step_changes
 from engine.domain.errors import InvalidTransition, MotcuaError, NotFound, ScriptError
 
 _MAX_PASSES = 20
@@ -74,6 +76,34 @@ class Workflow:
     @property
     def data(self) -> dict:
         return dict(self._wf.data if self._wf.is_completed() else self._wf.last_task.data if self._wf.last_task else {})
+
+    def data_mark(self) -> tuple[dict, frozenset]:
+        """What `changes_since` compares with: the data as it stands, and the tasks completed so far."""
+        return self.data_copy(), frozenset(t.id for t in self._wf.get_tasks(state=TaskState.COMPLETED))
+
+    def changes_since(self, mark: tuple[dict, frozenset]) -> list[list]:
+        """The fields of the data changed since `mark` (`engine.domain.data_changes.step_changes`), counting what
+        every task completed since then set."""
+        before, completed = mark
+        ran = [
+            (task.parent.data if task.parent is not None else {}, task.data)
+            for task in self._wf.get_tasks(state=TaskState.COMPLETED)
+            if task.id not in completed
+        ]
+        return step_changes(before, self.data_copy(), ran)
+
+    def data_copy(self) -> dict:
+        """The data as it stands now, copied deeply (what a step's data changes are measured by): the workflow's
+        own data once it completed; else what the tasks that are ready or waiting hold, in the order of the task
+        tree, so that a value an administrative action put there (a moved appointment) counts at once. Not the last
+        completed task's: a workflow restored from its state does not know which task that was."""
+        wf = self._wf
+        if wf.is_completed():
+            return copy.deepcopy(dict(wf.data))
+        merged: dict = {}
+        for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            merged.update(task.data)
+        return copy.deepcopy(merged)
 
     @property
     def completed(self) -> bool:

@@ -9,6 +9,9 @@ formulas); the annex of QĐ 766 itself was not found in the texts searched (see 
   returned 10, stopped 8, refused 3; a withdrawal (7) is not judged; waiting for supplementation is taken out by
   judging against the appointment as moved by supplementation; more than one supplementation request is late).
 - `rate`: a share, None when there is nothing to share (a figure without data is not 0 %).
+- `paid_online`, `online_payment_share`: fees paid through the national portal's payment among the dossiers with a
+  fee (group 3, TTTT); `portal_synced_share`: dossiers linked with the national portal (group 1);
+  `electronic_result_share`: results given electronically among the dossiers that ended with one (group 4).
 - `part_points`: points of one criterion, scaling linearly up to its threshold (DOMAIN.md: "below that, points scale
   linearly").
 - `group_scores`: the points of each group from its criteria; a criterion without data gives no points and is
@@ -60,6 +63,36 @@ def early_rate(early: int, on_time: int, late: int) -> float | None:
 def satisfaction_rate(very_satisfied: int, satisfied: int, not_satisfied: int) -> float | None:
     """Ratings "rất hài lòng" or "hài lòng" among all ratings (QĐ 766 group 5; the plans ask >= 90 %)."""
     return rate(very_satisfied + satisfied, very_satisfied + satisfied + not_satisfied)
+
+
+def paid_online(fee: int, payment: object) -> bool:
+    """Whether a dossier's fee was paid online: it has a fee, and the national portal reported a payment of it (a
+    transaction reference and an amount covering the fee; `engine.services.portal_inbound` stores it). A fee paid at
+    the counter or collected by the postal service leaves no such payment. [issue 12, channels; DOMAIN.md]"""
+    if fee <= 0 or not isinstance(payment, dict):
+        return False
+    reference, amount = payment.get("reference"), payment.get("amount")
+    return isinstance(reference, str) and bool(reference.strip()) and isinstance(amount, int) and amount >= fee
+
+
+def online_payment_share(paid_online_count: int, fee_due: int) -> float | None:
+    """Dossiers whose fee was paid online among the dossiers received with a fee to pay (QĐ 766 group 3, the online
+    payment part, TTTT 10 points; full points at 80 % [DOMAIN.md, practice]). Dossiers without a fee are left out:
+    they have nothing to pay."""
+    return rate(paid_online_count, fee_due)
+
+
+def portal_synced_share(linked: int, received: int) -> float | None:
+    """Dossiers linked with the national portal by its id (their statuses synchronised to it, so the public follows
+    them there) among the dossiers received (QĐ 766 group 1, "công khai, minh bạch", CKMB [DOMAIN.md; the portal's
+    group code]; motcua's measure, the annex's own criteria were not found)."""
+    return rate(linked, received)
+
+
+def electronic_result_share(electronic: int, results: int) -> float | None:
+    """Results given electronically (delivered online) among the dossiers that ended with a result, resolved (9) or
+    returned (10) (QĐ 766 group 4, "số hoá", the results part [DOMAIN.md]; refusals and stops give no result)."""
+    return rate(electronic, results)
 
 
 def average(total: float | None, count: int) -> float | None:

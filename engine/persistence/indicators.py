@@ -29,6 +29,8 @@ class EndedCounts:
     withdrawn: int
     resolution_hours: float
     resolved_with_time: int
+    results: int  # ended with a result: resolved (9) or returned (10)
+    results_online: int  # ... given electronically
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class ReceivedCounts:
     digitised: int
     fee_due: int
     fee_paid: int
+    portal: int  # linked with the national portal
+    paid_online: int
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ class IndicatorStore:
             for index, value in enumerate(values):
                 counts[index] += value or 0
         return [
-            EndedCounts(code, month, int(c[0]), int(c[1]), int(c[2]), int(c[3]), float(c[4]), int(c[5]))
+            EndedCounts(
+                code, month, int(c[0]), int(c[1]), int(c[2]), int(c[3]), float(c[4]), int(c[5]), int(c[6]), int(c[7])
+            )
             for (code, month), c in found.items()
         ]
 
@@ -197,7 +203,7 @@ class IndicatorStore:
 
 
 _RECEIVED = tuple(c for c in DAY_COUNTERS if c.startswith("received"))  # the order of ReceivedCounts
-_ENDED = tuple(c for c in DAY_COUNTERS if not c.startswith("received"))  # early, on time, late, withdrawn, hours
+_ENDED = tuple(c for c in DAY_COUNTERS if not c.startswith("received"))  # the order of EndedCounts
 EPOCH = date(1970, 1, 1)
 
 
@@ -242,6 +248,10 @@ _FIGURES = {
     "online": _received("f.channel = 2"),
     "fully_online": _received("f.channel = 2 AND f.result_online"),
     "not_digitised": _received("NOT f.digitised"),
+    "paid_online": _received("f.paid_online"),
+    "not_paid_online": _received("f.fee_due AND NOT f.paid_online"),
+    "not_synced": _received("NOT f.portal_linked"),
+    "result_not_electronic": _ended("f.status IN (9, 10) AND NOT f.result_online"),
     "open_late": _open_late,
 }
 FIGURES = tuple(_FIGURES)

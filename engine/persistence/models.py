@@ -441,6 +441,10 @@ class DossierFact(Base):
     extended_at: Mapped[datetime | None]
     extension_reason: Mapped[str | None] = mapped_column(Text)
     resolution_hours: Mapped[float | None] = mapped_column(Float)
+    # Linked with the national portal by its id (the dossier's statuses are synchronised there), and paid online
+    # (the portal reported the payment, with its reference).
+    portal_linked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    paid_online: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class IndicatorDay(Base):
@@ -465,6 +469,10 @@ class IndicatorDay(Base):
     ended_withdrawn: Mapped[int] = mapped_column(Integer, default=0)
     resolution_hours: Mapped[float] = mapped_column(Float, default=0)
     resolved_with_time: Mapped[int] = mapped_column(Integer, default=0)
+    received_portal: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    received_paid_online: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ended_result: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # resolved (9) or returned (10)
+    ended_result_online: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # ... electronically
 
 
 class OfficerDay(Base):

@@ -48,6 +48,8 @@ class DossierSource:
     extended_from: str | None  # ISO text of the last move's "from" when that move was an extension
     extension: tuple[datetime, str] | None  # when the apology letter moved the date, and its reason
     supplement_waits: list[tuple[datetime, datetime]]
+    portal_id: str | None = None  # the national portal's id of the dossier (channels, issue 12)
+    payment: dict | None = None  # the payment the portal reported ({reference, amount, ...}); None: none online
 
 
 FACT_COLUMNS = (
@@ -67,6 +69,8 @@ FACT_COLUMNS = (
     "extended_at",
     "extension_reason",
     "resolution_hours",
+    "portal_linked",
+    "paid_online",
 )
 _FACT_MOMENTS = {"due_at", "extended_from", "extended_at"}
 DAY_COUNTERS = (
@@ -83,8 +87,12 @@ DAY_COUNTERS = (
     "ended_withdrawn",
     "resolution_hours",
     "resolved_with_time",
+    "received_portal",
+    "received_paid_online",
+    "ended_result",
+    "ended_result_online",
 )
-_FACT_FLAGS = {"result_online", "digitised", "fee_due", "fee_paid"}
+_FACT_FLAGS = {"result_online", "digitised", "fee_due", "fee_paid", "portal_linked", "paid_online"}
 
 
 class ProjectionStore:
@@ -165,7 +173,8 @@ class ProjectionStore:
         row = raw.one(
             "SELECT id, procedure_code, status, received_at, clock_start, appointment, supplement_count, "
             "processing_end_at, supplement_requested_at, channel, result_delivery, fee, fee_paid, "
-            "(SELECT COUNT(*) FROM dossier_file x WHERE x.dossier_id = dossier.id) FROM dossier WHERE instance_id = ?",
+            "(SELECT COUNT(*) FROM dossier_file x WHERE x.dossier_id = dossier.id), portal_id, payment "
+            "FROM dossier WHERE instance_id = ?",
             (instance_id,),
         )
         if row is None:
@@ -200,6 +209,8 @@ class ProjectionStore:
             extended_from=extended_from if last_rule == "extension" else None,
             extension=extension,
             supplement_waits=self.supplement_waits(instance_id),
+            portal_id=row[14],
+            payment=raw.from_json(row[15]),
         )
 
     def supplement_waits(self, instance_id: int) -> list[tuple[datetime, datetime]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.bpmn.parsing import read_xml
 from engine.domain.clock import VN_TZ, Clock
+from engine.domain.data_changes import data_changes
 from engine.domain.errors import NotFound
 from engine.domain.legal_basis import Form, LegalBases, LegalBasisError
 from engine.domain.legal_basis_data import shipped_legal_bases
@@ -112,6 +113,8 @@ class DossierRecord:
     # "receipt" or "mau_01" (as letters name their form) -> "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 01)"
     titles: dict[str, str] = field(default_factory=dict)
     timer_names: dict[str, str] = field(default_factory=dict)  # timer element id -> its name in the BPMN
+    # event number -> [(field, old, new)]: the workflow data each step changed, on its first event (data_changes)
+    changes: dict[int, list] = field(default_factory=dict)
 
 
 def _vn(moment: datetime) -> datetime:
@@ -199,6 +202,7 @@ class DossierRecordService:
             names,
             titles,
             timer_names,
+            data_changes(events),
         )
 
     def diagram(self, code: str) -> Diagram:

@@ -8,7 +8,8 @@ indexed rows and never load workflows, replay histories or read the wide dossier
   and ended, its QĐ 766 outcome (`engine.domain.indicators.dossier_outcome`, judged by the appointment before any
   extension: the last move decides, as `engine.persistence.dossiers.DossierStore.facts_of` reads it), the resolution
   time in office hours from the clock start to the processing end less the time waiting for the applicant's
-  supplementation (QĐ 766: waiting is taken out), its channel, digitisation and fees.
+  supplementation (QĐ 766: waiting is taken out), its channel, digitisation, fees, whether the fee was paid online
+  and whether it is linked with the national portal (both stored by the channels).
 Every write is an upsert, so reading an event twice changes nothing. The mark stops before the first event younger
 than `LAG`: a PostgreSQL transaction may commit after one with a higher id, and its events must not be skipped; the
 young events are simply read again next time.
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 
 from engine.domain.clock import Clock
 from engine.domain.deadlines import parse_moment
-from engine.domain.indicators import dossier_outcome
+from engine.domain.indicators import dossier_outcome, paid_online
 from engine.domain.timeliness import OfficeTime
 from engine.persistence.db import Database
 from engine.persistence.indicators import day_number
@@ -26,6 +27,7 @@ from engine.persistence.projections import DossierSource, ProjectedEvent, Projec
 from engine.services.calendars import CalendarService
 
 MARK = "indicators"
+RESULT_STATUSES = frozenset({9, 10})  # resolved, returned: the dossier has a result
 LAG = timedelta(minutes=5)
 BATCH = 5000
 DOSSIER_TAGS = frozenset(
@@ -38,6 +40,7 @@ DOSSIER_TAGS = frozenset(
         "dossier:supplement:received",
         "dossier:file:attached",
         "dossier:late",
+        "dossier:payment:confirmed",
     }
 )
 
@@ -130,12 +133,15 @@ def dossier_fact(source: DossierSource, calendar: OfficeTime) -> dict:
         "extended_at": source.extension[0] if source.extension else None,
         "extension_reason": source.extension[1] if source.extension else None,
         "resolution_hours": hours,
+        "portal_linked": bool(source.portal_id),
+        "paid_online": paid_online(source.fee, source.payment),
     }
 
 
 def contributions(fact: dict) -> dict[tuple[str, int], dict[str, float]]:
     """What one dossier's facts add to the per-day sums (`indicator_day`): its reception on the day it was received
-    (once accepted: not status 1), its outcome and resolution time on the day its processing ended."""
+    (once accepted: not status 1), its outcome, resolution time and result (electronic or not) on the day its
+    processing ended."""
     if fact["status"] == 1:
         return {}
     procedure, online = fact["procedure_code"], fact["channel"] == 2
@@ -148,6 +154,8 @@ def contributions(fact: dict) -> dict[tuple[str, int], dict[str, float]]:
             "received_digitised": int(fact["digitised"]),
             "received_fee_due": int(fact["fee_due"]),
             "received_fee_paid": int(fact["fee_paid"]),
+            "received_portal": int(bool(fact.get("portal_linked"))),
+            "received_paid_online": int(bool(fact.get("paid_online"))),
         }
     }
     if fact["end_day"] is not None and fact["outcome"]:
@@ -156,6 +164,9 @@ def contributions(fact: dict) -> dict[tuple[str, int], dict[str, float]]:
         if fact["outcome"] != "withdrawn" and fact["resolution_hours"] is not None:
             ended["resolution_hours"] = fact["resolution_hours"]
             ended["resolved_with_time"] = 1
+        if fact["status"] in RESULT_STATUSES:  # ended with a result: was it given electronically?
+            ended["ended_result"] = 1
+            ended["ended_result_online"] = int(fact["result_online"])
     return found
 
 

@@ -6,8 +6,9 @@ Which dossiers a figure counts: the progress figures (early, on time, late, aver
 processing ended in the period; the channel, digitisation and payment figures those received in it; satisfaction
 the ratings given in it; "in progress" is seen at the end of the period.
 
-Figures this issue cannot fill yet (reported as "no data", never as 0 %): the share synchronised with the national
-portal, online payment and digitised results come with the channels (issue 12).
+The portal, payment and result figures come from what the channels store on the dossier (issue 12): the national
+portal's id (linked: its statuses go to the portal), the payment the portal reported (paid online) and the result
+delivery (electronic result). A figure without any dossier to count is "no data", never 0 %.
 """
 
 from collections import defaultdict
@@ -26,8 +27,11 @@ from engine.domain.indicators import (
     GroupScore,
     average,
     early_rate,
+    electronic_result_share,
     group_scores,
     on_time_rate,
+    online_payment_share,
+    portal_synced_share,
     rate,
     satisfaction_rate,
     total_score,
@@ -51,12 +55,16 @@ class Figures:
     digitised: int = 0
     fee_due: int = 0
     fee_paid: int = 0
+    portal: int = 0
+    paid_online: int = 0
     early: int = 0
     on_time: int = 0
     late: int = 0
     withdrawn: int = 0
     resolution_hours: float = 0.0
     resolved_with_time: int = 0
+    results: int = 0
+    results_online: int = 0
     open_within: int = 0
     open_over: int = 0
     very_satisfied: int = 0
@@ -84,10 +92,9 @@ class Figures:
             "fully_online_share": rate(self.fully_online, self.received),
             "digitised_share": rate(self.digitised, self.received),
             "satisfaction_rate": satisfaction_rate(self.very_satisfied, self.satisfied, self.not_satisfied),
-            # Not yet recorded by motcua (issue 12 brings them): no data rather than a false 0 %.
-            "synced_share": None,
-            "online_payment_share": None,
-            "digitised_result_share": None,
+            "synced_share": portal_synced_share(self.portal, self.received),
+            "online_payment_share": online_payment_share(self.paid_online, self.fee_due),
+            "digitised_result_share": electronic_result_share(self.results_online, self.results),
             "average_days": average(self.resolution_hours / hours_per_day, self.resolved_with_time),
         }
 
@@ -192,6 +199,8 @@ class IndicatorService:
                 withdrawn=e.withdrawn,
                 resolution_hours=e.resolution_hours,
                 resolved_with_time=e.resolved_with_time,
+                results=e.results,
+                results_online=e.results_online,
             )
             by_procedure[e.procedure_code].add(counts)
             by_month[e.month].add(counts)
@@ -204,6 +213,8 @@ class IndicatorService:
                 digitised=r.digitised,
                 fee_due=r.fee_due,
                 fee_paid=r.fee_paid,
+                portal=r.portal,
+                paid_online=r.paid_online,
             )
             by_procedure[r.procedure_code].add(counts)
             by_month[r.month].add(counts)

@@ -155,6 +155,7 @@ class ReplayService:
         self.clock.set(at)
         status = run.head.status
         stubs: list[Event] = []
+        before = run.workflow.data_mark() if run.workflow is not None and kind != "start" else None
         try:
             with collecting() as effects:
                 if kind == "start":
@@ -207,7 +208,7 @@ class ReplayService:
         workflow = run.workflow
         assert workflow is not None
         try:
-            record = self._record(run, workflow, effects, status, stubs, given, at, actor)
+            record = self._record(run, workflow, effects, status, stubs, given, at, actor, before)
         except Exception as exc:  # an effect the step applied then breaks a rule now: the run diverged here
             raise Diverged(marker.seq, f"{where}: chạy lại không được: {exc}") from None
         self._compare(run, position, record.events[len(stubs) :], record.events[-1]["step"], where)
@@ -216,13 +217,16 @@ class ReplayService:
             run.facts = replace(run.facts, judged_due=self._judged_due(run.events[: position + 1]))
         run.head = replace(run.head, status=record.status or run.head.status)
 
-    def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str):
+    def _record(self, run: _Run, workflow: Workflow, effects, status: str, stubs, given: dict, at, actor: str,
+                before: tuple[dict, frozenset] | None):  # fmt: skip
         """The step's record, as `Stepper._finish` builds it; `run.stored` moves on to what it leaves."""
         calendar = self.calendars.current()
         time_limit = None
         if run.facts is not None:  # as the live step counts it (Stepper._finish)
             time_limit = version_time_limit(workflow.process) or self.time_limit_of(run.facts.procedure_code)
-        outcome, after = settle(self.runtime, calendar, workflow, run.facts, effects, at, run.code, time_limit, status)
+        outcome, after = settle(
+            self.runtime, calendar, workflow, run.facts, effects, at, run.code, time_limit, status, before
+        )
         record, run.stored = build_record(run.head, run.stored, after, stubs, outcome, calendar, at, actor, None, given)
         run.outcome_facts = outcome.facts
         return record
@@ -270,3 +274,7 @@ class ReplayService:
         for name, label in _DIGESTS.items():
             if recorded.get(name) != replayed.get(name):
                 raise Diverged(marker.seq, f"{where}: {label} sau bước khác với ghi nhận")
+        if isinstance(recorded.get("changes"), dict):  # recorded since steps diff the data (not by older versions)
+            fields = (replayed.get("changes") or {}).get("fields")
+            if recorded["changes"].get("fields") != fields:
+                raise Diverged(marker.seq, f"{where}: các trường dữ liệu bước đã thay đổi khác với ghi nhận")

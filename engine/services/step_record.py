@@ -34,13 +34,15 @@ class Event:
 
 @dataclass(frozen=True)
 class After:
-    """The workflow after the command: its scan, its new status, its data if it completed, its state as text."""
+    """The workflow after the command: its scan, its new status, its data if it completed, its state as text, and
+    the fields of its data the step changed (`engine.domain.data_changes.diff`; None: not compared, at the start)."""
 
     scan: Scan
     status: str  # running | completed | cancelled
     process_id: str
     state_text: str
     data: dict = field(default_factory=dict)
+    changes: list | None = None
 
 
 def _int_or_none(value) -> int | None:
@@ -66,6 +68,7 @@ def build_record(
     carries `step_input` (what the step was asked to do) and the digests of what it left (`step_digests`)."""
     chain = Chain(head.id, head.code, head.last_event_seq, head.last_event_hash, seal)
     record = StepRecord(head, now, 0, "", chain.rows, state_text=after.state_text)
+    first_seq = head.last_event_seq + 1  # the step's first event: the command that made its data changes
     for event in events:
         chain.append(event.tag, now, event.actor, event.payload, event.task_id)
     scan, status = after.scan, after.status
@@ -182,7 +185,10 @@ def build_record(
     stored_after = Stored(projected, timers)
     if not chain.rows:  # a step that changed only the state (rare): an event to carry the step
         chain.append("instance:advanced", now, actor, {})
-    chain.mark_step({"input": step_input or {"kind": "step"}, **step_digests(after.state_text, facts, stored_after)})
+    step = {"input": step_input or {"kind": "step"}, **step_digests(after.state_text, facts, stored_after)}
+    if after.changes is not None:
+        step["changes"] = {"event": first_seq, "fields": after.changes}
+    chain.mark_step(step)
     record.seq, record.hash, record.head_mac = chain.seq, chain.hash, chain.head_mac()
     return record, stored_after
 

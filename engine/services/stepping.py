@@ -150,22 +150,27 @@ class Stepper:
             assert loaded is not None
             stored = loaded
             workflow = self.runtime.restore(self.process(uow, head.process_version_id), uow.instances.state(head.id))
+        before = workflow.data_mark()
         with collecting() as effects:
             command(workflow)
         status = "cancelled" if cancel else head.status
-        return self._finish(uow, head, workflow, stored, dossier, effects, events, actor, status, step_input)
+        return self._finish(uow, head, workflow, stored, dossier, effects, events, actor, status, step_input, before)
 
     def note(self, uow: UnitOfWork, head: InstanceHead, tag: str, actor: str, payload: dict, task_id=None) -> None:
         """Record an event that changes no workflow state (claim, release, a file attached)."""
         uow.steps.write(note_record(head, tag, actor, payload, task_id, self.clock.now(), self.seal))
         uow.after_commit(lambda: self.cache.carry(head.id, head.revision))
 
-    def _finish(self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input) -> StepDone:
+    def _finish(
+        self, uow, head, workflow, stored, facts, effects, events, actor, status, step_input, before=None
+    ) -> StepDone:
         now, calendar = self.clock.now(), self.calendars.current()
         time_limit = None
         if facts is not None:  # the entry of the dossier's version, else the catalogue file's
             time_limit = version_time_limit(workflow.process) or self.time_limit_of(facts.procedure_code)
-        outcome, after = settle(self.runtime, calendar, workflow, facts, effects, now, head.code, time_limit, status)
+        outcome, after = settle(
+            self.runtime, calendar, workflow, facts, effects, now, head.code, time_limit, status, before
+        )
         record, stored_after = build_record(
             head, stored, after, events, outcome, calendar, now, actor, self.seal, step_input
         )
@@ -184,10 +189,12 @@ def settle(
     code: str,
     time_limit: tuple | None,
     status: str,
+    before: tuple[dict, frozenset] | None = None,
 ) -> tuple[EffectOutcome, After]:
     """What a step leaves, once its command has run: the effects applied to the dossier (the workflow re-armed when
-    they moved the appointment) and the workflow's state. A live step and its re-execution (engine.services.replay)
-    both record this."""
+    they moved the appointment), the workflow's state, and the fields of its data changed since `before`
+    (`Workflow.data_mark` before the command; None at the start). A live step and its re-execution
+    (engine.services.replay) both record this."""
     outcome = apply_effects(facts, effects, calendar, now, code, time_limit)
     if outcome.rearm_at is not None and status == "running":
         runtime.rearm(workflow, {"appointment": outcome.rearm_at.astimezone(VN_TZ).isoformat()})
@@ -198,5 +205,6 @@ def settle(
         workflow.process.process_id,
         runtime.dump_text(workflow),
         workflow.data if completed else {},
+        workflow.changes_since(before) if before is not None else None,
     )
     return outcome, after

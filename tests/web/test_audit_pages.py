@@ -192,3 +192,22 @@ def test_the_replay_view_gets_each_moment_of_the_history(world, services, sign_i
     assert moments[-1]["current"] == ["sign"] and moments[0]["appointment_text"]
     assert "Xem lại từng bước" in officer.get(f"/ho-so/{world[0]}").get_data(as_text=True)
     assert sign_in("clerk").get(f"/ho-so/{world[0]}/xem-lai").status_code == 403
+
+
+def test_the_history_shows_the_fields_a_timer_step_changed_on_the_timer_s_event(services, clock, sign_in):
+    """Not only task completions: the apology reminder fires one working day before the appointment (a system step,
+    no one completed anything) and the fields its step changed show on the timer's event, old and new values."""
+    from tests.conftest import deploy_shipped
+    from tests.engine.services.test_extensions import complete, vn
+    from tests.engine.services.test_extensions import receive as receive_x_ray
+
+    deploy_shipped(services)
+    code = receive_x_ray(services)  # Monday 2 March 08:00, appointment Tuesday 17 March 08:00
+    complete(services, code, "phan_cong")
+    clock.set(vn(2026, 3, 16, 9, 0))
+    assert services.timers.run_pass("t", 100).fired >= 1
+
+    html = sign_in("auditor").get(f"/ho-so/{code}").get_data(as_text=True)
+    fired = [row.split("</tr>\n    ")[0] for row in html.split('<tr class="event instance-timer-fired">')[1:]]
+    assert fired and '<table class="changes"' in fired[0], fired
+    assert '<td><code>needed</code></td><td class="old"></td><td class="new">True</td>' in fired[0]

@@ -22,8 +22,13 @@ def test_demo_dossiers_arrive_on_each_channel_after_a_history_and_only_once(cli,
         # The month before: dossiers received on earlier days, most of them returned, some rated.
         history = [d for d in dossiers if d not in current]
         assert len(history) >= 15 and sum(d.status == 10 for d in history) >= 8
-        figures = services.indicators.compute(min(d.received_at.date() for d in history), today).total
+        result = services.indicators.compute(min(d.received_at.date() for d in history), today)
+        figures = result.total
         assert figures.received >= len(history) and figures.very_satisfied + figures.satisfied > 0
+        # The online ones came from the national portal, most paid there: none of the channel figures is empty.
+        assert figures.portal > 0 and figures.paid_online > 0 and figures.results_online > 0
+        for measure in ("synced_share", "online_payment_share", "digitised_result_share"):
+            assert 0 < result.measures[measure] <= 1, measure
     assert "không tạo hồ sơ mẫu" in ok(cli("demo-dossiers"))
     with open_services(db_url) as services:
         assert len(services.dossiers.list(limit=500)) == len(dossiers)

@@ -18,7 +18,7 @@ def test_the_dashboard_shows_the_month_and_links_each_figure_to_its_dossiers(sig
     html = page.get_data(as_text=True)
     assert "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)" in html
     assert 'data-chart="trend"' in html and "dist/charts.js" in html
-    assert "Tiến độ giải quyết" in html and "không có dữ liệu" in html  # synced share: no data, not 0 %
+    assert "Tiến độ giải quyết" in html and "không có dữ liệu" in html  # satisfaction: no rating, no data, not 0 %
     assert "Báo cáo gửi tiếp theo" in html and "Quý 2 năm 2026" in html and "18/06/2026" in html  # next report
 
     late = director.get("/chi-so/ho-so", query_string={**PERIOD, "figure": "late"})
@@ -30,6 +30,22 @@ def test_the_dashboard_shows_the_month_and_links_each_figure_to_its_dossiers(sig
         "/chi-so/ho-so", query_string={**PERIOD, "figure": "late", "division": "Phòng Quản lý chuyên ngành"}
     )
     assert march["b"] in by_division.get_data(as_text=True)
+
+
+def test_the_channel_rates_are_counted_and_link_to_the_dossiers_that_cost_their_points(sign_in, march):  # noqa: F811
+    director = sign_in("director")
+    html = director.get("/chi-so", query_string=PERIOD).get_data(as_text=True)
+    for measure, figure in [
+        ("online_payment_share", "not_paid_online"),
+        ("synced_share", "not_synced"),
+        ("digitised_result_share", "result_not_electronic"),
+    ]:
+        row = html.split(f'data-measure="{measure}"')[1].split("</tr>")[0]
+        assert "không có dữ liệu" not in row and f"figure={figure}" in row, measure
+    # Eight counter dossiers with the X-ray fee, none paid online: each costs the online payment its points.
+    unpaid = director.get("/chi-so/ho-so", query_string={**PERIOD, "figure": "not_paid_online"})
+    assert unpaid.status_code == 200 and all(march[x] in unpaid.get_data(as_text=True) for x in "abcdefgh")
+    assert "Hồ sơ có phí chưa thanh toán trực tuyến" in unpaid.get_data(as_text=True)
 
 
 def test_the_figures_download_as_csv_and_xlsx(sign_in, march):  # noqa: F811

@@ -24,7 +24,6 @@ from flask import (
     url_for,
 )
 
-from engine.domain.data_changes import data_changes
 from engine.domain.dates import vn_stamp
 from engine.domain.errors import ValidationError
 from engine.domain.legal_basis import FORM_MEANINGS
@@ -127,7 +126,7 @@ def _show_page(code: str, close_errors: dict | None = None, status: int = 200, v
         delivery_labels=DELIVERY_LABELS,
         timeliness=TIMELINESS,
         open_dossier=dossier.processing_end_at is None and dossier.status in OPEN_STATUSES,
-        changes=data_changes(record.events),
+        changes=record.changes,
         verification=verification,
         reassignable=_reassignable(dossier),
         names=record.names,

@@ -25,6 +25,18 @@ FIGURE_LABELS = {
     "late": "Giải quyết quá hạn",
     "withdrawn": "Hồ sơ rút",
     "open_late": "Đang giải quyết, đã quá hạn",
+    "paid_online": "Hồ sơ thanh toán trực tuyến",
+    "not_paid_online": "Hồ sơ có phí chưa thanh toán trực tuyến",
+    "not_synced": "Hồ sơ chưa liên thông Cổng DVC quốc gia",
+    "result_not_electronic": "Kết quả chưa trả bản điện tử",
+}
+# The dossiers behind a rate, linked from it: the online ones for the online share, else those that cost it points.
+MEASURE_FIGURES = {
+    "online_share": "online",
+    "digitised_share": "not_digitised",
+    "synced_share": "not_synced",
+    "online_payment_share": "not_paid_online",
+    "digitised_result_share": "result_not_electronic",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -161,6 +173,7 @@ def index():
         shortcuts=shortcuts(today),
         charts=chart_data(result, start, end) if result else {},
         labels=MEASURE_LABELS,
+        measure_figures=MEASURE_FIGURES,
         percent=percent,
         link=lambda figure, **extra: _link(figure, start, end, **extra),
     ), (200 if not errors else 422)

@@ -12,9 +12,13 @@ from engine.domain.indicators import (
     average,
     dossier_outcome,
     early_rate,
+    electronic_result_share,
     group_scores,
     on_time_rate,
+    online_payment_share,
+    paid_online,
     part_points,
+    portal_synced_share,
     rate,
     satisfaction_rate,
     total_score,
@@ -159,3 +163,45 @@ def test_groups_file_whose_parts_do_not_add_up_is_refused(tmp_path):
     )
     with pytest.raises(ValueError, match="bad.yaml.*add up to 8"):
         load_groups(path)
+
+
+@pytest.mark.parametrize(
+    "case, fee, payment, expected",
+    [
+        ("the portal reported the whole fee paid", 3_000_000, {"reference": "VNPAY-0001", "amount": 3_000_000}, True),
+        ("paid more than the fee", 150_000, {"reference": "VNPAY-2", "amount": 200_000, "paid_at": "x"}, True),
+        ("paid online only in part", 3_000_000, {"reference": "VNPAY-3", "amount": 1_000_000}, False),
+        ("no transaction reference", 3_000_000, {"reference": " ", "amount": 3_000_000}, False),
+        ("amount not a number", 3_000_000, {"reference": "VNPAY-4", "amount": "3000000"}, False),
+        ("paid at the counter: no payment stored", 3_000_000, None, False),
+        ("no fee: nothing to pay online", 0, {"reference": "VNPAY-5", "amount": 0}, False),
+    ],
+)
+def test_paid_online(case, fee, payment, expected):
+    assert paid_online(fee, payment) is expected, case
+
+
+@pytest.mark.parametrize(
+    "formula, part, whole, expected",
+    [
+        # online payment: paid online among the dossiers with a fee (QĐ 766 group 3, TTTT)
+        (online_payment_share, 4, 5, 0.8),
+        (online_payment_share, 0, 3, 0.0),
+        (online_payment_share, 0, 0, None),  # no dossier with a fee: no data, not 0 %
+        # linked with the national portal among the dossiers received (group 1)
+        (portal_synced_share, 3, 4, 0.75),
+        (portal_synced_share, 0, 0, None),
+        # results given electronically among the dossiers that ended with a result (group 4)
+        (electronic_result_share, 1, 4, 0.25),
+        (electronic_result_share, 2, 2, 1.0),
+        (electronic_result_share, 0, 0, None),
+    ],
+)
+def test_channel_shares(formula, part, whole, expected):
+    assert formula(part, whole) == expected
+
+
+@pytest.mark.parametrize("formula", [online_payment_share, portal_synced_share, electronic_result_share])
+def test_channel_shares_refuse_a_part_larger_than_the_whole(formula):
+    with pytest.raises(ValueError):
+        formula(3, 2)

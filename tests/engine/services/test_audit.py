@@ -499,3 +499,41 @@ def test_a_malformed_step_input_is_a_divergence_not_a_crash(services, dossier):
     )
     report = services.replay.replay(dossier)
     assert (report.outcome, report.seq) == ("diverged", marker.seq) and "chạy lại không được" in report.problem
+
+
+# --- the fields each step changed ---------------------------------------------------------------------------------
+def test_a_timer_s_script_change_is_recorded_with_its_step_shown_on_the_timer_event_and_replayed(services, clock):
+    """Not only task completions: the reminder timer fires (a system step) and its script sets `reminded`; the step
+    records the field with its old and new values on the timer's event, and re-execution finds the same."""
+    from datetime import datetime
+
+    from engine.domain.clock import VN_TZ
+    from engine.domain.data_changes import data_changes
+
+    start_bare(services, "H1")
+    [task] = services.instances.tasks(code="H1")
+    services.instances.complete(task.task_id, {"ghi_chu": "đủ"}, "motcua")
+    clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=VN_TZ))
+    assert services.timers.run_pass("w1").fired == 1
+
+    history = events(services, "H1")
+    changes = data_changes(history)
+    fired = next(e for e in history if e.tag == "instance:timer:fired")
+    completed = next(e for e in history if e.tag == "dossier:task:completed")
+    assert changes[fired.seq] == [("reminded", None, True)]
+    assert changes[completed.seq] == [("ghi_chu", None, "đủ")]
+    marker = next(e for e in history if e.seq >= fired.seq and e.step is not None)  # the step ends there
+    assert marker.step["changes"] == {"event": fired.seq, "fields": [["reminded", None, True]]}
+    assert services.replay.replay("H1").verified
+
+    # A step whose recorded changes were altered (with the chain recomputed by someone holding the key) does not
+    # re-execute to them: the replay names the step.
+    with services.db.engine.begin() as connection:
+        connection.execute(
+            update(HistoryEvent)
+            .where(HistoryEvent.instance_id == instance_id(services, "H1"), HistoryEvent.seq == marker.seq)
+            .values(step={**marker.step, "changes": {"event": fired.seq, "fields": [["reminded", None, False]]}})
+        )
+    report = services.replay.replay("H1")
+    assert report.outcome == "diverged" and report.seq == marker.seq
+    assert "trường dữ liệu" in report.problem

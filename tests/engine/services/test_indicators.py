@@ -56,7 +56,8 @@ def test_the_month_figures_follow_the_766_rules(services, march, clock):
     assert (total.received, total.online, total.postal, total.counter, total.digitised) == (8, 0, 0, 8, 0)
     assert (total.open_within, total.open_over) == (0, 1)  # h, still open on 19 March, past 17 March
     assert result.measures["on_time_rate"] == 0.5 and result.measures["early_rate"] == 0.5
-    assert result.measures["online_share"] == 0.0 and result.measures["synced_share"] is None
+    assert result.measures["online_share"] == 0.0 and result.measures["synced_share"] == 0.0  # none linked
+    assert result.measures["digitised_result_share"] == 0.0  # a, b, c, d returned at the counter
 
     # Resolution time in working days, waiting for supplementation taken out (d waited no office time).
     calendar = services.calendars.current()
@@ -103,3 +104,57 @@ def test_a_reversed_period_or_an_unknown_figure_is_refused(services):
     with pytest.raises(ValidationError, match="Không có chỉ tiêu"):
         services.indicators.dossiers("nothing", date(2026, 3, 1), date(2026, 3, 31))
     assert services.indicators.compute(date(2026, 3, 1), date(2026, 3, 1) + timedelta(days=1)).total.received == 0
+
+
+def test_a_dossier_paid_online_on_the_portal_moves_the_online_payment_and_portal_figures(services, clock):
+    """The channels store the portal's id, the payment it reported and the result delivery on the dossier; the
+    indicators count them: online payment among the dossiers with a fee, linked with the portal among those received,
+    electronic results among those that ended with a result. Each figure links to its dossiers."""
+    from engine.services.dossier_files import Scan
+    from engine.services.portal_inbound import PORTAL_ACTOR
+    from tests.engine.services.test_extensions import APPLICANT, X_RAY
+    from tests.web.test_counter import PDF
+
+    day = clock.now().date()
+
+    def measures():
+        return services.indicators.compute(day, day).measures
+
+    counter = receive(services)  # received at the counter: its fee is due, not paid online; no portal id
+    assert (measures()["online_payment_share"], measures()["synced_share"]) == (0.0, 0.0)
+
+    procedure = services.dossiers.catalogue.get(X_RAY)
+    required = [d.name for d in procedure.documents if d.required]
+    scans = [Scan(name, f"tep-{n}.pdf", PDF, "application/pdf") for n, name in enumerate(required, start=1)]
+    online = services.reception.receive(
+        X_RAY,
+        APPLICANT,
+        2,
+        "online",
+        [{"name": name} for name in required],
+        PORTAL_ACTOR,
+        fee_paid=True,
+        scans=scans,
+        portal_id="G22.99-261207-000123",
+        payment={"reference": "VNPAY-0001", "amount": procedure.fee, "received_at": clock.now().isoformat()},
+    ).code
+    assert measures()["online_payment_share"] == 0.0  # new on the portal (status 1): counted once accepted
+    complete(services, online, "tiep_nhan")
+    found = measures()
+    assert (found["online_payment_share"], found["synced_share"], found["online_share"]) == (0.5, 0.5, 0.5)
+    online_group = next(s for s in services.indicators.compute(day, day).scores if s.key == "online")
+    assert online_group.missing == () and online_group.points == pytest.approx(12 + 10 * 0.5 / 0.8)
+    assert measures()["digitised_result_share"] is None  # no result yet: no data, not 0 %
+
+    for code in (counter, online):
+        complete(services, code, "phan_cong")
+        finish(services, code)
+    assert measures()["digitised_result_share"] == 0.5  # the online one's result was given electronically
+
+    for figure, expected in [
+        ("paid_online", [online]),
+        ("not_paid_online", [counter]),
+        ("not_synced", [counter]),
+        ("result_not_electronic", [counter]),
+    ]:
+        assert [line.code for line in services.indicators.dossiers(figure, day, day)] == expected, figure
