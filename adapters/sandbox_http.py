@@ -8,6 +8,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -96,6 +97,26 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._json(500, error)
             return "answered"
         return fault
+
+    def _receive_signed(
+        self, faults: Faults, secret: str, body: bytes, receive: Callable[[str, dict], tuple[int, dict]]
+    ) -> None:
+        """Answer a signed request to the partner's API as the fault switches say: 401 for a bad signature, 422 when the
+        body is not a JSON object, else what receive(Idempotency-Key, payload) answers (kept but not answered when
+        the answer is to be lost)."""
+        fault = self._faulty(faults, {"error": "injected fault"})
+        if fault == "answered":
+            return
+        refused = self._refused(secret, body)
+        if refused:
+            return self._json(401, {"error": refused})
+        payload = json_object(body)
+        if payload is None:
+            return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
+        code, answer = receive(self.headers.get("Idempotency-Key", ""), payload)
+        if fault == "lost_answer":
+            return self._drop()
+        return self._json(code, answer)
 
     def _refused(self, secret: str, body: bytes) -> str:
         """Why the request's signature is refused ("" when it is good)."""

@@ -33,7 +33,7 @@ from adapters.portal.sandbox_pages import (
     submission_form,
 )
 from adapters.sandbox_forms import applicant, documents, multipart, wire_documents
-from adapters.sandbox_http import SandboxBase, SandboxHandler, json_object, post_signed, run
+from adapters.sandbox_http import SandboxBase, SandboxHandler, post_signed, run
 from engine.domain.portal import STATUS_LABELS
 from engine.domain.portal_wire import HISTORY_BATCH, parse_wire_time
 
@@ -282,19 +282,10 @@ def _handler(sandbox: PortalSandbox):
             }
             if url.path not in kinds:
                 return self._json(404, {"error": "not found"})
-            fault = self._faulty(sandbox.faults, {"error": "injected fault"})
-            if fault == "answered":
-                return None
-            refused = self._refused(sandbox.secret, body)
-            if refused:
-                return self._json(401, {"error": refused})
-            payload = json_object(body)
-            if payload is None:
-                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
-            code, answer = sandbox.receive(kinds[url.path], self.headers.get("Idempotency-Key", ""), payload)
-            if fault == "lost_answer":
-                return self._drop()
-            return self._json(code, answer)
+            kind = kinds[url.path]
+            return self._receive_signed(
+                sandbox.faults, sandbox.secret, body, lambda *sent: sandbox.receive(kind, *sent)
+            )
 
         def _pay(self, body: bytes):
             form = self._form(body)

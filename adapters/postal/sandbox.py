@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from adapters.postal.sandbox_pages import handover_answer, handover_form, overview, tracking_answer
 from adapters.sandbox_forms import applicant, documents, multipart, wire_documents
-from adapters.sandbox_http import SandboxBase, SandboxHandler, json_object, post_signed, run
+from adapters.sandbox_http import SandboxBase, SandboxHandler, post_signed, run
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pickup (
@@ -155,19 +155,7 @@ def _handler(sandbox: PostalSandbox):
                 return self._html(200 if status == 200 else 422, tracking_answer(status, answer))
             if path != "/api/orders":
                 return self._json(404, {"error": "not found"})
-            fault = self._faulty(sandbox.faults, {"error": "injected fault"})
-            if fault == "answered":
-                return None
-            refused = self._refused(sandbox.secret, body)
-            if refused:
-                return self._json(401, {"error": refused})
-            payload = json_object(body)
-            if payload is None:
-                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
-            code, answer = sandbox.receive(self.headers.get("Idempotency-Key", ""), payload)
-            if fault == "lost_answer":
-                return self._drop()
-            return self._json(code, answer)
+            return self._receive_signed(sandbox.faults, sandbox.secret, body, sandbox.receive)
 
         def _handover(self, body: bytes):
             fields, files = multipart(self.headers.get("Content-Type", ""), body)
