@@ -48,26 +48,33 @@ class SignedClient:
     def _send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> dict:
         request = urllib.request.Request(self.url + path, data=body, headers=headers, method=method)
         where = f"{method} {path}"
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                text = answer.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read()[:300].decode(errors="replace")
-            if exc.code == 429 or exc.code >= 500:
-                raise AdapterUnavailable(
-                    f"{where}: HTTP {exc.code} {detail}".strip(), retry_after(exc.headers.get("Retry-After"))
-                ) from None
-            raise AdapterRejected(f"{where}: HTTP {exc.code} {detail}".strip()) from None
-        except TimeoutError:
-            raise AdapterUnavailable(f"{where}: no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            raise AdapterUnavailable(f"{where}: {exc.reason}") from None
-        except (ConnectionError, http.client.HTTPException, OSError) as exc:
-            raise AdapterUnavailable(f"{where}: connection lost ({exc.__class__.__name__})") from None
+        text = exchange(request, where, self.timeout)
         try:
             return json.loads(text) if text else {}
         except ValueError:
             raise AdapterUnavailable(f"{where}: the answer is not JSON") from None
+
+
+def exchange(request: urllib.request.Request, where: str, timeout: float) -> bytes:
+    """Send `request`; returns the answer's body. Raises AdapterUnavailable for what a later attempt may get past (a
+    timeout, a lost connection, HTTP 429 or 5xx, with the partner's Retry-After) and AdapterRejected for any other HTTP
+    error; `where` names the request in their messages."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read()[:300].decode(errors="replace")
+        if exc.code == 429 or exc.code >= 500:
+            raise AdapterUnavailable(
+                f"{where}: HTTP {exc.code} {detail}".strip(), retry_after(exc.headers.get("Retry-After"))
+            ) from None
+        raise AdapterRejected(f"{where}: HTTP {exc.code} {detail}".strip()) from None
+    except TimeoutError:
+        raise AdapterUnavailable(f"{where}: no answer within {timeout:g} s") from None
+    except urllib.error.URLError as exc:
+        raise AdapterUnavailable(f"{where}: {exc.reason}") from None
+    except (ConnectionError, http.client.HTTPException, OSError) as exc:
+        raise AdapterUnavailable(f"{where}: connection lost ({exc.__class__.__name__})") from None
 
 
 def retry_after(value: str | None) -> float | None:

@@ -8,14 +8,12 @@ when it refuses the message (invalid token, not a follower, bad request): those 
 adapters.notify.channels:ChannelNotifier with MOTCUA_ZALO_URL and MOTCUA_ZALO_TOKEN.
 """
 
-import http.client
 import json
 import logging
-import urllib.error
 import urllib.request
 
 from adapters.notify.officer_text import officer_text
-from adapters.signed_http import retry_after
+from adapters.signed_http import exchange
 from engine.domain.errors import AdapterRejected, AdapterUnavailable
 from engine.domain.signing import HEADER_IDEMPOTENCY_KEY
 
@@ -50,21 +48,7 @@ class ZaloNotifier:
         }
         request = urllib.request.Request(self.url + MESSAGE_PATH, data=body.encode(), headers=headers, method="POST")
         where = f"Zalo POST {MESSAGE_PATH}"
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                text_answer = answer.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read()[:300].decode(errors="replace")
-            if exc.code == 429 or exc.code >= 500:
-                later = retry_after(exc.headers.get("Retry-After"))
-                raise AdapterUnavailable(f"{where}: HTTP {exc.code} {detail}".strip(), later) from None
-            raise AdapterRejected(f"{where}: HTTP {exc.code} {detail}".strip()) from None
-        except TimeoutError:
-            raise AdapterUnavailable(f"{where}: no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            raise AdapterUnavailable(f"{where}: {exc.reason}") from None
-        except (ConnectionError, http.client.HTTPException, OSError) as exc:
-            raise AdapterUnavailable(f"{where}: connection lost ({exc.__class__.__name__})") from None
+        text_answer = exchange(request, where, self.timeout)
         try:
             answer_body = json.loads(text_answer)
             error = int(answer_body.get("error", 0))

@@ -8,16 +8,13 @@ invalid access token, -201 invalid parameter, -213 not a follower, -32 over quot
 
 import html
 import json
-import sqlite3
-import threading
 import time
 import uuid
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 from adapters.notify.zalo import MAX_TEXT, MESSAGE_PATH
-from adapters.sandbox_faults import Faults
+from adapters.sandbox_http import SandboxBase, SandboxHandler, run
 from engine.domain.clock import VN_TZ
 from engine.domain.signing import HEADER_IDEMPOTENCY_KEY
 
@@ -29,18 +26,13 @@ CREATE TABLE IF NOT EXISTS message (
 INVALID_TOKEN, INVALID_PARAMETER, NOT_FOLLOWER, OVER_QUOTA = -216, -201, -213, -32
 
 
-class ZaloSandbox:
-    def __init__(self, db_path: str, token: str, seed: int | None = None, now=time.time):
-        self.db_path, self.token, self.now = db_path, token, now
-        self.faults = Faults(seed)
-        self.duplicates = 0
-        self.over_quota = False  # a fault switch of its own (POST /faults {"over_quota": true}): the OA's sending quota
-        self.lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
+class ZaloSandbox(SandboxBase):
+    counted = "message"
 
-    def _db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.db_path, timeout=30)
+    def __init__(self, db_path: str, token: str, seed: int | None = None, now=time.time):
+        super().__init__(db_path, _SCHEMA, seed)
+        self.token, self.now = token, now
+        self.over_quota = False  # a fault switch of its own (POST /faults {"over_quota": true}): the OA's sending quota
 
     def messages(self) -> list[dict]:
         with self._db() as db:
@@ -51,11 +43,6 @@ class ZaloSandbox:
             {"key": key, "message_id": mid, "user_id": user, "text": text, "received_at": at}
             for key, mid, user, text, at in rows
         ]
-
-    def counters(self) -> dict:
-        with self._db() as db:
-            delivered = db.execute("SELECT COUNT(*) FROM message").fetchone()[0]
-        return {"delivered": delivered, "duplicates": self.duplicates, **self.faults.state()}
 
     def receive(self, token: str, key: str, body: object) -> dict:
         """The API's answer to a message (HTTP 200 in every case)."""
@@ -83,10 +70,8 @@ class ZaloSandbox:
             )
         return {"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}}
 
-    def server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer((host, port), _handler(self))
-        server.daemon_threads = True
-        return server
+    def handler(self) -> type[SandboxHandler]:
+        return _handler(self)
 
 
 def _page(sandbox: ZaloSandbox) -> str:
@@ -112,34 +97,11 @@ def _page(sandbox: ZaloSandbox) -> str:
 
 
 def _handler(sandbox: ZaloSandbox):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def handle(self):
-            try:
-                super().handle()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def _send(self, code: int, body: bytes, content_type: str) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _json(self, code: int, body: object) -> None:
-            self._send(code, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
-
-        def _drop(self) -> None:
-            self.close_connection = True
-            self.connection.shutdown(2)
-
+    class Handler(SandboxHandler):
         def do_GET(self):
             path = urlparse(self.path).path
             if path == "/":
-                return self._send(200, _page(sandbox).encode(), "text/html; charset=utf-8")
+                return self._html(200, _page(sandbox))
             if path == "/faults":
                 return self._json(200, sandbox.counters())
             if path == "/api/messages":
@@ -148,7 +110,7 @@ def _handler(sandbox: ZaloSandbox):
 
         def do_POST(self):
             path = urlparse(self.path).path
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self._body()
             if path == "/faults":
                 switches = json.loads(body or b"{}")
                 sandbox.faults.set(switches)
@@ -157,13 +119,9 @@ def _handler(sandbox: ZaloSandbox):
                 return self._json(200, sandbox.counters())
             if path != MESSAGE_PATH:
                 return self._json(404, {"error": "not found"})
-            fault = sandbox.faults.draw()
-            if sandbox.faults.delay:
-                time.sleep(sandbox.faults.delay)
-            if fault == "drop":
-                return self._drop()
-            if fault == "error":
-                return self._json(500, {"error": -1, "message": "injected fault"})
+            fault = self._faulty(sandbox.faults, {"error": -1, "message": "injected fault"})
+            if fault == "answered":
+                return None
             try:
                 payload = json.loads(body)
             except ValueError:
@@ -179,11 +137,4 @@ def _handler(sandbox: ZaloSandbox):
 
 def serve(port: int, db_path: str, token: str, host: str = "127.0.0.1") -> None:
     """Run the sandbox until interrupted (`motcua sandbox zalo`)."""
-    server = ZaloSandbox(db_path, token).server(host, port)
-    print(f"Zalo OA thử nghiệm: http://{host}:{server.server_address[1]}/ (dữ liệu: {db_path})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(ZaloSandbox(db_path, token).server(host, port), "Zalo OA thử nghiệm", db_path, host)

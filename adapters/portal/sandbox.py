@@ -21,26 +21,21 @@ import base64
 import hashlib
 import json
 import sqlite3
-import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from adapters.portal.sandbox_pages import (
-    multipart,
     overview,
     payment_answer,
     payment_form,
     submission_answer,
     submission_form,
 )
-from adapters.sandbox_faults import Faults
+from adapters.sandbox_forms import applicant, documents, multipart, wire_documents
+from adapters.sandbox_http import SandboxBase, SandboxHandler, post_signed, run
 from engine.domain.portal import STATUS_LABELS
 from engine.domain.portal_wire import HISTORY_BATCH, parse_wire_time
-from engine.domain.signing import HEADER_SIGNATURE, HEADER_TIMESTAMP, check, sign
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS delivery (
@@ -54,21 +49,15 @@ _STATUS_FIELDS = ("dossier_code", "status", "changed_at")
 _DATE_FIELDS = ("changed_at", "appointment", "processing_end_at", "returned_at")
 
 
-class PortalSandbox:
+class PortalSandbox(SandboxBase):
+    counted = "delivery"
+
     def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None, now=time.time):
         """`now` (seconds since the epoch) stamps what the sandbox signs: tests give the application's clock."""
-        self.db_path, self.secret, self.app_url, self.now = db_path, secret, app_url.rstrip("/"), now
-        self.faults = Faults(seed)
+        super().__init__(db_path, _SCHEMA, seed)
+        self.secret, self.app_url, self.now = secret, app_url.rstrip("/"), now
         self.last_body: dict = {}
         self.held: tuple[str, dict] | None = None  # a callback held back by reorder_callbacks
-        self.duplicates = 0
-        self.lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-
-    def _db(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, timeout=30)
-        return db
 
     # -- what the portal holds ----------------------------------------------------------------------------------
     def deliveries(self, kind: str | None = None) -> list[dict]:
@@ -107,11 +96,6 @@ class PortalSandbox:
             {"portal_id": p, "procedure_code": c, "applicant": json.loads(a), "answer": json.loads(r or "null")}
             for p, c, a, r in rows
         ]
-
-    def counters(self) -> dict:
-        with self._db() as db:
-            delivered = db.execute("SELECT COUNT(*) FROM delivery").fetchone()[0]
-        return {"delivered": delivered, "duplicates": self.duplicates, **self.faults.state()}
 
     # -- receiving ----------------------------------------------------------------------------------------------
     def results(self, code: str | None = None) -> list[dict]:
@@ -161,16 +145,7 @@ class PortalSandbox:
             "procedure_code": procedure_code,
             "applicant": applicant,
             "submitted_at": time.strftime("%Y%m%d%H%M%S", time.gmtime(self.now() + 7 * 3600)),
-            "documents": [
-                {
-                    "name": document,
-                    "filename": filename,
-                    "media_type": media_type,
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                    "content": base64.b64encode(content).decode(),
-                }
-                for document, filename, media_type, content in files
-            ],
+            "documents": wire_documents(files),
             "payment": payment,
         }
 
@@ -209,35 +184,11 @@ class PortalSandbox:
         return answer
 
     def _post(self, kind: str, body: dict, stamp: str | None = None) -> tuple[int, dict]:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        stamp = stamp or str(int(self.now()))
-        request = urllib.request.Request(
-            f"{self.app_url}/api/doi-tac/portal/{kind}",
-            data=data,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                HEADER_TIMESTAMP: stamp,
-                HEADER_SIGNATURE: sign(self.secret, stamp, data),
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, json.loads(answer.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            text = exc.read()
-            try:
-                return exc.code, json.loads(text)
-            except ValueError:
-                return exc.code, {"error": text[:300].decode(errors="replace")}
-        except OSError as exc:
-            return 0, {"error": f"không gửi được tới cơ quan: {exc}"}
+        url = f"{self.app_url}/api/doi-tac/portal/{kind}"
+        return post_signed(url, self.secret, stamp or str(int(self.now())), body)
 
-    # -- serving ------------------------------------------------------------------------------------------------
-    def server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer((host, port), _handler(self))
-        server.daemon_threads = True
-        return server
+    def handler(self) -> type[SandboxHandler]:
+        return _handler(self)
 
 
 def _check_status(body: dict) -> dict[str, str]:
@@ -288,47 +239,7 @@ def _check_result(body: dict) -> dict[str, str]:
 
 
 def _handler(sandbox: PortalSandbox):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def handle(self):
-            try:
-                super().handle()
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout): nothing to answer
-                pass
-
-        def _send(self, code: int, body: bytes, content_type: str) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _json(self, code: int, body: object) -> None:
-            self._send(code, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
-
-        def _html(self, code: int, text: str) -> None:
-            self._send(code, text.encode(), "text/html; charset=utf-8")
-
-        def _drop(self) -> None:
-            self.close_connection = True
-            self.connection.shutdown(2)
-
-        def _faulty(self) -> str:
-            """Apply the fault switches: "answered" when a fault answered (or dropped) the request, "lost_answer" when
-            the request is to be kept without an answer, "" otherwise."""
-            fault = sandbox.faults.draw()
-            if sandbox.faults.delay:
-                time.sleep(sandbox.faults.delay)
-            if fault == "drop":
-                self._drop()
-                return "answered"
-            if fault == "error":
-                self._json(500, {"error": "injected fault"})
-                return "answered"
-            return fault
-
+    class Handler(SandboxHandler):
         def do_GET(self):
             url = urlparse(self.path)
             if url.path == "/":
@@ -345,13 +256,7 @@ def _handler(sandbox: PortalSandbox):
                     return self._json(404, {"error": "not found"})
                 return self._send(200, found[1], found[0].get("media_type") or "application/octet-stream")
             if url.path == "/api/dossiers":
-                refused = check(
-                    sandbox.secret,
-                    self.headers.get(HEADER_TIMESTAMP, ""),
-                    b"",
-                    self.headers.get(HEADER_SIGNATURE, ""),
-                    time.time(),
-                )
+                refused = self._refused(sandbox.secret, b"")
                 if refused:
                     return self._json(401, {"error": refused})
                 latest = {
@@ -362,7 +267,7 @@ def _handler(sandbox: PortalSandbox):
 
         def do_POST(self):
             url = urlparse(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self._body()
             if url.path == "/faults":
                 sandbox.faults.set(json.loads(body or b"{}"))
                 return self._json(200, sandbox.counters())
@@ -377,31 +282,13 @@ def _handler(sandbox: PortalSandbox):
             }
             if url.path not in kinds:
                 return self._json(404, {"error": "not found"})
-            fault = self._faulty()
-            if fault == "answered":
-                return None
-            refused = check(
-                sandbox.secret,
-                self.headers.get(HEADER_TIMESTAMP, ""),
-                body,
-                self.headers.get(HEADER_SIGNATURE, ""),
-                time.time(),
+            kind = kinds[url.path]
+            return self._receive_signed(
+                sandbox.faults, sandbox.secret, body, lambda *sent: sandbox.receive(kind, *sent)
             )
-            if refused:
-                return self._json(401, {"error": refused})
-            try:
-                payload = json.loads(body)
-            except ValueError:
-                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
-            if not isinstance(payload, dict):
-                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
-            code, answer = sandbox.receive(kinds[url.path], self.headers.get("Idempotency-Key", ""), payload)
-            if fault == "lost_answer":
-                return self._drop()
-            return self._json(code, answer)
 
         def _pay(self, body: bytes):
-            form = {k: v[0].strip() for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+            form = self._form(body)
             amount = int(form["amount"]) if form.get("amount", "").isdigit() else -1
             message = {
                 "message_id": f"payment-{uuid.uuid4().hex}",
@@ -415,22 +302,14 @@ def _handler(sandbox: PortalSandbox):
 
         def _citizen(self, body: bytes):
             fields, files = multipart(self.headers.get("Content-Type", ""), body)
-            applicant = {
-                "type": int(fields.get("applicant_type") or 1),
-                "name": fields.get("name", ""),
-                "id_number": fields.get("id_number", ""),
-                "address": fields.get("address", ""),
-                "phone": fields.get("phone", ""),
-            }
+            person = applicant(fields)
             if fields.get("email"):
-                applicant["email"] = fields["email"]
+                person["email"] = fields["email"]
             payment = {}
             if fields.get("payment_reference"):
                 payment = {"reference": fields["payment_reference"], "amount": int(fields.get("payment_amount") or 0)}
-            documents = [
-                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 9) if f"file_{n}" in files
-            ]
-            status, answer = sandbox.submit(fields.get("procedure_code", ""), applicant, documents, payment)
+            sent = documents(fields, files)
+            status, answer = sandbox.submit(fields.get("procedure_code", ""), person, sent, payment)
             return self._html(200 if status == 200 else 422, submission_answer(status, answer))
 
     return Handler
@@ -438,11 +317,4 @@ def _handler(sandbox: PortalSandbox):
 
 def serve(port: int, db_path: str, secret: str, app_url: str, host: str = "127.0.0.1") -> None:
     """Run the sandbox until interrupted (`motcua sandbox portal`)."""
-    server = PortalSandbox(db_path, secret, app_url).server(host, port)
-    print(f"Cổng DVC thử nghiệm: http://{host}:{server.server_address[1]}/ (dữ liệu: {db_path})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(PortalSandbox(db_path, secret, app_url).server(host, port), "Cổng DVC thử nghiệm", db_path, host)

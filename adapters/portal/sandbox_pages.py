@@ -1,32 +1,10 @@
 """The pages of the portal sandbox (adapters/portal/sandbox.py): what the portal received, the citizen's submission
-form and its answer; and reading the form's multipart body."""
+form and its answer."""
 
 import html
 import json
-from email.parser import BytesParser
-from email.policy import default as default_policy
 
-
-def multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, tuple[str, str, bytes]]]:
-    """Fields and files (name -> (filename, media type, content)) of a multipart/form-data body."""
-    message = BytesParser(policy=default_policy).parsebytes(
-        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
-    )
-    fields: dict[str, str] = {}
-    files: dict[str, tuple[str, str, bytes]] = {}
-    if not message.is_multipart():
-        return fields, files
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        content = part.get_payload(decode=True) or b""
-        if filename:
-            if content:
-                files[str(name)] = (filename, part.get_content_type(), content)
-        elif name:
-            fields[str(name)] = content.decode("utf-8", errors="replace").strip()
-    return fields, files
-
+from adapters.sandbox_forms import applicant_inputs, document_inputs
 
 _STYLE = """<style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1100px;color:#1f2933}
 h1{color:#b3261e}table{border-collapse:collapse;width:100%;margin:8px 0 20px}td,th{border:1px solid #d6dde8;
@@ -115,23 +93,11 @@ def _answer_text(answer: dict | None) -> str:
 
 
 def submission_form() -> str:
-    docs = "".join(
-        f'<label>Tên giấy tờ {n} <input name="document_{n}"></label>'
-        f'<label>Tệp {n} <input type="file" name="file_{n}"></label>'
-        for n in range(1, 9)
-    )
     body = f"""<h2>Nộp hồ sơ trực tuyến</h2>
 <form method="post" enctype="multipart/form-data">
-<label>Mã thủ tục <input name="procedure_code" required></label>
-<label>Loại người nộp <select name="applicant_type"><option value="1">Công dân</option>
-<option value="2">Doanh nghiệp</option><option value="3">Cơ quan nhà nước</option>
-<option value="4">Tổ chức khác</option></select></label>
-<label>Họ và tên / tên tổ chức <input name="name" required></label>
-<label>Số CCCD / mã số doanh nghiệp <input name="id_number" required></label>
-<label>Địa chỉ <input name="address" required></label>
-<label>Điện thoại <input name="phone" required></label>
+{applicant_inputs()}
 <label>Thư điện tử <input name="email" type="email"></label>
-{docs}
+{document_inputs()}
 <label>Mã giao dịch thanh toán (nếu đã nộp phí) <input name="payment_reference"></label>
 <label>Số tiền đã nộp (đồng) <input name="payment_amount" inputmode="numeric"></label>
 <button type="submit">Nộp hồ sơ</button></form>"""

@@ -6,22 +6,15 @@ orders (`track`, to .../postal/tracking; on the page: POST /theo-doi). Run it wi
 its data stay in its own SQLite file.
 """
 
-import base64
-import hashlib
 import json
 import sqlite3
-import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
-from adapters.portal.sandbox_pages import multipart
 from adapters.postal.sandbox_pages import handover_answer, handover_form, overview, tracking_answer
-from adapters.sandbox_faults import Faults
-from engine.domain.signing import HEADER_SIGNATURE, HEADER_TIMESTAMP, check, sign
+from adapters.sandbox_forms import applicant, documents, multipart, wire_documents
+from adapters.sandbox_http import SandboxBase, SandboxHandler, post_signed, run
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pickup (
@@ -36,17 +29,12 @@ CREATE TABLE IF NOT EXISTS tracking_event (
 _REQUIRED = ("order_number", "receiver", "sender")
 
 
-class PostalSandbox:
-    def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None, now=time.time):
-        self.db_path, self.secret, self.app_url, self.now = db_path, secret, app_url.rstrip("/"), now
-        self.faults = Faults(seed)
-        self.duplicates = 0
-        self.lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
+class PostalSandbox(SandboxBase):
+    counted = "pickup"
 
-    def _db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.db_path, timeout=30)
+    def __init__(self, db_path: str, secret: str, app_url: str = "", seed: int | None = None, now=time.time):
+        super().__init__(db_path, _SCHEMA, seed)
+        self.secret, self.app_url, self.now = secret, app_url.rstrip("/"), now
 
     def orders(self) -> list[dict]:
         with self._db() as db:
@@ -57,11 +45,6 @@ class PostalSandbox:
         with self._db() as db:
             rows = db.execute("SELECT item_code, procedure_code, answer FROM handover ORDER BY id").fetchall()
         return [{"item_code": i, "procedure_code": p, "answer": json.loads(a or "null")} for i, p, a in rows]
-
-    def counters(self) -> dict:
-        with self._db() as db:
-            delivered = db.execute("SELECT COUNT(*) FROM pickup").fetchone()[0]
-        return {"delivered": delivered, "duplicates": self.duplicates, **self.faults.state()}
 
     def receive(self, key: str, body: dict) -> tuple[int, dict]:
         problems = {name: "required" for name in _REQUIRED if not body.get(name)}
@@ -97,16 +80,7 @@ class PostalSandbox:
             "postal_worker": "Bưu tá Trần Văn Bình",
             "procedure_code": procedure_code,
             "applicant": applicant,
-            "documents": [
-                {
-                    "name": document,
-                    "filename": filename,
-                    "media_type": media_type,
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                    "content": base64.b64encode(content).decode(),
-                }
-                for document, filename, media_type, content in files
-            ],
+            "documents": wire_documents(files),
             "fees_collected": fees,
         }
 
@@ -146,58 +120,15 @@ class PostalSandbox:
         return time.strftime("%Y%m%d%H%M%S", time.gmtime(self.now() + 7 * 3600))
 
     def send_to_agency(self, kind: str, body: dict) -> tuple[int, dict]:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        stamp = str(int(self.now()))
-        request = urllib.request.Request(
-            f"{self.app_url}/api/doi-tac/postal/{kind}",
-            data=data,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                HEADER_TIMESTAMP: stamp,
-                HEADER_SIGNATURE: sign(self.secret, stamp, data),
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, json.loads(answer.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"{}")
+        url = f"{self.app_url}/api/doi-tac/postal/{kind}"
+        return post_signed(url, self.secret, str(int(self.now())), body)
 
-    def server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer((host, port), _handler(self))
-        server.daemon_threads = True
-        return server
+    def handler(self) -> type[SandboxHandler]:
+        return _handler(self)
 
 
 def _handler(sandbox: PostalSandbox):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def handle(self):
-            try:
-                super().handle()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def _send(self, code: int, body: bytes, content_type: str) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _html(self, code: int, text: str) -> None:
-            self._send(code, text.encode(), "text/html; charset=utf-8")
-
-        def _json(self, code: int, body: object) -> None:
-            self._send(code, json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
-
-        def _drop(self) -> None:
-            self.close_connection = True
-            self.connection.shutdown(2)
-
+    class Handler(SandboxHandler):
         def do_GET(self):
             path = urlparse(self.path).path
             if path == "/":
@@ -210,62 +141,27 @@ def _handler(sandbox: PostalSandbox):
 
         def do_POST(self):
             path = urlparse(self.path).path
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self._body()
             if path == "/faults":
                 sandbox.faults.set(json.loads(body or b"{}"))
                 return self._json(200, sandbox.counters())
             if path == "/nhan-ho-so":
                 return self._handover(body)
             if path == "/theo-doi":
-                form = {k: v[0].strip() for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+                form = self._form(body)
                 status, answer = sandbox.track(
                     form.get("order_number", ""), form.get("event", ""), sandbox.wire_now(), form.get("note", "")
                 )
                 return self._html(200 if status == 200 else 422, tracking_answer(status, answer))
             if path != "/api/orders":
                 return self._json(404, {"error": "not found"})
-            fault = sandbox.faults.draw()
-            if sandbox.faults.delay:
-                time.sleep(sandbox.faults.delay)
-            if fault == "drop":
-                return self._drop()
-            if fault == "error":
-                return self._json(500, {"error": "injected fault"})
-            refused = check(
-                sandbox.secret,
-                self.headers.get(HEADER_TIMESTAMP, ""),
-                body,
-                self.headers.get(HEADER_SIGNATURE, ""),
-                time.time(),
-            )
-            if refused:
-                return self._json(401, {"error": refused})
-            try:
-                payload = json.loads(body)
-            except ValueError:
-                payload = None
-            if not isinstance(payload, dict):
-                return self._json(422, {"error": "invalid", "fields": {"body": "JSON object"}})
-            code, answer = sandbox.receive(self.headers.get("Idempotency-Key", ""), payload)
-            if fault == "lost_answer":
-                return self._drop()
-            return self._json(code, answer)
+            return self._receive_signed(sandbox.faults, sandbox.secret, body, sandbox.receive)
 
         def _handover(self, body: bytes):
             fields, files = multipart(self.headers.get("Content-Type", ""), body)
-            applicant = {
-                "type": int(fields.get("applicant_type") or 1),
-                "name": fields.get("name", ""),
-                "id_number": fields.get("id_number", ""),
-                "address": fields.get("address", ""),
-                "phone": fields.get("phone", ""),
-            }
-            documents = [
-                (fields.get(f"document_{n}", ""), *files[f"file_{n}"]) for n in range(1, 9) if f"file_{n}" in files
-            ]
             fees = int(fields["fees"]) if fields.get("fees", "").isdigit() else 0
             handover = sandbox.handover_body(
-                fields.get("procedure_code", ""), applicant, documents, fees, sandbox.wire_now()
+                fields.get("procedure_code", ""), applicant(fields), documents(fields, files), fees, sandbox.wire_now()
             )
             status, answer = sandbox.handover(handover)
             return self._html(200 if status == 200 else 422, handover_answer(status, answer))
@@ -275,11 +171,4 @@ def _handler(sandbox: PostalSandbox):
 
 def serve(port: int, db_path: str, secret: str, app_url: str, host: str = "127.0.0.1") -> None:
     """Run the sandbox until interrupted (`motcua sandbox postal`)."""
-    server = PostalSandbox(db_path, secret, app_url).server(host, port)
-    print(f"Bưu chính công ích thử nghiệm: http://{host}:{server.server_address[1]}/ (dữ liệu: {db_path})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(PostalSandbox(db_path, secret, app_url).server(host, port), "Bưu chính công ích thử nghiệm", db_path, host)

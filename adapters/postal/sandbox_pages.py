@@ -4,6 +4,8 @@ events and a form to report the next one, the dossiers handed over, and a postal
 import html
 import json
 
+from adapters.sandbox_forms import applicant_inputs, document_inputs
+
 EVENT_LABELS = {
     "accepted": "Đã nhận bưu gửi",
     "in_transit": "Đang vận chuyển",
@@ -84,23 +86,11 @@ def _answer_text(answer: dict | None) -> str:
 
 
 def handover_form() -> str:
-    docs = "".join(
-        f'<label>Tên giấy tờ {n} <input name="document_{n}"></label>'
-        f'<label>Tệp {n} <input type="file" name="file_{n}"></label>'
-        for n in range(1, 9)
-    )
     body = f"""<h2>Nhận hồ sơ tại địa chỉ người nộp</h2>
 <p>Bưu tá ký biên bản giao nhận với người nộp; thời điểm ký là lúc gửi biểu mẫu này.</p>
 <form method="post" enctype="multipart/form-data">
-<label>Mã thủ tục <input name="procedure_code" required></label>
-<label>Loại người nộp <select name="applicant_type"><option value="1">Công dân</option>
-<option value="2">Doanh nghiệp</option><option value="3">Cơ quan nhà nước</option>
-<option value="4">Tổ chức khác</option></select></label>
-<label>Họ và tên / tên tổ chức <input name="name" required></label>
-<label>Số CCCD / mã số doanh nghiệp <input name="id_number" required></label>
-<label>Địa chỉ <input name="address" required></label>
-<label>Điện thoại <input name="phone" required></label>
-{docs}
+{applicant_inputs()}
+{document_inputs()}
 <label>Phí, lệ phí đã thu hộ (đồng) <input name="fees" inputmode="numeric" value="0"></label>
 <button type="submit">Chuyển hồ sơ cho cơ quan</button></form>"""
     return _page("Nhận hồ sơ tại nhà người nộp", body)

@@ -7,45 +7,17 @@ dossier with status 1 (Mới đăng ký) that waits for the reception check at t
 only its acceptance gives it status 2, Mẫu 01 and an appointment counted from then (engine.services.dossier_effects).
 """
 
-import base64
-import binascii
-import hashlib
-
 from engine.domain.catalogue import Catalogue
 from engine.domain.errors import InvalidTransition, NotFound, ValidationError
-from engine.domain.reception import check_reception
 from engine.persistence.db import Database
 from engine.services.dossier_files import DossierFileService, Scan
 from engine.services.dossiers import DossierService
+from engine.services.inbound_dossier import document_scan, document_scans, reception_problems
 from engine.services.instances import InstanceService
 from engine.services.reception import ReceptionService
 
 PORTAL_ACTOR = "cong-dvc"  # who registers what the portal sends (the history says so)
 ONLINE = 2
-
-
-def document_scan(n: int, item: object, problems: dict[str, str]) -> Scan | None:
-    """The scan of document `n` of an inbound dossier ({name, filename, media_type, sha256, content as base64}), its
-    problems added to `problems` (None then)."""
-    where = f"documents[{n}]"
-    if not isinstance(item, dict):
-        problems[where] = "Phải là một đối tượng {name, filename, media_type, sha256, content}"
-        return None
-    for name in ("name", "filename", "media_type", "sha256", "content"):
-        if not isinstance(item.get(name), str) or not item[name].strip():
-            problems[f"{where}.{name}"] = "Bắt buộc"
-    if f"{where}.content" in problems:
-        return None
-    try:
-        content = base64.b64decode(item["content"], validate=True)
-    except (binascii.Error, ValueError):
-        problems[f"{where}.content"] = "Không phải base64"
-        return None
-    if f"{where}.sha256" not in problems and hashlib.sha256(content).hexdigest() != item["sha256"].strip().lower():
-        problems[f"{where}.sha256"] = "Không khớp với nội dung tệp (tệp hỏng hoặc bị thay đổi trên đường truyền)"
-    if any(key.startswith(where) for key in problems):
-        return None
-    return Scan(item["name"], item["filename"], content, item["media_type"])
 
 
 def _payment_problems(payment: object, problems: dict[str, str]) -> dict | None:
@@ -74,33 +46,10 @@ class PortalSubmissionHandler:
         portal_id = payload.get("portal_id")
         if not isinstance(portal_id, str) or not 1 <= len(portal_id.strip()) <= 50:
             problems["portal_id"] = "Bắt buộc: mã hồ sơ trên Cổng (1-50 ký tự)"
-        documents = payload.get("documents")
-        scans: list[Scan] = []
-        if not isinstance(documents, list) or not documents:
-            problems["documents"] = "Cần danh sách giấy tờ kèm tệp"
-        else:
-            for n, item in enumerate(documents, start=1):
-                scan = document_scan(n, item, problems)
-                if scan is not None:
-                    scans.append(scan)
+        scans = document_scans(payload.get("documents"), problems)
         payment = _payment_problems(payload.get("payment"), problems)
-        procedure_code = payload.get("procedure_code")
-        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
-        named = [{"name": item.get("name")} for item in documents or [] if isinstance(item, dict)]
-        try:
-            check_reception(
-                procedure,
-                payload.get("applicant"),
-                ONLINE,
-                payload.get("result_delivery", "online"),
-                named,
-                None,
-                self.now(),
-                procedure_code=str(procedure_code),
-                actor=PORTAL_ACTOR,
-            )
-        except ValidationError as exc:
-            problems.update(exc.fields)
+        delivery = payload.get("result_delivery", "online")
+        problems.update(reception_problems(self.catalogue, payload, ONLINE, delivery, None, self.now(), PORTAL_ACTOR))
         return problems, scans, payment
 
     def validate(self, payload: dict) -> dict[str, str]:

@@ -8,16 +8,15 @@ procedure not open to the postal channel is refused with the reason (422 naming 
 """
 
 from engine.domain.catalogue import Catalogue
-from engine.domain.errors import InvalidTransition, NotFound, ValidationError
+from engine.domain.errors import InvalidTransition, NotFound
 from engine.domain.legal_basis import FORM_MEANINGS
 from engine.domain.permissions import ONE_STOP_LANE
 from engine.domain.portal import POSTAL
 from engine.domain.portal_wire import parse_wire_time
-from engine.domain.reception import check_reception
 from engine.persistence.db import Database
 from engine.persistence.outbox import new_message
+from engine.services.inbound_dossier import document_scans, reception_problems
 from engine.services.instances import InstanceService
-from engine.services.portal_inbound import document_scan
 from engine.services.reception import ReceptionService
 from engine.services.work_items import WorkItemService
 
@@ -43,32 +42,9 @@ class PostalHandoverHandler:
         fees = payload.get("fees_collected", 0)
         if not isinstance(fees, int) or isinstance(fees, bool) or fees < 0:
             problems["fees_collected"] = "Số tiền (đồng) thu hộ, số nguyên không âm"
-        documents = payload.get("documents")
-        scans = []
-        if not isinstance(documents, list) or not documents:
-            problems["documents"] = "Cần danh sách giấy tờ kèm tệp"
-        else:
-            for n, item in enumerate(documents, start=1):
-                scan = document_scan(n, item, problems)
-                if scan is not None:
-                    scans.append(scan)
-        procedure_code = payload.get("procedure_code")
-        procedure = self.catalogue.get(procedure_code) if isinstance(procedure_code, str) else None
-        named = [{"name": item.get("name")} for item in documents or [] if isinstance(item, dict)]
-        try:
-            check_reception(
-                procedure,
-                payload.get("applicant"),
-                POSTAL,
-                payload.get("result_delivery", "post"),
-                named,
-                signed_at,
-                self.reception.clock.now(),
-                procedure_code=str(procedure_code),
-                actor=POSTAL_ACTOR,
-            )
-        except ValidationError as exc:
-            problems.update(exc.fields)
+        scans = document_scans(payload.get("documents"), problems)
+        delivery, now = payload.get("result_delivery", "post"), self.reception.clock.now()
+        problems.update(reception_problems(self.catalogue, payload, POSTAL, delivery, signed_at, now, POSTAL_ACTOR))
         return problems, scans, signed_at, fees
 
     def validate(self, payload: dict) -> dict[str, str]:

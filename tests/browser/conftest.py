@@ -101,6 +101,39 @@ def serving(app):
         server.server_close()
 
 
+@contextmanager
+def serving_sandbox(sandbox):
+    """Serve a partner's sandbox on 127.0.0.1 (a free port) in a thread, its `url` set; yields it; stops it on exit."""
+    server = sandbox.server()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sandbox.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield sandbox
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def app_with_partner(database: Path, partner: dict, sandbox):
+    """The application (as `live_server`, in `database`) with `partner` settings pointing it at `sandbox`, which sends
+    it messages signed on the application's clock; yields a LiveServer."""
+    from engine.services.deploy import read_files
+    from web import create_app
+
+    clock = FakeClock(START)
+    app = create_app({"database_url": f"sqlite:///{database}", "secret_key": "browser-tests", **partner}, clock=clock)
+    services = app.extensions["motcua"]
+    services.migrate()
+    services.deploy.deploy(read_files(sorted((ROOT / "processes").glob("*.bpmn"))), "test")
+    for username, full_name, role, division in DEMO_ACCOUNTS:
+        services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
+    with serving(app) as url:
+        sandbox.app_url, sandbox.now = url, lambda: clock.now().timestamp()
+        yield LiveServer(url, app, services, clock)
+    services.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run (a new context per test keeps cookies apart)."""

@@ -4,16 +4,12 @@ accepts it; the portal sandbox's page then shows status 2 with the appointment c
 process-history record of the check."""
 
 import re
-import threading
 
 import pytest
 
 from adapters.portal.sandbox import PortalSandbox
-from engine.domain.clock import FakeClock
 from engine.domain.portal_wire import wire_time
-from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.browser.conftest import START, LiveServer, screenshot, serving, sign_in
-from tests.conftest import PROCESSES
+from tests.browser.conftest import app_with_partner, screenshot, serving_sandbox, sign_in
 
 PROCEDURE = "1.000047.000.00.00.H56"  # 3 documents, a fee of 150.000 đ, open online
 SECRET = "khoá cổng trình duyệt"
@@ -22,40 +18,20 @@ PDF = b"%PDF-1.4\n% scan\n%%EOF\n"
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
-    sandbox = PortalSandbox(str(tmp_path_factory.mktemp("portal") / "portal.db"), SECRET)
-    server = sandbox.server()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sandbox.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield sandbox
-    server.shutdown()
-    server.server_close()
+    with serving_sandbox(PortalSandbox(str(tmp_path_factory.mktemp("portal") / "portal.db"), SECRET)) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, portal):
     """The application (as in conftest) with its portal gateway pointed at the sandbox."""
-    from engine.services.deploy import read_files
-    from web import create_app
-
-    database = tmp_path_factory.mktemp("online") / "motcua.db"
-    clock = FakeClock(START)
-    config = {
-        "database_url": f"sqlite:///{database}",
-        "secret_key": "browser-tests",
+    gateway = {
         "portal_gateway": "adapters.portal.http_gateway:HttpPortalGateway",
         "portal_url": portal.url,
         "portal_secret": SECRET,
     }
-    app = create_app(config, clock=clock)
-    services = app.extensions["motcua"]
-    services.migrate()
-    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "test")
-    for username, full_name, role, division in DEMO_ACCOUNTS:
-        services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
-    with serving(app) as url:
-        portal.app_url, portal.now = url, lambda: clock.now().timestamp()
-        yield LiveServer(url, app, services, clock)
-    services.close()
+    with app_with_partner(tmp_path_factory.mktemp("online") / "motcua.db", gateway, portal) as server:
+        yield server
 
 
 def test_a_citizen_submits_online_the_counter_accepts_and_the_portal_sees_it(open_page, live_server, portal):

@@ -5,16 +5,12 @@ pickup orders; after two failed delivery attempts the item comes back and the on
 the task list, marks it done, and the dossier's history says so."""
 
 import re
-import threading
 
 import pytest
 
 from adapters.postal.sandbox import PostalSandbox
-from engine.domain.clock import FakeClock
 from engine.domain.portal_wire import wire_time
-from engine.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.browser.conftest import START, LiveServer, screenshot, serving, sign_in
-from tests.conftest import PROCESSES
+from tests.browser.conftest import app_with_partner, screenshot, serving_sandbox, sign_in
 from tests.test_architecture import MAIN_PATH_DATA
 
 PROCEDURE = "1.004454.000.00.00.H56"  # the X-ray licence: open to the postal channel, result by post
@@ -31,40 +27,20 @@ APPLICANT = {
 
 @pytest.fixture(scope="module")
 def post(tmp_path_factory):
-    sandbox = PostalSandbox(str(tmp_path_factory.mktemp("postal") / "postal.db"), SECRET)
-    server = sandbox.server()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sandbox.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield sandbox
-    server.shutdown()
-    server.server_close()
+    with serving_sandbox(PostalSandbox(str(tmp_path_factory.mktemp("postal") / "postal.db"), SECRET)) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, post):
     """The application (as in conftest) with its postal service pointed at the sandbox."""
-    from engine.services.deploy import read_files
-    from web import create_app
-
-    database = tmp_path_factory.mktemp("postal-app") / "motcua.db"
-    clock = FakeClock(START)
-    config = {
-        "database_url": f"sqlite:///{database}",
-        "secret_key": "browser-tests",
+    service = {
         "postal_service": "adapters.postal.http_service:HttpPostalService",
         "postal_url": post.url,
         "postal_secret": SECRET,
     }
-    app = create_app(config, clock=clock)
-    services = app.extensions["motcua"]
-    services.migrate()
-    services.deploy.deploy(read_files(sorted(PROCESSES.glob("*.bpmn"))), "test")
-    for username, full_name, role, division in DEMO_ACCOUNTS:
-        services.accounts.create(username, full_name, role, division, DEMO_PASSWORD, exist_ok=True)
-    with serving(app) as url:
-        post.app_url, post.now = url, lambda: clock.now().timestamp()
-        yield LiveServer(url, app, services, clock)
-    services.close()
+    with app_with_partner(tmp_path_factory.mktemp("postal-app") / "motcua.db", service, post) as server:
+        yield server
 
 
 def handed_over(post, services, clock, fees: int) -> str:
