@@ -47,7 +47,7 @@ def create_app(
 
     app.jinja_env.filters["vn_datetime"] = vn_stamp  # pages show moments as 08/10/2026 08:05
     app.jinja_env.filters["vn_date"] = vn_date
-    init_i18n(app, {p.name: p.name_en for p in services.dossiers.catalogue if p.name_en})
+    init_i18n(app, {p.name: p.name_en for p in services.dossiers.catalogue if p.name_en}, services.deploy.english_names)
     init_auth(app)
     register_error_handlers(app)
     init_security_headers(app)

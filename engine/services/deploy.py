@@ -6,6 +6,7 @@ from pathlib import Path
 
 from engine.bpmn.allotments import check_allotments
 from engine.bpmn.catalogue_xml import entry_in_sources
+from engine.bpmn.english_names import english_names
 from engine.bpmn.parsing import ParsedProcess, parse_files
 from engine.domain.catalogue import Catalogue
 from engine.domain.clock import Clock
@@ -66,6 +67,11 @@ class DeployService:
         """The files of the latest version of every process, so new files may call deployed ones."""
         with self.db.reading() as uow:
             return uow.versions.latest_sources()
+
+    def english_names(self) -> dict[str, str]:
+        """Vietnamese name -> English name of the steps of the latest version of every process that carry one
+        (`engine.bpmn.english_names`), for the English interface."""
+        return english_names(self._deployed_sources())
 
     def check(self, files: dict[str, bytes]) -> list[VersionInfo]:
         """Validate without deploying. Raises ProcessDefinitionError naming file, element and problem."""

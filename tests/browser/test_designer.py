@@ -338,6 +338,7 @@ def test_a_designer_adds_a_user_task_and_chooses_its_form_in_the_panel(page, liv
     page.locator("#bio-properties-panel-motcua-form").select_option("tra_ket_qua")
     page.locator("#bio-properties-panel-motcua-allotment").fill("0,5")
     page.locator("#bio-properties-panel-motcua-status").select_option("10")
+    page.locator("#bio-properties-panel-motcua-name-en").fill("File the dossier")
     screenshot(page, "51-thiet-ke-them-viec")
     page.get_by_role("button", name="Lưu bản nháp").click()
     page.wait_for_selector("#modeler[data-draft-saved]")
@@ -349,3 +350,4 @@ def test_a_designer_adds_a_user_task_and_chooses_its_form_in_the_panel(page, liv
     [change] = [d for d in diff_bpmn(designer.workspace("dang_ky_to_chuc_khcn").xml, draft.xml) if d.element == added]
     assert (change.kind, change.type) == ("added", "userTask")
     assert '<spiffworkflow:property name="form" value="tra_ket_qua"' in draft.xml
+    assert '<spiffworkflow:property name="name_en" value="File the dossier"' in draft.xml

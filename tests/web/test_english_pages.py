@@ -14,6 +14,7 @@ import holidays
 import pytest
 import yaml
 
+from engine.bpmn.english_names import english_names
 from engine.services.accounts import DEMO_ACCOUNTS
 from tests.test_architecture import MAIN_PATH_DATA
 from tests.web.test_counter import APPLICANT, X_RAY, app_config, drive_to, receive, services  # noqa: F401
@@ -95,6 +96,7 @@ def _data_names(services) -> list[str]:  # noqa: F811
     names.update(_strings(APPLICANT))
     names.update(_strings(MAIN_PATH_DATA))  # what the officers typed in the steps the world went through
     names -= {p.name for p in services.dossiers.catalogue if p.name_en}  # shown in English: not excused
+    names -= set(english_names({p.name: p.read_text("utf-8") for p in (ROOT / "processes").glob("*.bpmn")}))
     return sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
 
 
@@ -180,3 +182,17 @@ def test_a_procedure_with_an_english_name_shows_it_in_english(services, sign_in)
     for url in (f"/ho-so/{dossier.code}", "/ho-so", "/so-theo-doi"):
         html = officer.get(url).get_data(as_text=True)
         assert procedure.name_en in html and procedure.name not in html, url
+
+
+def test_the_steps_show_their_english_names_in_english(services, sign_in):  # noqa: F811
+    dossier = receive(services)
+    head = sign_in("division_head")
+    task = drive_to(services, dossier.code, "phan_cong")
+    pages = ("/viec", f"/ho-so/{dossier.code}", f"/viec/{task.task_id}")
+    assert "Phân công thụ lý" in head.get(pages[0]).get_data(as_text=True)  # Vietnamese first
+    head.post("/ngon-ngu/en")
+    for url in pages:
+        html = head.get(url).get_data(as_text=True)
+        assert "Assign a specialist" in html and "Phân công thụ lý" not in html, url
+    history = head.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
+    assert "Moved to step: Assign a specialist" in history  # a step named inside a sentence of the history

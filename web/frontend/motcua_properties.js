@@ -170,6 +170,19 @@ function propertyChoice(name, label, listOf, none) {
   };
 }
 
+function EnglishName({ element, id }) {
+  const services = useServices();
+  return h(TextFieldEntry, {
+    element,
+    id,
+    label: 'Tên tiếng Anh',
+    description: 'Tên của bước trên giao diện tiếng Anh; để trống thì dùng tên tiếng Việt.',
+    debounce: (fn) => fn,
+    getValue: () => readProperty(getBusinessObject(element), 'name_en') || '',
+    setValue: (value) => writeProperty(element, 'name_en', (value || '').trim(), services),
+  });
+}
+
 const FormChoice = propertyChoice('form', 'Biểu mẫu (processes/forms)', (c) => c.forms, '(không có biểu mẫu)');
 const StatusChoice = propertyChoice(
   'portal_status',
@@ -192,8 +205,10 @@ function entries(element, config) {
   if (is(element, 'bpmn:Lane')) {
     return [{ id: 'motcua-role', component: (p) => h(LaneRole, { ...p, roles: config.roles }), isEdited }];
   }
+  const english = { id: 'motcua-name-en', component: EnglishName, isEdited: isTextFieldEntryEdited };
   if (is(element, 'bpmn:UserTask')) {
     return [
+      english,
       { id: 'motcua-allotment', component: AllotmentAmount, isEdited: isTextFieldEntryEdited },
       { id: 'motcua-allotment-unit', component: AllotmentUnit, isEdited },
       { id: 'motcua-form', component: (p) => h(FormChoice, { ...p, config }), isEdited },
@@ -202,6 +217,7 @@ function entries(element, config) {
   }
   if (is(element, 'bpmn:CallActivity')) {
     return [
+      english,
       { id: 'motcua-called', component: (p) => h(CalledProcess, { ...p, called: config.called }), isEdited },
       { id: 'motcua-allotment', component: AllotmentAmount, isEdited: isTextFieldEntryEdited },
       { id: 'motcua-allotment-unit', component: AllotmentUnit, isEdited },
@@ -209,6 +225,7 @@ function entries(element, config) {
   }
   if (is(element, 'bpmn:SubProcess') || is(element, 'bpmn:Task')) {
     return [
+      english,
       { id: 'motcua-allotment', component: AllotmentAmount, isEdited: isTextFieldEntryEdited },
       { id: 'motcua-allotment-unit', component: AllotmentUnit, isEdited },
     ];

@@ -40,6 +40,7 @@ from engine.domain.portal import (
 )
 from engine.domain.timeliness import LABELS as TIMELINESS
 from web.auth import authorize_dossier, can, current_user, require
+from web.i18n import data_name
 from web.i18n import gettext as _
 
 bp = Blueprint("dossiers", __name__)
@@ -347,6 +348,9 @@ def describe(event, timer_names: Mapping[str, str] | None = None) -> str:
             payload[name] = vn_stamp(datetime.fromisoformat(moment)) if moment else ""
         except (TypeError, ValueError):
             payload[name] = str(moment)
+    for key in ("title", "task"):  # a step's name, in English when its BPMN gives one
+        if isinstance(payload.get(key), str):
+            payload[key] = data_name(payload[key])
     payload["form_text"] = form_label(str(payload.get("form", "")))
     payload["letter_text"] = form_label(str(payload.get("letter", "")))
     amount = payload.get("amount")
