@@ -47,11 +47,11 @@ def init_i18n(
     step_names: Callable[[], Mapping[str, str]] | None = None,
     refresh_seconds: float = 30.0,
 ) -> None:
-    """Templates get `_`, `language` and `data_name`. `names` maps names that come from the procedures' data (the catalogue's
-    procedure names) to their English names, and `step_names` gives those the steps of the deployed procedures carry
-    (`engine.bpmn.english_names`; read again at most every `refresh_seconds`, so that a version deployed meanwhile
-    soon shows its names): in English, a page that shows such a name on its own, or through `data_name`, shows the
-    English one; names without one stay Vietnamese."""
+    """Templates get `_`, `language` and `data_name`. `names` maps names that come from the procedures' data (the
+    catalogue's procedure names) to their English names, and `step_names` gives those the steps of the deployed
+    procedures carry (`engine.bpmn.english_names`; read again at most every `refresh_seconds`, so that a version
+    deployed meanwhile soon shows its names): in English, a page that shows such a name on its own, or through
+    `data_name`, shows the English one; names without one stay Vietnamese."""
     app.jinja_env.globals.update(_=gettext, language=language, data_name=data_name)
     fixed = dict(names or {})
     cache: dict = {"at": None, "names": fixed}
