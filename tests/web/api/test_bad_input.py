@@ -73,7 +73,7 @@ def test_the_document_lists_the_forms_and_the_business_values(client):
     [form] = [p for p in document["paths"]["/dossiers/{code}/forms/{form}"]["get"]["parameters"] if p["name"] == "form"]
     assert form["schema"]["enum"] == [
         *("receipt", "supplement_request", "reception_refusal", "apology", "stop_notice", "control_slip"),
-        "appraisal_refusal",
+        *("appraisal_refusal", "fee_receipt"),
         *(f"mau_0{n}" for n in range(1, 8)),  # the numbers of the sets, as addresses of earlier versions
     ]
     receive = document["components"]["schemas"]["Receive"]["properties"]
