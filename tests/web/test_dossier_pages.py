@@ -229,5 +229,5 @@ def test_the_pages_speak_english_when_asked(services, sign_in, clock):
     auditor.post("/ngon-ngu/en", {"next": "/"})
     page = auditor.get(f"/ho-so/{view.code}").get_data(as_text=True)
     assert "Process diagram" in page and "Status 4 · In progress" in page
-    assert "Completed step: Phân công thụ lý" in page and "Early" in page
+    assert "Completed step: Assign a specialist" in page and "Early" in page
     assert "Dossiers" in auditor.get("/ho-so").get_data(as_text=True)
