@@ -21,6 +21,9 @@ def test_the_list_shows_procedures_versions_and_open_dossiers(services, designer
     assert "1.004454.000.00.00.H56" in page and 'href="/thiet-ke/x_quang_y_te"' in page
     row = page.split('data-process="x_quang_y_te"')[1].split("</tr>")[0]
     assert 'class="pill">v1: 1<' in row
+    assert "<td>11 ngày làm việc</td>" in row and "working days" not in page  # the time limit in the page's language
+    modeler = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
+    assert "thời hạn 11 ngày làm việc" in modeler and "working days" not in modeler
 
 
 def test_a_designer_lands_on_the_list_after_sign_in(app, services):

@@ -77,6 +77,12 @@ def _time_limit(amount: float, unit: str) -> str:
     return ngettext(_TIME_LIMITS[unit], amount, amount=f"{amount:g}".replace(".", ","))
 
 
+@bp.app_template_filter("time_limit")
+def time_limit_filter(procedure) -> str:
+    """`{{ procedure|time_limit }}`: the procedure's time limit in words, in the current language."""
+    return _time_limit(*procedure.time_limit)
+
+
 def _waited(since: datetime | None, now: datetime) -> str:
     """How long a dossier has waited in a queue, in days, hours and minutes of the clock."""
     if since is None:
