@@ -66,6 +66,7 @@ bundle: $(BUNDLE_STAMP)
 # The demo's agency, printed in the header, place line and signatures of the forms (a deployment sets its own).
 # Each keeps a value already set in the environment.
 DEMO_AGENCY = \
+	MOTCUA_AGENCY_CODE="$${MOTCUA_AGENCY_CODE:-H15.50.05.13}" \
 	MOTCUA_AGENCY_PARENT="$${MOTCUA_AGENCY_PARENT:-UBND TỈNH CAO BẰNG}" \
 	MOTCUA_AGENCY_NAME="$${MOTCUA_AGENCY_NAME:-SỞ KHOA HỌC VÀ CÔNG NGHỆ}" \
 	MOTCUA_AGENCY_TITLE="$${MOTCUA_AGENCY_TITLE:-Sở Khoa học và Công nghệ tỉnh Cao Bằng}" \

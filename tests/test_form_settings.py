@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The fields of Settings printed on the forms: heading, place line, one-stop unit, signer, phone, the QR, the cut-off
 # written on the receipt's appointment.
 FORM_SETTINGS = (
+    "agency_code",  # the first part of every dossier code, printed with its QR
     "agency_name",
     "agency_parent",
     "agency_title",
@@ -48,3 +49,4 @@ def test_make_run_leaves_no_setting_of_the_forms_blank():
     blanks = [field for field in FORM_SETTINGS if not str(getattr(settings, field)).strip()]
     assert blanks == []
     assert settings.agency_parent != Settings().agency_parent  # a real province, not the bare "UBND TỈNH"
+    assert settings.agency_code != Settings().agency_code  # an agency's code, not the placeholder 000.00.00.H00
