@@ -241,7 +241,7 @@ def test_the_page_edits_the_catalogue_entry_and_deploys_it_with_the_diagram(desi
     assert done.status_code == 200 and done.get_json()["number"] == 2
     page = designer.get("/thiet-ke/x_quang_y_te").get_data(as_text=True)
     assert 'name="time_limit_amount" value="12"' in page and 'name="fee" value="2500000"' in page
-    assert "thời hạn 12 working days" in page
+    assert "thời hạn 12 ngày làm việc" in page
     row = page.split("<tbody>")[1].split("</tr>")[0]  # the newest version first
     assert "đổi: Thời hạn giải quyết, Phí, lệ phí" in row
     compare = designer.get("/thiet-ke/x_quang_y_te/so-sanh?tu=1&den=2").get_data(as_text=True)
